@@ -1,0 +1,15 @@
+package io.vdsoagent.detect;
+
+/** Where one clock's {@code clock_gettime} is served. */
+public enum Verdict {
+    /** Answered in user space by the vDSO. */
+    VDSO,
+    /** Fell back to a real system call. */
+    SYSCALL,
+    /** Not decided; the finding's detail says why. */
+    UNKNOWN;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,53 @@
+package io.vdsoagent.source;
+
+import java.util.Objects;
+
+/**
+ * Everything the pure sources (auxv, maps, the vDSO image, sysfs, procfs) tell about this host.
+ * Each field is probed independently: one failure leaves the others intact.
+ */
+public final class HostFacts {
+    private final Probed<String> kernelRelease;
+    private final Probed<String> arch;
+    private final Probed<VdsoFacts> vdso;
+    private final Probed<ClocksourceFacts> clocksource;
+    private final Probed<VsyscallMode> vsyscall;
+    private final Probed<Integer> aslr;
+
+    public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
+                     Probed<ClocksourceFacts> clocksource, Probed<VsyscallMode> vsyscall, Probed<Integer> aslr) {
+        this.kernelRelease = Objects.requireNonNull(kernelRelease);
+        this.arch = Objects.requireNonNull(arch);
+        this.vdso = Objects.requireNonNull(vdso);
+        this.clocksource = Objects.requireNonNull(clocksource);
+        this.vsyscall = Objects.requireNonNull(vsyscall);
+        this.aslr = Objects.requireNonNull(aslr);
+    }
+
+    /** {@code /proc/sys/kernel/osrelease}, e.g. 6.18.44. */
+    public Probed<String> kernelRelease() {
+        return kernelRelease;
+    }
+
+    /** The machine architecture, e.g. x86_64, aarch64. */
+    public Probed<String> arch() {
+        return arch;
+    }
+
+    public Probed<VdsoFacts> vdso() {
+        return vdso;
+    }
+
+    public Probed<ClocksourceFacts> clocksource() {
+        return clocksource;
+    }
+
+    public Probed<VsyscallMode> vsyscall() {
+        return vsyscall;
+    }
+
+    /** {@code /proc/sys/kernel/randomize_va_space}: 0 off, 1 partial, 2 full. */
+    public Probed<Integer> aslr() {
+        return aslr;
+    }
+}
