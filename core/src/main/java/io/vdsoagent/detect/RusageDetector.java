@@ -145,6 +145,7 @@ public final class RusageDetector implements Detector {
                 systemNanos = (micros(16) - s0) * 1000;
                 calls = n;
             } finally {
+                ProbeThreads.recordCurrentThread();
                 finished = true;
             }
         }

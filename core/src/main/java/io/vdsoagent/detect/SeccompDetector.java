@@ -144,6 +144,8 @@ public final class SeccompDetector implements Detector {
             na.lastError();
             libc.syscall3(na.arch().clockGettimeNr(), MONOTONIC, buffer, 0);
             na.lastError();
+            // The last call that is not part of the probe: nothing but the probe after the filter.
+            ProbeThreads.recordCurrentThread();
 
             if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
                 prctlErrno = na.lastError();
