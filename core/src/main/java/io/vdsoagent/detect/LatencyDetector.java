@@ -38,11 +38,10 @@ public final class LatencyDetector implements Detector {
         }
         try {
             NativeTimer timer = new NativeTimer(na.get(), buffer(na.get()));
-            double baseline = timer.baselineNanos(LIBC_CALLS);
             for (ClockId c : clocks) {
-                double libc = Math.max(0, timer.libcNanos(c.linuxId(), LIBC_CALLS) - baseline);
-                double raw = Math.max(0, timer.syscallNanos(c.linuxId(), SYSCALL_CALLS) - baseline);
-                out.add(judge(c, libc, raw, baseline));
+                NativeTimer.Cost libc = timer.libc(c.linuxId(), LIBC_CALLS);
+                NativeTimer.Cost raw = timer.syscall(c.linuxId(), SYSCALL_CALLS);
+                out.add(judge(c, libc.netNanos, raw.netNanos, libc.baselineNanos));
             }
             return out;
         } catch (Throwable t) {
@@ -55,7 +54,7 @@ public final class LatencyDetector implements Detector {
     }
 
     static Finding judge(ClockId c, double libcNanos, double syscallNanos, double baselineNanos) {
-        String nums = String.format(Locale.ROOT, "libc %.1f ns, syscall %.1f ns per call (FFI baseline %.1f ns subtracted)",
+        String nums = String.format(Locale.ROOT, "libc %.1f ns, syscall %.1f ns per call (FFI baseline ~%.1f ns subtracted)",
                 libcNanos, syscallNanos, baselineNanos);
         if (!(syscallNanos > 0)) {
             return Finding.timed(Detectors.LATENCY, c, Verdict.UNKNOWN, "raw syscall not measurable: " + nums,

@@ -12,53 +12,104 @@ import java.util.Arrays;
  */
 final class NativeTimer {
     static final int BATCHES = 7;
+    private static final int CALIBRATION_CALLS = 32;
+    private static final double BATCH_NANOS = 40_000;
     private static volatile long sink;
 
     private final NativeAccess na;
     private final LibC libc;
     private final long buffer;
 
+    private static final int WARM_UP_ROUNDS = 100;
+    private static volatile boolean warmedUp;
+
     NativeTimer(NativeAccess na, long buffer) {
         this.na = na;
         this.libc = na.libc();
         this.buffer = buffer;
+        warmUp();
     }
 
-    /** Median ns per call of the FFI baseline. */
-    double baselineNanos(int callsPerBatch) {
-        double[] r = new double[BATCHES];
-        loopAbs(libc, callsPerBatch);
-        for (int b = 0; b < BATCHES; b++) {
-            long t0 = System.nanoTime();
-            loopAbs(libc, callsPerBatch);
-            r[b] = (System.nanoTime() - t0) / (double) callsPerBatch;
+    /**
+     * Gets the three loops JIT-compiled before anything is timed (once per JVM): a baseline
+     * measured while interpreted would be several times too high and swallow the vDSO cost.
+     */
+    private void warmUp() {
+        if (warmedUp) {
+            return;
         }
-        return median(r);
-    }
-
-    /** Median ns per call of libc clock_gettime (the vDSO entry), baseline not subtracted. */
-    double libcNanos(int clockId, int callsPerBatch) {
-        double[] r = new double[BATCHES];
-        loopLibc(libc, clockId, buffer, callsPerBatch);
-        for (int b = 0; b < BATCHES; b++) {
-            long t0 = System.nanoTime();
-            loopLibc(libc, clockId, buffer, callsPerBatch);
-            r[b] = (System.nanoTime() - t0) / (double) callsPerBatch;
-        }
-        return median(r);
-    }
-
-    /** Median ns per call of syscall(SYS_clock_gettime), baseline not subtracted. */
-    double syscallNanos(int clockId, int callsPerBatch) {
-        double[] r = new double[BATCHES];
         long nr = na.arch().clockGettimeNr();
-        loopSyscall(libc, nr, clockId, buffer, callsPerBatch);
+        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            loopAbs(libc, 1000);
+            loopLibc(libc, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 1000);
+            loopSyscall(libc, nr, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 50);
+        }
+        warmedUp = true;
+    }
+
+    /** Per-call cost of one path: gross (as called through jnr) and net (FFI baseline subtracted). */
+    static final class Cost {
+        final double grossNanos;
+        final double baselineNanos;
+        final double netNanos;
+
+        Cost(double grossNanos, double baselineNanos, double netNanos) {
+            this.grossNanos = grossNanos;
+            this.baselineNanos = baselineNanos;
+            this.netNanos = netNanos;
+        }
+    }
+
+    /** libc clock_gettime (the vDSO entry point). */
+    Cost libc(int clockId, int callsPerBatch) {
+        return measure(clockId, false, callsPerBatch);
+    }
+
+    /** syscall(SYS_clock_gettime): always enters the kernel. */
+    Cost syscall(int clockId, int callsPerBatch) {
+        return measure(clockId, true, callsPerBatch);
+    }
+
+    /**
+     * Alternates a baseline batch with a batch of the path, so load that drifts during the run hits
+     * both alike; the net cost is the median of the per-pair differences.
+     */
+    private Cost measure(int clockId, boolean raw, int maxCalls) {
+        long nr = na.arch().clockGettimeNr();
+        int n = callsFor(clockId, raw, nr, maxCalls);
+        double[] gross = new double[BATCHES];
+        double[] base = new double[BATCHES];
+        double[] net = new double[BATCHES];
         for (int b = 0; b < BATCHES; b++) {
             long t0 = System.nanoTime();
-            loopSyscall(libc, nr, clockId, buffer, callsPerBatch);
-            r[b] = (System.nanoTime() - t0) / (double) callsPerBatch;
+            loopAbs(libc, n);
+            long t1 = System.nanoTime();
+            if (raw) {
+                loopSyscall(libc, nr, clockId, buffer, n);
+            } else {
+                loopLibc(libc, clockId, buffer, n);
+            }
+            long t2 = System.nanoTime();
+            base[b] = (t1 - t0) / (double) n;
+            gross[b] = (t2 - t1) / (double) n;
+            net[b] = Math.max(0, gross[b] - base[b]);
         }
-        return median(r);
+        return new Cost(median(gross), median(base), median(net));
+    }
+
+    /**
+     * Sizes batches to ~{@link #BATCH_NANOS} so a slow path (a CPU-time clock, a syscall fallback
+     * at ~0.5-2 us) costs no more wall and CPU than a fast one.
+     */
+    private int callsFor(int clockId, boolean raw, long nr, int maxCalls) {
+        long t0 = System.nanoTime();
+        if (raw) {
+            loopSyscall(libc, nr, clockId, buffer, CALIBRATION_CALLS);
+        } else {
+            loopLibc(libc, clockId, buffer, CALIBRATION_CALLS);
+        }
+        double perCall = Math.max(1, (System.nanoTime() - t0) / (double) CALIBRATION_CALLS);
+        return (int) Math.max(CALIBRATION_CALLS, Math.min(maxCalls, BATCH_NANOS / perCall));
     }
 
     private static void loopAbs(LibC libc, int n) {

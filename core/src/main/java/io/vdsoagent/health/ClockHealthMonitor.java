@@ -1,8 +1,11 @@
 package io.vdsoagent.health;
 
 import io.vdsoagent.source.ClocksourceFacts;
+import io.vdsoagent.source.ClocksourceReader;
 import io.vdsoagent.source.Probed;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,18 +28,27 @@ public final class ClockHealthMonitor {
     private final Supplier<Probed<ClocksourceFacts>> clocksource;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong clocksourceChanges = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> probeErrors = new ConcurrentHashMap<>();
     private final Object pollLock = new Object();
     private volatile ClockHealth current;
     private String lastClocksource;
 
-    /**
-     * @param clocksource the cheap clocksource re-read (the sources' ClocksourceReader::read); probes once
-     *                    now, on the caller's thread
-     */
+    /** Probes once now, on the caller's thread; {@code reader} is the cheap re-read for {@link #pollClocksource()}. */
+    public ClockHealthMonitor(Prober prober, final ClocksourceReader reader) {
+        this(prober, new Supplier<Probed<ClocksourceFacts>>() {
+            @Override
+            public Probed<ClocksourceFacts> get() {
+                return reader.read();
+            }
+        });
+    }
+
+    /** As above with any clocksource supplier (tests, custom roots). */
     public ClockHealthMonitor(Prober prober, Supplier<Probed<ClocksourceFacts>> clocksource) {
         this.prober = Objects.requireNonNull(prober, "prober");
         this.clocksource = Objects.requireNonNull(clocksource, "clocksource");
         ClockHealth first = prober.probe();
+        countErrors(first);
         this.current = first;
         this.lastClocksource = name(first.host().clocksource());
     }
@@ -82,6 +94,23 @@ public final class ClockHealthMonitor {
         return clocksourceChanges.get();
     }
 
+    /** Failures of the named probe (e.g. seccomp, vdso, native) summed over every run so far. */
+    public long probeErrors(String probe) {
+        AtomicLong n = probeErrors.get(probe);
+        return n == null ? 0 : n.get();
+    }
+
+    private void countErrors(ClockHealth health) {
+        for (Map.Entry<String, Integer> e : health.probeErrors().entrySet()) {
+            AtomicLong n = probeErrors.get(e.getKey());
+            if (n == null) {
+                probeErrors.putIfAbsent(e.getKey(), new AtomicLong());
+                n = probeErrors.get(e.getKey());
+            }
+            n.addAndGet(e.getValue());
+        }
+    }
+
     public void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -96,6 +125,7 @@ public final class ClockHealthMonitor {
         synchronized (this) {
             before = current;
             after = prober.probe();
+            countErrors(after);
             current = after;
         }
         String seen = name(after.host().clocksource());

@@ -14,6 +14,7 @@ import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.HostFactsReader;
 import io.vdsoagent.source.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.lang.management.ManagementFactory;
@@ -48,7 +49,7 @@ public final class Prober {
         this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
             @Override
             public HostFacts get() {
-                return BasicHostFacts.read(root);
+                return new HostFactsReader(root).read();
             }
         };
         List<Detector> ds = new ArrayList<>();
