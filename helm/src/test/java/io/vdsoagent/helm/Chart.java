@@ -45,6 +45,8 @@ final class Chart {
         for (Map.Entry<String, Object> set : sets.entrySet()) {
             command = command.set(set.getKey(), set.getValue());
         }
-        return command.call();
+        String rendered = command.call();
+        // helm-java answers null when the chart renders no object at all
+        return rendered == null ? "" : rendered;
     }
 }
