@@ -129,7 +129,8 @@ final class ElfImageBuilder {
         str.write(0);
         Map<String, Integer> strOffsets = new LinkedHashMap<>();
         List<String> strings = new ArrayList<>();
-        strings.add(soname);
+        String baseName = soname != null ? soname : "base";
+        strings.add(baseName);
         strings.addAll(versionIndex.keySet());
         for (Sym s : symbols) {
             strings.add(s.name);
@@ -310,7 +311,7 @@ final class ElfImageBuilder {
             }
             b.position(verdefOff);
             List<String> names = new ArrayList<>();
-            names.add(soname);
+            names.add(baseName);
             names.addAll(versionIndex.keySet());
             for (int i = 0; i < names.size(); i++) {
                 b.putShort((short) 1); // vd_version
