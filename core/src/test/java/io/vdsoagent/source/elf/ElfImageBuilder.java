@@ -29,6 +29,7 @@ final class ElfImageBuilder {
         final int type;
         final int shndx;
         final long value;
+        boolean hidden; // versym bit 0x8000: a non-default version (name@VER rather than name@@VER)
 
         Sym(String name, String version, int binding, int type, int shndx, long value) {
             this.name = name;
@@ -99,6 +100,13 @@ final class ElfImageBuilder {
 
     ElfImageBuilder symbol(Sym s) {
         symbols.add(s);
+        return this;
+    }
+
+    /** A function whose version is hidden (not the default one). */
+    ElfImageBuilder hiddenFunction(String name, String version) {
+        function(name, version);
+        symbols.get(symbols.size() - 1).hidden = true;
         return this;
     }
 
@@ -307,7 +315,8 @@ final class ElfImageBuilder {
             b.position(versymOff);
             b.putShort((short) 0);
             for (Sym s : symbols) {
-                b.putShort((short) (s.version.isEmpty() ? 1 : versionIndex.get(s.version)));
+                int index = s.version.isEmpty() ? 1 : versionIndex.get(s.version);
+                b.putShort((short) (s.hidden ? index | 0x8000 : index));
             }
             b.position(verdefOff);
             List<String> names = new ArrayList<>();

@@ -81,6 +81,13 @@ class ElfParserTest {
     }
 
     @Test
+    void hiddenVersionIsFlagged() throws ElfParseException {
+        ElfImage image = ElfParser.parse(new ElfImageBuilder().hiddenFunction("old", "V1").function("new", "V2").build());
+        assertEquals(java.util.Arrays.asList("old@V1", "new@@V2"), names(image));
+        assertTrue(image.symbols().get(0).hidden());
+    }
+
+    @Test
     void unversionedImageWithoutBuildIdOrSoname() throws ElfParseException {
         ElfImage image = ElfParser.parse(new ElfImageBuilder().unversioned().buildId(null).soname(null)
                 .function("__vdso_clock_gettime", "").build());
