@@ -48,7 +48,13 @@ public final class DebianTools {
     }
 
     public static Result run(File stdin, List<String> command) throws IOException, InterruptedException {
+        return run(stdin, java.util.Collections.<String, String>emptyMap(), command);
+    }
+
+    public static Result run(File stdin, java.util.Map<String, String> env, List<String> command)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
         if (stdin != null) {
             pb.redirectInput(stdin);
         }
