@@ -73,7 +73,7 @@ public final class Prober {
         if (Detectors.SECCOMP.equals(name)) {
             return new SeccompDetector(b.seccompTimeoutMillis);
         } else if (Detectors.RUSAGE.equals(name)) {
-            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 2000);
+            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 5000);
         } else if (Detectors.LATENCY.equals(name)) {
             return new LatencyDetector();
         }
@@ -276,7 +276,7 @@ public final class Prober {
             return this;
         }
 
-        /** Wall time rusage loops each clock, and the CPU below which it answers unknown. */
+        /** CPU time rusage loops each clock (at most 10x in wall time), and the CPU below which it answers unknown. */
         public Builder rusageLoopMillis(long loopMillis, long minCpuMillis) {
             this.rusageLoopMillis = loopMillis;
             this.rusageMinCpuMillis = minCpuMillis;
