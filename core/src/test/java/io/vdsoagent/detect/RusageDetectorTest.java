@@ -17,7 +17,6 @@ class RusageDetectorTest {
         // The loop runs on CPU time, so a busy machine still accumulates enough ticks (10 at HZ=250).
         List<Finding> f = new RusageDetector(40, 20, 10_000).detect(null,
                 Arrays.asList(ClockId.THREAD_CPUTIME_ID, ClockId.MONOTONIC_COARSE));
-        System.out.println(f);
         // Kernel facts on any Linux: CPU-time clocks always syscall, coarse clocks never.
         assertEquals(Verdict.SYSCALL, f.get(0).verdict(), f.get(0).toString());
         assertEquals(Verdict.VDSO, f.get(1).verdict(), f.get(1).toString());
