@@ -61,6 +61,10 @@ public final class RusageDetector implements Detector {
                 Finding f = probe(na.get(), c);
                 timedOut = f.error() && f.detail().startsWith("loop thread did not finish");
                 out.add(f);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
+                out.add(Finding.failed(name(), c, "interrupted while waiting for the loop thread"));
+                timedOut = true;
             } catch (Throwable t) {
                 out.add(Finding.failed(name(), c, "probe failed: " + t));
             }
