@@ -18,6 +18,9 @@ import java.util.Locale;
 public final class RusageDetector implements Detector {
     static final double SYSCALL_SHARE = 0.10;
     private static final int RUSAGE_THREAD = 1;
+    private static final long CHECK_EVERY_NANOS = 1_000_000;
+    /** On a loaded machine the loop gets a fraction of a CPU: give it up to this many times its CPU budget in wall time. */
+    private static final long WALL_CAP_FACTOR = 10;
     private static final int RUSAGE_BYTES = 256; // struct rusage is 144 bytes on LP64
 
     private final long loopNanos;
@@ -25,7 +28,7 @@ public final class RusageDetector implements Detector {
     private final long timeoutMillis;
 
     /**
-     * @param loopMillis wall time each clock is looped (5 ticks at HZ=250 = 20 ms)
+     * @param loopMillis CPU time each clock is looped (5 ticks at HZ=250 = 20 ms); at most 10x that in wall time
      * @param minCpuMillis below this much CPU in a loop the split is too coarse to judge
      */
     public RusageDetector(long loopMillis, long minCpuMillis, long timeoutMillis) {
@@ -58,6 +61,10 @@ public final class RusageDetector implements Detector {
                 Finding f = probe(na.get(), c);
                 timedOut = f.error() && f.detail().startsWith("loop thread did not finish");
                 out.add(f);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
+                out.add(Finding.failed(name(), c, "interrupted while waiting for the loop thread"));
+                timedOut = true;
             } catch (Throwable t) {
                 out.add(Finding.failed(name(), c, "probe failed: " + t));
             }
@@ -101,6 +108,7 @@ public final class RusageDetector implements Detector {
         private final long loopNanos;
         private final long usage;
         private final long timespec;
+        private final java.lang.management.ThreadMXBean threadCpu = java.lang.management.ManagementFactory.getThreadMXBean();
         volatile long userNanos;
         volatile long systemNanos;
         volatile long calls;
@@ -128,14 +136,25 @@ public final class RusageDetector implements Detector {
                 long u0 = micros(0);
                 long s0 = micros(16);
                 long n = 0;
-                long end = System.nanoTime() + loopNanos;
+                long batch = 256;
+                long cpuStart = threadCpu.getCurrentThreadCpuTime();
+                long wallEnd = System.nanoTime() + loopNanos * WALL_CAP_FACTOR;
+                long last = System.nanoTime();
+                long now;
+                long cpu;
                 do {
-                    // Check the time rarely: System.nanoTime itself may be the clock under test.
-                    for (int i = 0; i < 256; i++) {
+                    for (long i = 0; i < batch; i++) {
                         libc.clock_gettime_fast(clockId, timespec);
                     }
-                    n += 256;
-                } while (System.nanoTime() < end);
+                    n += batch;
+                    // Look at the clocks about once a millisecond only: they may be syscalls on a
+                    // fallback host and must not add measurable system time of their own.
+                    now = System.nanoTime();
+                    cpu = threadCpu.getCurrentThreadCpuTime() - cpuStart;
+                    long took = Math.max(1, now - last);
+                    last = now;
+                    batch = Math.max(64, Math.min(1_000_000, batch * CHECK_EVERY_NANOS / took));
+                } while (cpu < loopNanos && now < wallEnd);
                 if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
                     errno = na.lastError();
                     failed = true;

@@ -55,6 +55,8 @@ public final class Prober {
         List<Detector> ds = new ArrayList<>();
         if (b.detectorInstances != null) {
             ds.addAll(b.detectorInstances);
+            // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
+            Collections.sort(ds, (x, y) -> Integer.compare(Detectors.rank(x.name()), Detectors.rank(y.name())));
         } else {
             for (String name : Detectors.BY_RANK) {
                 if (b.detectors.contains(name)) {
@@ -71,7 +73,7 @@ public final class Prober {
         if (Detectors.SECCOMP.equals(name)) {
             return new SeccompDetector(b.seccompTimeoutMillis);
         } else if (Detectors.RUSAGE.equals(name)) {
-            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 2000);
+            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 5000);
         } else if (Detectors.LATENCY.equals(name)) {
             return new LatencyDetector();
         }
@@ -274,7 +276,7 @@ public final class Prober {
             return this;
         }
 
-        /** Wall time rusage loops each clock, and the CPU below which it answers unknown. */
+        /** CPU time rusage loops each clock (at most 10x in wall time), and the CPU below which it answers unknown. */
         public Builder rusageLoopMillis(long loopMillis, long minCpuMillis) {
             this.rusageLoopMillis = loopMillis;
             this.rusageMinCpuMillis = minCpuMillis;
