@@ -51,7 +51,7 @@ dependency: there the values live under .Values.vdso-agent (Helm merges our defa
 */}}
 {{- define "vdso-agent.agentValues" -}}
 {{- $values := .Values }}
-{{- if and (not (hasKey $values "agent")) (hasKey $values "vdso-agent") }}
+{{- if hasKey $values "vdso-agent" }}
 {{- $values = index $values "vdso-agent" }}
 {{- end }}
 {{- toYaml $values.agent }}

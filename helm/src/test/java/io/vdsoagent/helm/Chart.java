@@ -2,10 +2,13 @@ package io.vdsoagent.helm;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The chart under test: helm/vdso-agent, rendered by the real helm (helm-java bundles the binary). */
 final class Chart {
@@ -48,5 +51,19 @@ final class Chart {
         String rendered = command.call();
         // helm-java answers null when the chart renders no object at all
         return rendered == null ? "" : rendered;
+    }
+
+    /** Copies a chart directory (tests that change or package a chart work on a copy). */
+    static void copy(Path source, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path to = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+        }
     }
 }

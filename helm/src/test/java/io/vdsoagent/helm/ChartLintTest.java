@@ -10,8 +10,6 @@ import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +23,8 @@ class ChartLintTest {
 
     @Test
     void lintStrictCatchesABrokenChart(@TempDir Path temp) throws IOException {
-        Path copy = copyChart(temp);
+        Path copy = temp.resolve("vdso-agent");
+        Chart.copy(Chart.dir(), copy);
         // a template that does not parse: proves the lint above can fail
         Files.writeString(copy.resolve("templates/broken.yaml"), "{{- if .Values.demo.enabled }}\nkind: x\n");
         LintResult result = new Helm(copy).lint().strict().call();
@@ -39,21 +38,5 @@ class ChartLintTest {
         assertEquals(chart.path("appVersion").asText(), values.path("agent").path("image").path("tag").asText(),
                 "agent.image.tag in values.yaml must move with appVersion in Chart.yaml");
         assertFalse(chart.path("version").asText().isEmpty(), "the chart has its own version");
-    }
-
-    private static Path copyChart(Path target) throws IOException {
-        Path source = Chart.dir();
-        Path copy = target.resolve("vdso-agent");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path to = copy.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
-        return copy;
     }
 }
