@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.vdsoagent.bootstrap.ClockCallRecorder;
 import java.lang.instrument.ClassFileTransformer;
@@ -65,7 +66,7 @@ final class ClockCallAgentBuilder {
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith(byteBuddyPackage)))
                 .or(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
-                .or(any(), is(ClockCallAgentBuilder.class.getClassLoader())) // the agent's own loader
+                .or(any(), isAgentLoader())
                 .type(new ElementMatcher<TypeDescription>() {
                     @Override
                     public boolean matches(TypeDescription type) {
@@ -74,6 +75,16 @@ final class ClockCallAgentBuilder {
                 })
                 .transform(new ClockCallTransformer(sites, settings.countMode().recorderInternalName()))
                 .installOn(instrumentation);
+    }
+
+    /**
+     * The agent's isolated loader holds our copies of Byte Buddy, Micrometer etc. (relocated names the
+     * prefixes above may miss). When this class lives in the system loader (tests, an unpackaged agent)
+     * that loader is the application's: it must not be ignored then.
+     */
+    private static ElementMatcher<ClassLoader> isAgentLoader() {
+        ClassLoader own = ClockCallAgentBuilder.class.getClassLoader();
+        return own == null || own == ClassLoader.getSystemClassLoader() ? none() : is(own);
     }
 
     /** Failures are counted, and logged at debug once per class; the class stays as it was. */

@@ -129,6 +129,10 @@ public final class ClockCallInstrumentation {
         return failedClasses.get();
     }
 
+    ClockCallStats stats() {
+        return stats;
+    }
+
     public InstrumentSettings settings() {
         return settings;
     }

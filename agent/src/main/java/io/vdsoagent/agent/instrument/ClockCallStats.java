@@ -65,6 +65,11 @@ final class ClockCallStats {
         read = true;
     }
 
+    /** Makes the next read sum the recorder's tables again (tests, and readers that must not see a cached sum). */
+    synchronized void expire() {
+        read = false;
+    }
+
     synchronized long calls(ClockMethod method) {
         refresh();
         return methodCounts[method.index()];
