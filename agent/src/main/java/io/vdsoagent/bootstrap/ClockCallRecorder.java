@@ -53,6 +53,11 @@ public final class ClockCallRecorder {
         return totals;
     }
 
+    /** Per-thread count tables held now (live threads and dead ones not yet folded): bounded by thread churn. */
+    public static int threadTables() {
+        return ClockCallCounts.tables();
+    }
+
     private ClockCallRecorder() {
     }
 
