@@ -30,7 +30,8 @@ public final class ChildScenario {
             run(c, n); // uncounted: not instrumented yet
         }
 
-        ClockCallInstrumentation handle = InstrumentedJvm.handle();
+        CountMode mode = args.length > 1 ? CountMode.parse(args[1]) : CountMode.EXACT;
+        ClockCallInstrumentation handle = InstrumentedJvm.handle(mode);
         step(handle, "retransformed-system", system, n);
         step(handle, "retransformed-null-parent", nullParent, n);
         step(handle, "retransformed-platform-parent", platformParent, n);

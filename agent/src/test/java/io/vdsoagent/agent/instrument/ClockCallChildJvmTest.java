@@ -34,6 +34,12 @@ class ClockCallChildJvmTest {
         assertExactCounts(run(200_000), 200_000);
     }
 
+    @Test
+    void approximateModeCountsOneThreadExactlyToo() throws Exception {
+        // approximate mode only loses increments that race between threads; this scenario has one thread
+        assertExactCounts(run(50_000, new String[0], "approximate"), 50_000);
+    }
+
     private static void assertExactCounts(Map<String, Map<String, Long>> steps, long n) {
         for (String step : STEPS) {
             Map<String, Long> counts = steps.get(step);
@@ -55,6 +61,10 @@ class ClockCallChildJvmTest {
     }
 
     private static Map<String, Map<String, Long>> run(int n, String... jvmOptions) throws Exception {
+        return run(n, jvmOptions, "exact");
+    }
+
+    private static Map<String, Map<String, Long>> run(int n, String[] jvmOptions, String countMode) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<String>();
@@ -67,6 +77,7 @@ class ClockCallChildJvmTest {
         command.add(classPath);
         command.add(ChildScenario.class.getName());
         command.add(Integer.toString(n));
+        command.add(countMode);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Map<String, Long>> steps = new HashMap<String, Map<String, Long>>();
         StringBuilder output = new StringBuilder();

@@ -38,9 +38,14 @@ final class InstrumentedJvm {
     }
 
     static synchronized ClockCallInstrumentation handle() throws IOException {
+        return handle(CountMode.EXACT);
+    }
+
+    /** Installs with the given count mode, unless this JVM is instrumented already. */
+    static synchronized ClockCallInstrumentation handle(CountMode mode) throws IOException {
         if (handle == null) {
             handle = ClockCallInstrumentation.install(instrumentation(),
-                    new InstrumentSettings(true, FIXTURES, "", 1024, TOP_SITES, CountMode.EXACT));
+                    new InstrumentSettings(true, FIXTURES, "", 1024, TOP_SITES, mode));
             if (!handle.isInstalled()) {
                 throw new IllegalStateException("instrumentation not installed: " + handle.notInstalledBecause());
             }
