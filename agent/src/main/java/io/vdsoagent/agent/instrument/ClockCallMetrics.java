@@ -34,11 +34,18 @@ public final class ClockCallMetrics implements MeterBinder {
     private final ClockCallStats stats;
     private final int topSites;
     private final Iterable<Tag> tags;
+    private final long refreshNanos;
 
     ClockCallMetrics(ClockCallStats stats, int topSites, Iterable<Tag> tags) {
+        this(stats, topSites, tags, TOP_SITES_REFRESH_NANOS);
+    }
+
+    // VisibleForTesting
+    ClockCallMetrics(ClockCallStats stats, int topSites, Iterable<Tag> tags, long refreshNanos) {
         this.stats = stats;
         this.topSites = topSites;
         this.tags = tags;
+        this.refreshNanos = refreshNanos;
     }
 
     @Override
@@ -82,7 +89,7 @@ public final class ClockCallMetrics implements MeterBinder {
         }
 
         synchronized void refreshIfDue() {
-            if (System.nanoTime() - refreshedAt >= TOP_SITES_REFRESH_NANOS) {
+            if (System.nanoTime() - refreshedAt >= refreshNanos) {
                 refresh();
             }
         }

@@ -62,7 +62,46 @@ class ClockCallMetricsTest {
         String json = handle.topSitesJson(100);
         assertTrue(json.matches("\\[\\{\"site\":\".*\\}]"), json);
         assertTrue(json.contains("{\"site\":\"clockapp.ClockCalls.instantNow:"), json);
-        assertTrue(handle.topSitesText(5).startsWith("Top clock call sites (5 of "), handle.topSitesText(5));
+        String text = handle.topSitesText(5);
+        assertTrue(text.startsWith("Top clock call sites ("), text);
+        assertTrue(text.matches("(?s).*\\d+  Instant\\.now +clockapp\\.ClockCalls\\.instantNow:\\d+.*"), text);
+    }
+
+    @Test
+    void aSiteThatOvertakesReplacesTheOldTopSiteAtTheNextScrape() {
+        ClockCalls.nanoTime(10);
+        handle.stats().expire();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClockCallMetrics(handle.stats(), 1, java.util.Collections.emptyList(), 0).bindTo(registry);
+        String[] first = siteSeries(registry.scrape());
+        assertEquals(1, first.length);
+        String firstSite = first[0].substring(0, first[0].lastIndexOf(' '));
+        long firstCalls = (long) Double.parseDouble(first[0].substring(first[0].lastIndexOf(' ') + 1));
+
+        boolean millisWasTop = firstSite.contains("ClockCalls.currentTimeMillis:");
+        int calls = (int) firstCalls + 1_000;
+        if (millisWasTop) {
+            ClockCalls.instantNow(calls);
+        } else {
+            ClockCalls.currentTimeMillis(calls);
+        }
+        handle.stats().expire();
+        registry.scrape(); // this scrape re-ranks; the next one shows the new set
+        handle.stats().expire();
+        String[] second = siteSeries(registry.scrape());
+        assertEquals(1, second.length, String.join("\n", second));
+        assertTrue(second[0].contains(millisWasTop ? "ClockCalls.instantNow:" : "ClockCalls.currentTimeMillis:"),
+                second[0] + " did not replace " + firstSite);
+    }
+
+    private static String[] siteSeries(String scrape) {
+        java.util.List<String> lines = new java.util.ArrayList<String>();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("jvm_clock_callsite_calls_total{")) {
+                lines.add(line);
+            }
+        }
+        return lines.toArray(new String[0]);
     }
 
     static double value(String scrape, String series) {
