@@ -19,21 +19,23 @@ public final class RusageDetector implements Detector {
     static final double SYSCALL_SHARE = 0.10;
     private static final int RUSAGE_THREAD = 1;
     private static final long CHECK_EVERY_NANOS = 1_000_000;
-    /** On a loaded machine the loop gets a fraction of a CPU: give it up to this many times its CPU budget in wall time. */
-    private static final long WALL_CAP_FACTOR = 10;
     private static final int RUSAGE_BYTES = 256; // struct rusage is 144 bytes on LP64
 
     private final long loopNanos;
     private final long minCpuNanos;
+    private final long wallCapNanos;
     private final long timeoutMillis;
 
     /**
-     * @param loopMillis CPU time each clock is looped (5 ticks at HZ=250 = 20 ms); at most 10x that in wall time
+     * @param loopMillis CPU time each clock is looped (5 ticks at HZ=250 = 20 ms)
      * @param minCpuMillis below this much CPU in a loop the split is too coarse to judge
+     * @param wallCapMillis a loop stops after this much wall time even short of its CPU budget
+     *                      (a loaded machine gives it only part of a core)
      */
-    public RusageDetector(long loopMillis, long minCpuMillis, long timeoutMillis) {
+    public RusageDetector(long loopMillis, long minCpuMillis, long wallCapMillis, long timeoutMillis) {
         this.loopNanos = loopMillis * 1_000_000L;
         this.minCpuNanos = minCpuMillis * 1_000_000L;
+        this.wallCapNanos = wallCapMillis * 1_000_000L;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -73,7 +75,7 @@ public final class RusageDetector implements Detector {
     }
 
     private Finding probe(NativeAccess na, ClockId clock) throws InterruptedException {
-        Loop loop = new Loop(na, clock.linuxId(), loopNanos);
+        Loop loop = new Loop(na, clock.linuxId(), loopNanos, wallCapNanos);
         Thread t = new Thread(loop, "vdso-agent-rusage-probe");
         t.setDaemon(true);
         t.setContextClassLoader(null);
@@ -106,6 +108,7 @@ public final class RusageDetector implements Detector {
         private final LibC libc;
         private final int clockId;
         private final long loopNanos;
+        private final long wallCapNanos;
         private final long usage;
         private final long timespec;
         private final java.lang.management.ThreadMXBean threadCpu = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -116,11 +119,12 @@ public final class RusageDetector implements Detector {
         volatile int errno;
         volatile boolean finished;
 
-        Loop(NativeAccess na, int clockId, long loopNanos) {
+        Loop(NativeAccess na, int clockId, long loopNanos, long wallCapNanos) {
             this.na = na;
             this.libc = na.libc();
             this.clockId = clockId;
             this.loopNanos = loopNanos;
+            this.wallCapNanos = wallCapNanos;
             this.usage = buffers(na)[0];
             this.timespec = buffers(na)[1];
         }
@@ -138,7 +142,7 @@ public final class RusageDetector implements Detector {
                 long n = 0;
                 long batch = 256;
                 long cpuStart = threadCpu.getCurrentThreadCpuTime();
-                long wallEnd = System.nanoTime() + loopNanos * WALL_CAP_FACTOR;
+                long wallEnd = System.nanoTime() + wallCapNanos;
                 long last = System.nanoTime();
                 long now;
                 long cpu;

@@ -73,7 +73,8 @@ public final class Prober {
         if (Detectors.SECCOMP.equals(name)) {
             return new SeccompDetector(b.seccompTimeoutMillis);
         } else if (Detectors.RUSAGE.equals(name)) {
-            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 5000);
+            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
+                    b.rusageWallCapMillis * 2 + 5000);
         } else if (Detectors.LATENCY.equals(name)) {
             return new LatencyDetector();
         }
@@ -240,6 +241,7 @@ public final class Prober {
         private long seccompTimeoutMillis = 2000;
         private long rusageLoopMillis = 25;
         private long rusageMinCpuMillis = 12;
+        private long rusageWallCapMillis = 250;
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
 
@@ -280,6 +282,12 @@ public final class Prober {
         public Builder rusageLoopMillis(long loopMillis, long minCpuMillis) {
             this.rusageLoopMillis = loopMillis;
             this.rusageMinCpuMillis = minCpuMillis;
+            return this;
+        }
+
+        /** Wall time after which a rusage loop stops short of its CPU budget (a loaded host); default 250 ms. */
+        public Builder rusageWallCapMillis(long millis) {
+            this.rusageWallCapMillis = millis;
             return this;
         }
 

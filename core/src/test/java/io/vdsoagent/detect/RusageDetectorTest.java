@@ -14,8 +14,8 @@ class RusageDetectorTest {
     @Test
     void cpuTimeClockLoopsSpendTheirTimeInTheKernelAndCoarseOnesDoNot() {
         assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
-        // The loop runs on CPU time, so a busy machine still accumulates enough ticks (10 at HZ=250).
-        List<Finding> f = new RusageDetector(40, 20, 10_000).detect(null,
+        // A CPU budget with a generous wall cap: even a heavily loaded machine accumulates 10 ticks (HZ=250).
+        List<Finding> f = new RusageDetector(40, 20, 5_000, 20_000).detect(null,
                 Arrays.asList(ClockId.THREAD_CPUTIME_ID, ClockId.MONOTONIC_COARSE));
         // Kernel facts on any Linux: CPU-time clocks always syscall, coarse clocks never.
         assertEquals(Verdict.SYSCALL, f.get(0).verdict(), f.get(0).toString());
