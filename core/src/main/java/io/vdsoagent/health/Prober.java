@@ -122,7 +122,7 @@ public final class Prober {
                 }
             }
         }
-        if (!detectors.isEmpty() && NativeAccess.unavailableReason() != null) {
+        if (usesNativeAccess() && NativeAccess.unavailableReason() != null) {
             errors.put("native", 1);
         }
         JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");
@@ -134,6 +134,19 @@ public final class Prober {
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
         return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors);
+    }
+
+    /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
+    private boolean usesNativeAccess() {
+        if (jvmClockPath) {
+            return true;
+        }
+        for (Detector d : detectors) {
+            if (!Detectors.CLOCKSOURCE.equals(d.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host) {
