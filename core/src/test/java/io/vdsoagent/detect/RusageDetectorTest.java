@@ -26,6 +26,9 @@ class RusageDetectorTest {
     void judgesTheSystemShareAndRefusesTooFewTicks() {
         assertEquals(Verdict.SYSCALL, RusageDetector.judge(ClockId.MONOTONIC, 4_000_000, 16_000_000, 1000, 12_000_000).verdict());
         assertEquals(Verdict.VDSO, RusageDetector.judge(ClockId.MONOTONIC, 19_000_000, 1_000_000, 1000, 12_000_000).verdict());
+        // One stray tick of six (seen here on vDSO clocks) must not read as a fallback.
+        assertEquals(Verdict.VDSO, RusageDetector.judge(ClockId.MONOTONIC, 21_900_000, 3_700_000, 1000, 12_000_000).verdict());
+        assertEquals(Verdict.UNKNOWN, RusageDetector.judge(ClockId.MONOTONIC, 16_000_000, 8_000_000, 1000, 12_000_000).verdict());
         Finding few = RusageDetector.judge(ClockId.MONOTONIC, 4_000_000, 4_000_000, 1000, 12_000_000);
         assertEquals(Verdict.UNKNOWN, few.verdict());
         assertTrue(few.detail().startsWith("too few ticks"), few.detail());
