@@ -70,12 +70,6 @@ public final class VdsoMetrics implements MeterBinder {
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("vdso.aslr.mode", monitor, m -> m.current().host().aslr().known()
-                        ? m.current().host().aslr().get() : Double.NaN)
-                .tags(tags)
-                .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
-                .strongReference(true)
-                .register(registry);
         Gauge.builder("vdso.probe.duration", monitor, m -> m.current().probeWallNanos() / 1e9)
                 .tags(tags)
                 .description("Wall time of the last full probe run.")
@@ -138,6 +132,10 @@ public final class VdsoMetrics implements MeterBinder {
                 .tags(tags)
                 .description("The legacy vsyscall page's mode: none, xonly, emulate or native.")
                 .register(registry), VdsoMetrics::vsyscall);
+        b.add(MultiGauge.builder("vdso.aslr.mode")
+                .tags(tags)
+                .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
+                .register(registry), this::aslr);
         bound.add(b);
         b.refresh(monitor.current());
     }
@@ -242,6 +240,13 @@ public final class VdsoMetrics implements MeterBinder {
         return h.jvmClockPath().interposed().known() ? live(Tags.empty(), () -> {
             JvmClockPath now = monitor.current().jvmClockPath();
             return now.interposed().known() ? (now.interposed().get() ? 1 : 0) : Double.NaN;
+        }) : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    private List<MultiGauge.Row<?>> aslr(ClockHealth h) {
+        return h.host().aslr().known() ? live(Tags.empty(), () -> {
+            HostFacts now = monitor.current().host();
+            return now.aslr().known() ? now.aslr().get() : Double.NaN;
         }) : Collections.<MultiGauge.Row<?>>emptyList();
     }
 

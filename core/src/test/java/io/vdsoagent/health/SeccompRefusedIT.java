@@ -19,7 +19,7 @@ class SeccompRefusedIT {
     @Test
     void aRefusedSeccompIsInconclusiveAndRusageDecides() throws Exception {
         DebianTools.Result r = ChildJvm.run(Collections.<String, String>emptyMap(),
-                Collections.<String>emptyList(), SeccompRefusedMain.class);
+                Collections.<String>emptyList(), SeccompRefusedMain.class, "rusageWallCapMillis=10000");
         assertEquals(0, r.exitCode, r.toString());
         assertTrue(r.output.contains("seccomp: unknown - seccomp refused: errno 1"), r.output);
         assertTrue(r.output.contains("VERDICT thread_cputime syscall rusage"), r.output);
