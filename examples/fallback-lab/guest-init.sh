@@ -61,6 +61,11 @@ if [ "$NET" = 1 ]; then
   ip addr add 10.0.2.15/24 dev eth0
   ip link set eth0 up
   ip route add default via 10.0.2.2
+  # e1000 reports carrier a moment after "up"; a server started before that is unreachable.
+  for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && break
+    sleep 0.5
+  done
 fi
 
 CS=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)

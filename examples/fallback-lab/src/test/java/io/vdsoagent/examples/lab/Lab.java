@@ -65,6 +65,15 @@ final class Lab {
         }
     }
 
+    /** The agent jar built by the agent module; the guests run it from the host's disk. */
+    static Path agentJar() {
+        Path jar = MODULE_DIR.resolve("../../agent/target/vdso-agent.jar").normalize();
+        if (!Files.isRegularFile(jar)) {
+            fail("no agent jar at " + jar + ": build it first (mvn -B -pl agent -am package, or the whole reactor)");
+        }
+        return jar;
+    }
+
     /** The per-clock ground truth program, compiled on the host for this run (never committed). */
     static Path clockloop() throws IOException, InterruptedException {
         Path binary = WORK_DIR.resolve("clockloop");

@@ -44,9 +44,11 @@ enum LabClock {
         throw new IllegalArgumentException("unknown clock id [" + id + "]");
     }
 
+    /** Accepts the Prometheus label ({@code process_cputime}) and the enum name ({@code PROCESS_CPUTIME_ID}). */
     static LabClock byName(String name) {
+        String bare = name.toLowerCase(java.util.Locale.ROOT).replaceFirst("_id$", "");
         for (LabClock clock : values()) {
-            if (clock.label.equalsIgnoreCase(name) || clock.name().equalsIgnoreCase(name)) {
+            if (clock.label.equals(bare)) {
                 return clock;
             }
         }
