@@ -65,6 +65,7 @@ missing=$(missing_packages)
 if [ -n "$missing" ]; then
   if [ "$INSTALL" = 1 ] && [ "$(id -u)" = 0 ]; then
     echo "lab.sh: installing $missing" >&2
+    apt-get update -q >&2
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
     missing=$(missing_packages)
