@@ -58,6 +58,10 @@ class ClockVerdictsE2E {
             assertEquals(clocksource, agent.clocksource(), "the agent's clocksource.current");
         }
 
+        // rusage only runs where seccomp left a clock undecided, so the guest also ran it alone.
+        List<String> rusageLines = run.section("report-rusage");
+        AgentReport rusageAlone = rusageLines.isEmpty() ? null : AgentReport.parse(AgentReport.extractJson(rusageLines));
+
         List<String> surprises = new ArrayList<>();
         for (LabClock clock : LabClock.values()) {
             String judge = truth.verdicts().get(clock);
@@ -69,12 +73,17 @@ class ClockVerdictsE2E {
             }
             AgentReport.ClockResult result = agent.clocks().get(clock);
             assertNotNull(result, () -> "the agent reported nothing for " + clock + "\n" + String.join("\n", report));
-            result.findings().forEach((detector, verdict) -> {
+            Map<String, String> findings = new LinkedHashMap<>(result.findings());
+            AgentReport.ClockResult rusage = rusageAlone == null ? null : rusageAlone.clocks().get(clock);
+            if (rusage != null && rusage.findings().containsKey("rusage")) {
+                findings.put("rusage(alone)", rusage.findings().get("rusage"));
+            }
+            findings.forEach((detector, verdict) -> {
                 int[] counts = AGREEMENT.computeIfAbsent(detector, d -> new int[3]);
                 counts[verdict.equals(judge) ? 0 : verdict.equals("unknown") ? 2 : 1]++;
             });
             TABLE.add(String.format("| %-16s | %-8s | %-7s | %5d | %-7s | %-8s | %s |", clock.label, clocksource,
-                    judge, calls, result.verdict(), result.detector(), findings(result)));
+                    judge, calls, result.verdict(), result.detector(), describe(findings)));
         }
         // The kernel sources are a hint, strace the judge: a difference is news, not a failure.
         System.out.println("[lab] " + clocksource + ": strace " + (surprises.isEmpty()
@@ -105,8 +114,8 @@ class ClockVerdictsE2E {
         assertEquals(1.0, monotonicFallback(hpet), 0.0, () -> "monotonic on hpet must fall back\n" + hpet);
         assertEquals(2.0, changes(back), 0.0, () -> "vdso_clocksource_changes_total after hpet -> tsc\n" + back);
         assertEquals(0.0, monotonicFallback(back), 0.0, () -> "monotonic back on tsc must be vDSO\n" + back);
-        TIMINGS.add("runtime switch tsc->hpet flip " + run.section("flip-hpet") + ", hpet->tsc flip " + run.section("flip-tsc")
-                + " (clocksource-poll=1s)");
+        TIMINGS.add("runtime switch (clocksource-poll=1s): tsc->hpet " + String.join("", run.section("flip-hpet")).trim()
+                + ", hpet->tsc " + String.join("", run.section("flip-tsc")).trim());
     }
 
     private static double changes(String metrics) {
@@ -121,9 +130,9 @@ class ClockVerdictsE2E {
         return value;
     }
 
-    private static String findings(AgentReport.ClockResult result) {
+    private static String describe(Map<String, String> findings) {
         StringBuilder out = new StringBuilder();
-        result.findings().forEach((detector, verdict) -> out.append(out.length() == 0 ? "" : ", ").append(detector).append('=').append(verdict));
+        findings.forEach((detector, verdict) -> out.append(out.length() == 0 ? "" : ", ").append(detector).append('=').append(verdict));
         return out.toString();
     }
 
@@ -151,8 +160,8 @@ class ClockVerdictsE2E {
             fail("the " + clocksource + " guest's batch failed\n" + run.describe());
         }
         TIMINGS.add(clocksource + " guest: " + run.wallMillis() + " ms wall (boot, strace x9, report --json"
-                + (clocksource.equals("tsc") ? ", runtime switch" : "") + "); report --json in guest "
-                + run.section("report-meta"));
+                + (clocksource.equals("tsc") ? ", runtime switch" : "") + "); report --json in guest: "
+                + String.join(", ", run.section("report-meta")).replaceAll("(, )+$", ""));
         RUNS.put(clocksource, run);
         return run;
     }
