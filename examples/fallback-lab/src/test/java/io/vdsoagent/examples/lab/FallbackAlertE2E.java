@@ -198,11 +198,12 @@ class FallbackAlertE2E {
     }
 
     private void start(Path dir, String name, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+                .redirectError(dir.resolve(name + ".err").toFile());
+        builder.environment().put("LAB_WORK_DIR", Lab.WORK_DIR.toString());
+        Process process = builder.start();
         processes.add(process);
     }
 
