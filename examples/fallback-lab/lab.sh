@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# fallback-lab: run one command in a throw-away QEMU guest booted with a chosen clocksource.
+#
+#   lab.sh --clocksource hpet|acpi_pm|tsc [--timeout 300] [--memory 2048] [--forward HOSTPORT:GUESTPORT]...
+#          [--kernel /boot/vmlinuz-VER] [--verbose] [--install] -- command [args...]
+#
+# The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
+# it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
+# as they are and nothing the command writes reaches the host. The command's stdout, stderr and exit
+# status come back as this script's own. Exit 124: timeout; 125: the lab itself failed (missing
+# package, boot failure, the kernel did not take the clocksource).
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK_DIR=${LAB_WORK_DIR:-$LAB_DIR/work}
+CLOCKSOURCE=
+TIMEOUT=300
+MEMORY=2048
+KERNEL=
+VERBOSE=0
+INSTALL=0
+FORWARDS=()
+# Every Debian package the lab needs, with the command that proves it is there.
+PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
+          cpio:cpio kmod:modinfo)
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+die() { echo "lab.sh: $*" >&2; exit 125; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clocksource) CLOCKSOURCE=${2:?}; shift 2 ;;
+    --timeout) TIMEOUT=${2:?}; shift 2 ;;
+    --memory) MEMORY=${2:?}; shift 2 ;;
+    --forward) FORWARDS+=("${2:?}"); shift 2 ;;
+    --kernel) KERNEL=${2:?}; shift 2 ;;
+    --verbose) VERBOSE=1; shift ;;
+    --install) INSTALL=1; shift ;;
+    --) shift; break ;;
+    -h|--help) usage ;;
+    *) echo "lab.sh: unknown option [$1]" >&2; usage ;;
+  esac
+done
+[ $# -gt 0 ] || usage
+[[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds [$TIMEOUT]"
+[[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
+for f in "${FORWARDS[@]}"; do
+  [[ "$f" =~ ^[0-9]+:[0-9]+$ ]] || die "--forward must be HOSTPORT:GUESTPORT [$f]"
+done
+
+missing_packages() {
+  local entry pkg probe missing=()
+  for entry in "${PACKAGES[@]}"; do
+    pkg=${entry%%:*}; probe=${entry#*:}
+    if [[ "$probe" == /* ]]; then
+      compgen -G "$probe" >/dev/null || missing+=("$pkg")
+    else
+      command -v "$probe" >/dev/null || [ -x "/sbin/$probe" ] || missing+=("$pkg")
+    fi
+  done
+  echo "${missing[@]}"
+}
+
+missing=$(missing_packages)
+if [ -n "$missing" ]; then
+  if [ "$INSTALL" = 1 ] && [ "$(id -u)" = 0 ]; then
+    echo "lab.sh: installing $missing" >&2
+    apt-get update -q >&2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2
+    missing=$(missing_packages)
+  fi
+  [ -z "$missing" ] || die "missing Debian package(s): $missing (apt-get install $missing, or run as root with --install)"
+fi
+PATH=$PATH:/sbin:/usr/sbin
+
+if [ -z "$KERNEL" ]; then
+  KERNEL=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+fi
+[ -r "$KERNEL" ] || die "cannot read kernel [$KERNEL]"
+KVER=${KERNEL##*/vmlinuz-}
+MODDIR=/lib/modules/$KVER
+[ -d "$MODDIR" ] || die "no modules for kernel $KVER in $MODDIR (package linux-image-$KVER)"
+
+# Modules the guest loads, dependencies first (modinfo -F depends, resolved recursively).
+WANTED_MODULES=(virtio_pci 9pnet_virtio 9p overlay e1000)
+ORDERED_MODULES=()
+add_module() {
+  local m=$1 dep seen
+  for seen in "${ORDERED_MODULES[@]}"; do [ "$seen" = "$m" ] && return 0; done
+  for dep in $(modinfo -k "$KVER" -F depends "$m" | tr ',' ' '); do add_module "$dep"; done
+  ORDERED_MODULES+=("$m")
+}
+
+# The base initramfs depends only on the kernel, busybox and the init script: build it once.
+build_base_initramfs() {
+  local key out staging m path
+  key=$( (echo "$KVER"; sha256sum /bin/busybox "$LAB_DIR/guest-init.sh") | sha256sum | cut -c1-16)
+  out=$WORK_DIR/initramfs-$KVER-$key.cpio
+  if [ -s "$out" ]; then echo "$out"; return; fi
+  mkdir -p "$WORK_DIR"
+  rm -f "$WORK_DIR"/initramfs-*.cpio
+  staging=$(mktemp -d "$WORK_DIR/staging.XXXXXX")
+  mkdir -p "$staging"/{bin,dev,proc,sys,lib/modules,lab,mnt}
+  cp /bin/busybox "$staging/bin/busybox"
+  install -m 0755 "$LAB_DIR/guest-init.sh" "$staging/init"
+  for m in "${WANTED_MODULES[@]}"; do add_module "$m"; done
+  for m in "${ORDERED_MODULES[@]}"; do
+    path=$(modinfo -k "$KVER" -n "$m")
+    case "$path" in
+      *.ko) cp "$path" "$staging/lib/modules/$m.ko" ;;
+      *.ko.xz) xz -dc "$path" >"$staging/lib/modules/$m.ko" ;;
+      *.ko.zst) zstd -qdc "$path" >"$staging/lib/modules/$m.ko" ;;
+      *.ko.gz) gzip -dc "$path" >"$staging/lib/modules/$m.ko" ;;
+      *) rm -rf "$staging"; die "module $m is built into the kernel or missing [$path]" ;;
+    esac
+    echo "$m.ko" >>"$staging/lab/modules.order"
+  done
+  (cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
+  mv "$out.tmp" "$out"
+  rm -rf "$staging"
+  echo "$out"
+}
+
+RUN_DIR=
+QEMU_PID=
+TAIL_PID=
+cleanup() {
+  if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+    kill "$QEMU_PID" 2>/dev/null || true
+    wait "$QEMU_PID" 2>/dev/null || true
+  fi
+  if [ -n "$TAIL_PID" ]; then kill "$TAIL_PID" 2>/dev/null || true; fi
+  if [ -n "$RUN_DIR" ]; then rm -rf "$RUN_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BASE=$(build_base_initramfs)
+RUN_DIR=$(mktemp -d "$WORK_DIR/run.XXXXXX")
+NONCE=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+
+# Per-run part of the initramfs: the command and its parameters, appended as a second cpio archive
+# (the kernel unpacks concatenated archives in order).
+mkdir -p "$RUN_DIR/extra/lab"
+{
+  printf 'cd %q 2>/dev/null || cd /\n' "$PWD"
+  printf 'exec'; printf ' %q' "$@"; printf '\n'
+} >"$RUN_DIR/extra/lab/cmd.sh"
+{
+  echo "NONCE=$NONCE"
+  echo "WANT_CLOCKSOURCE=$CLOCKSOURCE"
+  echo "NET=$([ ${#FORWARDS[@]} -gt 0 ] && echo 1 || echo 0)"
+} >"$RUN_DIR/extra/lab/config"
+(cd "$RUN_DIR/extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$RUN_DIR/extra.cpio"
+cat "$BASE" "$RUN_DIR/extra.cpio" >"$RUN_DIR/initrd"
+
+APPEND="console=ttyS0 quiet loglevel=1 panic=-1"
+if [ -n "$CLOCKSOURCE" ]; then
+  APPEND+=" clocksource=$CLOCKSOURCE"
+  # Under emulation the TSC watchdog can mark tsc unstable at random; tests switch on purpose instead.
+  [ "$CLOCKSOURCE" = tsc ] && APPEND+=" tsc=reliable"
+fi
+
+NETARGS=(-nic none)
+if [ ${#FORWARDS[@]} -gt 0 ]; then
+  fwd=
+  for f in "${FORWARDS[@]}"; do fwd+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f##*:}"; done
+  NETARGS=(-netdev "user,id=n0$fwd" -device e1000,netdev=n0)
+fi
+
+touch "$RUN_DIR/console.log"
+if [ "$VERBOSE" = 1 ]; then
+  tail -n +1 -f "$RUN_DIR/console.log" >&2 &
+  TAIL_PID=$!
+fi
+start=$(date +%s%N)
+qemu-system-x86_64 -machine pc -accel tcg -smp 1 -m "$MEMORY" \
+  -kernel "$KERNEL" -initrd "$RUN_DIR/initrd" -append "$APPEND" \
+  -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+  -device virtio-9p-pci,fsdev=hostroot,mount_tag=host \
+  "${NETARGS[@]}" \
+  -display none -monitor none -serial "file:$RUN_DIR/console.log" -no-reboot \
+  >"$RUN_DIR/qemu.out" 2>&1 &
+QEMU_PID=$!
+
+timed_out=0
+deadline=$(( $(date +%s) + TIMEOUT ))
+while kill -0 "$QEMU_PID" 2>/dev/null; do
+  if [ "$(date +%s)" -ge "$deadline" ]; then timed_out=1; break; fi
+  sleep 0.2
+done
+if [ "$timed_out" = 1 ]; then
+  kill "$QEMU_PID" 2>/dev/null || true
+fi
+qemu_rc=0
+wait "$QEMU_PID" || qemu_rc=$?
+QEMU_PID=
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ -n "$TAIL_PID" ]; then sleep 0.3; kill "$TAIL_PID" 2>/dev/null || true; TAIL_PID=; fi
+
+CONSOLE=$(tr -d '\r' <"$RUN_DIR/console.log")
+marker() { printf '%s\n' "$CONSOLE" | sed -n "s/^@@LAB $NONCE $1//p" | head -n 1; }
+section() {
+  printf '%s\n' "$CONSOLE" \
+    | sed -n "/^@@LAB $NONCE $1-begin\$/,/^@@LAB $NONCE $1-end\$/p" \
+    | { grep -E '^[A-Za-z0-9+/=]+$' || true; } | base64 -d
+}
+console_tail() { printf '%s\n' "$CONSOLE" | tail -n 25 | sed 's/^/  | /' >&2; cat "$RUN_DIR/qemu.out" >&2; }
+
+if [ "$timed_out" = 1 ]; then
+  echo "lab.sh: timeout after ${TIMEOUT}s (clocksource ${CLOCKSOURCE:-default}); console tail:" >&2
+  console_tail
+  exit 124
+fi
+err=$(marker 'error ')
+if [ -n "$err" ]; then echo "lab.sh: guest: $err" >&2; exit 125; fi
+rc=$(marker 'exit ')
+if [ -z "$rc" ]; then
+  echo "lab.sh: the guest ended without an exit status (qemu exit $qemu_rc); console tail:" >&2
+  console_tail
+  exit 125
+fi
+section stdout
+section stderr >&2
+[ "$VERBOSE" = 0 ] || echo "lab.sh: clocksource $(marker 'clocksource '), guest wall ${elapsed_ms} ms, exit $rc" >&2
+exit "$rc"
