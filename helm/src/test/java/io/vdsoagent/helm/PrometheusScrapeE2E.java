@@ -59,7 +59,9 @@ class PrometheusScrapeE2E {
         Path prometheus = DebianTool.require("prometheus", "prometheus");
         Path promtool = DebianTool.require("promtool", "prometheus");
         Path repo = Chart.dir().getParent().getParent();
-        Path agentJar = requireBuilt(repo.resolve("agent/target/vdso-agent.jar"));
+        // -De2e.agent.jar=... runs the check against another build of the agent (e.g. a release).
+        Path agentJar = requireBuilt(Path.of(System.getProperty("e2e.agent.jar",
+                repo.resolve("agent/target/vdso-agent.jar").toString())));
         Path demoJar = requireBuilt(repo.resolve("examples/demo/target/demo.jar"));
 
         int agentPort = freePort();
