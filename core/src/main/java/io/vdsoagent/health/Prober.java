@@ -55,6 +55,8 @@ public final class Prober {
         List<Detector> ds = new ArrayList<>();
         if (b.detectorInstances != null) {
             ds.addAll(b.detectorInstances);
+            // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
+            Collections.sort(ds, (x, y) -> Integer.compare(Detectors.rank(x.name()), Detectors.rank(y.name())));
         } else {
             for (String name : Detectors.BY_RANK) {
                 if (b.detectors.contains(name)) {
