@@ -4,7 +4,7 @@
 # with 1 and 2 threads, on JDK 17 and Temurin 25, printed side by side as ratios to the bare call.
 # Then the count loss of approximate mode (exact mode as control).
 #
-#   examples/benchmarks/run-instrumentation.sh            # modest run, ~6 min
+#   examples/benchmarks/run-instrumentation.sh            # modest run, ~9 min
 #   JMH_OPTS="-wi 5 -i 10 -f 2" examples/benchmarks/run-instrumentation.sh   # longer, steadier
 #
 # The machine should be quiet: ratios from a loaded machine are noise (check `uptime` first).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 
 JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JMH_OPTS=${JMH_OPTS:-"-wi 3 -i 5 -f 1 -w 1s -r 1s"}
+JMH_OPTS=${JMH_OPTS:-"-wi 2 -i 4 -f 2 -w 1s -r 1s"}
 OUT=examples/benchmarks/target/results
 JAR=examples/benchmarks/target/benchmarks.jar
 

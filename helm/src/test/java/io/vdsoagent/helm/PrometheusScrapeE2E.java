@@ -37,6 +37,8 @@ class PrometheusScrapeE2E {
     /** The labels the chart's PodMonitor relabelings add in Kubernetes; a static config adds them here. */
     private static final Map<String, String> POD_LABELS = Map.of("namespace", "e2e", "pod", "clock-demo-0", "node", "e2e-node");
 
+    private static final int DEMO_RATE = 2000;
+
     private final List<Process> processes = new ArrayList<>();
 
     @TempDir
@@ -59,13 +61,15 @@ class PrometheusScrapeE2E {
         Path prometheus = DebianTool.require("prometheus", "prometheus");
         Path promtool = DebianTool.require("promtool", "prometheus");
         Path repo = Chart.dir().getParent().getParent();
-        Path agentJar = requireBuilt(repo.resolve("agent/target/vdso-agent.jar"));
+        // -De2e.agent.jar=... runs the check against another build of the agent (e.g. a release).
+        Path agentJar = requireBuilt(Path.of(System.getProperty("e2e.agent.jar",
+                repo.resolve("agent/target/vdso-agent.jar").toString())));
         Path demoJar = requireBuilt(repo.resolve("examples/demo/target/demo.jar"));
 
         int agentPort = freePort();
         start(List.of(javaBin(), "-javaagent:" + agentJar + "=host=127.0.0.1,port=" + agentPort
                         + ",expose-address=true,interval=5s",
-                "-jar", demoJar.toString(), "--rate=2000", "--threads=2"), temp.resolve("demo.log"));
+                "-jar", demoJar.toString(), "--rate=" + DEMO_RATE, "--threads=2"), temp.resolve("demo.log"));
         String scrape = waitFor("the agent's /metrics with vdso_info", Duration.ofSeconds(60), () -> {
             String body = get("http://127.0.0.1:" + agentPort + "/metrics");
             return body != null && body.contains("vdso_info{") ? body : null;
@@ -93,6 +97,25 @@ class PrometheusScrapeE2E {
             }
         }
         assertEquals(Map.of(), empty, "dashboard queries without a series; agent log: " + tail(temp.resolve("demo.log")));
+
+        // Ground truth for the instrumentation panels: the demo reads DEMO_RATE/s spread over its four
+        // sites. Retried: a site's series starts when the agent ranks it, so early rates are partial.
+        String sitesQuery = "sum by (site) (rate(jvm_clock_callsite_calls_total{site=~\".*ClockCallSites[.]"
+                + "(monotonicNanos|wallClockMillis|instantNow|viaMethodReference):.*\"}[15s]))";
+        double[] lastRate = {0};
+        JsonNode[] lastSites = {null};
+        JsonNode sites = waitForOrNull(Duration.ofSeconds(60), () -> {
+            JsonNode r = query(api, sitesQuery);
+            lastSites[0] = r;
+            if (r == null || r.path("data").path("result").size() != 4) {
+                return null;
+            }
+            lastRate[0] = 0;
+            r.path("data").path("result").forEach(site -> lastRate[0] += site.path("value").path(1).asDouble());
+            return lastRate[0] > DEMO_RATE * 0.7 && lastRate[0] < DEMO_RATE * 1.3 ? r : null;
+        });
+        assertTrue(sites != null, "the demo reads " + DEMO_RATE + "/s from four call sites; the agent counted "
+                + lastRate[0] + "/s: " + lastSites[0]);
 
         // The dashboard's variables find the labels the PodMonitor (here: static labels) adds.
         for (Map.Entry<String, String> label : POD_LABELS.entrySet()) {

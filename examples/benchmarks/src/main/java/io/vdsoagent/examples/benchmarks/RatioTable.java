@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints JMH CSV results of ClockCallBenchmark side by side per JDK, each score as ns/op and as a ratio
- * to the bare call of the same clock, JDK and thread count. Usage: {@code RatioTable jdk17=a.csv jdk25=b.csv}
+ * Prints JMH CSV results of ClockCallBenchmark side by side per JDK, each score (the median for
+ * SampleTime results, else the mean) as ns per call and as a ratio to the bare call of the same clock,
+ * JDK and thread count. Usage: {@code RatioTable jdk17=a.csv jdk25=b.csv}
  * (each CSV may hold several thread counts).
  */
 public final class RatioTable {
@@ -31,9 +32,21 @@ public final class RatioTable {
                     continue;
                 }
                 String bench = unquote(f[0]);
+                String mode = unquote(f[1]);
+                double perCall = mode.equals("sample") ? ClockCallBenchmark.CALLS : 1; // a sample is one loop
+                int percentile = bench.indexOf(':');
+                if (mode.equals("sample")) {
+                    // sample mode: use the median row ("...:p0.50"), not the mean or other percentiles
+                    if (percentile < 0 || !bench.endsWith(":p0.50")) {
+                        continue;
+                    }
+                    bench = bench.substring(0, percentile);
+                } else if (percentile >= 0) {
+                    continue;
+                }
                 bench = bench.substring(bench.lastIndexOf('.') + 1);
                 String key = bench + "|" + unquote(f[2]);
-                scores.put(key, Double.parseDouble(unquote(f[4])));
+                scores.put(key, Double.parseDouble(unquote(f[4])) / perCall);
                 if (!rows.contains(key)) {
                     rows.add(key);
                 }
@@ -46,7 +59,7 @@ public final class RatioTable {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-30s | %-7s |", "benchmark", "threads"));
         StringBuilder rule = new StringBuilder("|--------------------------------|---------|");
         for (String jdk : byJdk.keySet()) {
-            header.append(String.format(Locale.ROOT, " %-8s ns/op | %-5s vs bare |", jdk, jdk));
+            header.append(String.format(Locale.ROOT, " %-7s ns/call | %-5s vs bare |", jdk, jdk));
             rule.append("----------------|----------------|");
         }
         System.out.println(header);
