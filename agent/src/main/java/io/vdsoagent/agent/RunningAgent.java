@@ -92,7 +92,7 @@ final class RunningAgent {
     }
 
     /**
-     * Probes before anything is served, so the first scrape already carries verdicts. Asks jffi not to
+     * The first probe, on the agent thread (the monitor's constructor probes). Asks jffi not to
      * use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise), for our copy only: the
      * property is put back once our jffi has read it.
      */
