@@ -48,7 +48,7 @@ for t in "${TARGETS[@]}"; do
   JAZZER_FUZZ=1 mvn -B -pl "$module" -am test \
     -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="-Xmx768m -XX:+UseParallelGC -XX:-OmitStackTraceInFastThrow" \
-    -Djazzer.internal.arg.0=fuzz \
+    -Djazzer.hooks=true -Djazzer.internal.arg.0=fuzz \
     -Djazzer.internal.arg.1="$corpus" \
     -Djazzer.internal.arg.2=-max_total_time="$SECONDS_PER_TARGET" \
     -Djazzer.internal.arg.3=-print_final_stats=1 > "$log" 2>&1
