@@ -93,7 +93,10 @@ class FuzzSysfsReadersTest {
     private static void assertReason(Probed<?> p) {
         assertFalse(p.reason().isEmpty());
         assertTrue(p.reason().length() <= MAX_REASON, "reason too long for one log line: " + p.reason());
-        assertFalse(p.reason().contains("\n"), "a reason must not break the log line: " + p.reason());
+        for (char c : p.reason().toCharArray()) {
+            // A reason goes into a log line: no newline to break it, no ESC to repaint a terminal.
+            assertFalse(c < 0x20 || c == 0x7f, "control character " + (int) c + " in reason: " + p.reason());
+        }
     }
 
     /** One tree per input, in memory when /dev/shm exists (tens of thousands of inputs a minute). */
