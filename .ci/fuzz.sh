@@ -53,8 +53,8 @@ for t in "${TARGETS[@]}"; do
     -Djazzer.internal.arg.2=-max_total_time="$SECONDS_PER_TARGET" \
     -Djazzer.internal.arg.3=-print_final_stats=1 > "$log" 2>&1
   rc=$?
-  execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
-  rate=$(grep -h 'stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -1)
+  execs=$(grep -ah 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
+  rate=$(grep -ah 'stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -1)
   if [ $rc = 0 ]; then result=ok; else result="FINDING or failure (exit $rc), see $log"; status=1; fi
   printf '%-58s %12s %10s %s\n' "$simple#${test#*#}" "${execs:--}" "${rate:--}" "$result" >> target/fuzz/summary.txt
 done
