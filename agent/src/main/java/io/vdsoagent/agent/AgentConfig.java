@@ -269,7 +269,7 @@ public final class AgentConfig {
         Set<String> names = new LinkedHashSet<String>(toList(raw));
         for (String name : names) {
             if (!DETECTORS.contains(name)) {
-                throw new ConfigurationException("unknown detector " + name + "; known: " + String.join(",", DETECTORS));
+                throw new ConfigurationException("unknown detector " + quote(name) + "; known: " + String.join(",", DETECTORS));
             }
         }
         return Collections.unmodifiableSet(names);
