@@ -62,6 +62,10 @@ final class RunningAgent {
         RunningAgent agent = new RunningAgent(config, monitor, registry, clockCalls);
         String endpoint = agent.startHttp();
         log.info("{}, {}", monitor.current().headline(), endpoint);
+        String degraded = DegradedReport.line(monitor.current());
+        if (degraded != null) {
+            log.warn(degraded);
+        }
         log.debug("premain took {} ms", premainNanos.get() / 1e6);
         agent.scheduleRefresh();
         return agent;
@@ -78,11 +82,12 @@ final class RunningAgent {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
         }
         try {
+            SystemRoot root = TestRoot.systemRoot();
             Prober prober = Prober.builder()
-                    .root(SystemRoot.live())
+                    .root(root)
                     .detectors(config.detectors())
                     .build();
-            return new ClockHealthMonitor(prober, new ClocksourceReader(SystemRoot.live()));
+            return new ClockHealthMonitor(prober, new ClocksourceReader(root));
         } finally {
             if (previous == null) {
                 System.clearProperty(JFFI_UNSAFE_DISABLED);
