@@ -52,6 +52,8 @@ public final class AgentConfig {
         d.put("top-sites", "20");
         d.put("basic-auth-user", "");
         d.put("basic-auth-password", "");
+        d.put("tls-keystore", "");
+        d.put("tls-keystore-password", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
+import io.vdsoagent.agent.http.EndpointSecurity;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.Prober;
@@ -97,6 +98,8 @@ final class RunningAgent {
 
     /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
     private String startHttp() {
+        EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
+                config.getString("tls-keystore"), config.getString("tls-keystore-password"));
         try {
             server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
                     new Callable<String>() {
@@ -104,8 +107,8 @@ final class RunningAgent {
                         public String call() {
                             return reportJson();
                         }
-                    }, config.basicAuthUser(), config.basicAuthPassword());
-            return "metrics on " + hostForLog(config.host()) + ":" + server.port();
+                    }, security);
+            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + security.describe();
         } catch (IOException | RuntimeException e) {
             return "metrics NOT served: cannot listen on " + hostForLog(config.host()) + ":" + config.port()
                     + " (" + e.getMessage() + "); probing continues";
