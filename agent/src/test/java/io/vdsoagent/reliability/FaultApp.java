@@ -7,7 +7,8 @@ import java.lang.management.ManagementFactory;
  * code, so a test can see that the agent changed neither. It reports on stderr how long after JVM
  * start its main was entered (the agent's premain runs before it), then waits until the agent's
  * start-up thread has finished (or {@code args[0]} ms at most) so the agent's log lines are in, and
- * stays alive {@code args[1]} ms more for tests that act on a running agent.
+ * stays alive {@code args[1]} ms more for tests that act on a running agent, with {@code args[2]}
+ * threads reading System.nanoTime in a loop meanwhile (a JVM under load).
  *
  * <p>JDK-only and Java 8, like any application the agent may meet.
  */
@@ -28,6 +29,12 @@ public final class FaultApp {
         System.out.flush();
         long waitMax = args.length > 0 ? Long.parseLong(args[0]) : 30_000;
         long stay = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        int busy = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        for (int i = 0; i < busy; i++) {
+            Thread t = new Thread(FaultApp::spin, "fault-app-busy-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
         long deadline = System.currentTimeMillis() + waitMax;
         while (System.currentTimeMillis() < deadline && startupThreadAlive()) {
             Thread.sleep(20);
@@ -35,6 +42,15 @@ public final class FaultApp {
         Thread.sleep(stay);
         System.exit(EXIT_CODE);
     }
+
+    /** Reads the clock as fast as it can; the volatile write keeps the JIT from removing the loop. */
+    private static void spin() {
+        while (true) {
+            sink = System.nanoTime();
+        }
+    }
+
+    private static volatile long sink;
 
     private static boolean startupThreadAlive() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {

@@ -72,11 +72,12 @@ final class FaultJvm {
         return this;
     }
 
-    /** FaultApp's arguments: max ms to wait for the agent's start-up, then ms to stay alive. */
-    FaultJvm app(long waitForAgentMillis, long stayMillis) {
+    /** FaultApp's arguments: max ms to wait for the agent's start-up, ms to stay alive, busy threads. */
+    FaultJvm app(long waitForAgentMillis, long stayMillis, int busyThreads) {
         appArgs.clear();
         appArgs.add(Long.toString(waitForAgentMillis));
         appArgs.add(Long.toString(stayMillis));
+        appArgs.add(Integer.toString(busyThreads));
         return this;
     }
 
