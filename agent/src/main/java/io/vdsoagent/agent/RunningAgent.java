@@ -5,6 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointSecurity;
+import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
+import io.vdsoagent.agent.instrument.CountMode;
+import io.vdsoagent.agent.instrument.InstrumentSettings;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.Prober;
@@ -38,15 +41,13 @@ final class RunningAgent {
     private final AgentConfig config;
     private final ClockHealthMonitor monitor;
     private final PrometheusMeterRegistry registry;
-    private final ClockCallHook clockCalls;
+    private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
 
-    private RunningAgent(AgentConfig config, ClockHealthMonitor monitor, PrometheusMeterRegistry registry,
-                         ClockCallHook clockCalls) {
+    private RunningAgent(AgentConfig config, ClockHealthMonitor monitor, PrometheusMeterRegistry registry) {
         this.config = config;
         this.monitor = monitor;
         this.registry = registry;
-        this.clockCalls = clockCalls;
     }
 
     static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
@@ -57,10 +58,8 @@ final class RunningAgent {
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
                 .register(registry);
-        ClockCallHook clockCalls = ClockCallHook.install(inst, config);
-        clockCalls.bindTo(registry);
 
-        RunningAgent agent = new RunningAgent(config, monitor, registry, clockCalls);
+        RunningAgent agent = new RunningAgent(config, monitor, registry);
         String endpoint = agent.startHttp();
         log.info("{}, {}", monitor.current().headline(), endpoint);
         String degraded = DegradedReport.line(monitor.current());
@@ -69,7 +68,19 @@ final class RunningAgent {
         }
         log.debug("premain took {} ms", premainNanos.get() / 1e6);
         agent.scheduleRefresh();
+        // Last: loading Byte Buddy and retransforming loaded classes takes a few hundred ms, and the
+        // verdicts should not wait for it. Its jvm_clock_* series appear from the next scrape on.
+        agent.instrumentClockCalls(inst);
         return agent;
+    }
+
+    private void instrumentClockCalls(Instrumentation inst) {
+        InstrumentSettings settings = new InstrumentSettings(config.instrument(),
+                String.join(",", config.instrumentInclude()), String.join(",", config.instrumentExclude()),
+                config.sampleEvery(), config.topSites(), CountMode.parse(config.countMode()));
+        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, settings);
+        installed.metrics().bindTo(registry);
+        clockCalls = installed;
     }
 
     /**
@@ -121,9 +132,9 @@ final class RunningAgent {
 
     String reportJson() {
         Map<String, String> extra = new LinkedHashMap<String, String>();
-        String sites = clockCalls.topSitesJson(config.topSites());
-        if (sites != null) {
-            extra.put("topCallSites", sites);
+        ClockCallInstrumentation instrumentation = clockCalls;
+        if (instrumentation != null && instrumentation.isInstalled()) {
+            extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
         }
         return JsonReport.toJson(monitor.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }

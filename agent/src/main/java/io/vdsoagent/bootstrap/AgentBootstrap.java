@@ -57,20 +57,16 @@ public final class AgentBootstrap {
     private static void start(String agentArgs, Instrumentation inst, boolean fromPremain) {
         long entered = System.nanoTime();
         try {
-            File jar = agentJar();
-            Object first = System.getProperties().putIfAbsent(LOADED_PROPERTY, jar.getPath());
+            Object first = System.getProperties().putIfAbsent(LOADED_PROPERTY, fromPremain ? "premain" : "agentmain");
             if (first != null) {
                 // The first copy owns the logger; a second copy cannot reach it, hence stderr.
-                System.err.println("vdso-agent: already loaded from " + first + ", ignoring " + jar);
+                System.err.println("vdso-agent: already loaded (" + first + "), ignoring " + jarOrUnknown());
                 return;
             }
-            if (AgentBootstrap.class.getClassLoader() != null) {
-                // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
-                // still be visible from every class loader. Costs a CDS warning, hence only here.
-                inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-            }
+            // Everything else, even finding our own jar, happens on the agent's thread: the
+            // application's main must not wait for us.
             AtomicLong premainNanos = new AtomicLong(-1);
-            Thread thread = new Thread(new Launcher(jar, agentArgs, inst, fromPremain, premainNanos), THREAD_NAME);
+            Thread thread = new Thread(new Launcher(agentArgs, inst, fromPremain, premainNanos), THREAD_NAME);
             thread.setDaemon(true);
             thread.start();
             premainNanos.set(System.nanoTime() - entered);
@@ -80,16 +76,22 @@ public final class AgentBootstrap {
         }
     }
 
+    private static String jarOrUnknown() {
+        try {
+            return agentJar().getPath();
+        } catch (Exception e) {
+            return "this copy";
+        }
+    }
+
     /** Builds the isolated class loader and hands over to the real agent, off the application's thread. */
     private static final class Launcher implements Runnable {
-        private final File jar;
         private final String agentArgs;
         private final Instrumentation inst;
         private final boolean fromPremain;
         private final AtomicLong premainNanos;
 
-        Launcher(File jar, String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos) {
-            this.jar = jar;
+        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos) {
             this.agentArgs = agentArgs;
             this.inst = inst;
             this.fromPremain = fromPremain;
@@ -99,6 +101,12 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
+                File jar = agentJar();
+                if (AgentBootstrap.class.getClassLoader() != null) {
+                    // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
+                    // still be visible from every class loader. Costs a CDS warning, hence only here.
+                    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+                }
                 AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
                 Thread.currentThread().setContextClassLoader(loader);
                 Method start = loader.loadClass(STARTER_CLASS).getMethod("start",
