@@ -29,6 +29,7 @@ final class ElfImageBuilder {
         final int type;
         final int shndx;
         final long value;
+        boolean hidden; // versym bit 0x8000: a non-default version (name@VER rather than name@@VER)
 
         Sym(String name, String version, int binding, int type, int shndx, long value) {
             this.name = name;
@@ -102,6 +103,13 @@ final class ElfImageBuilder {
         return this;
     }
 
+    /** A function whose version is hidden (not the default one). */
+    ElfImageBuilder hiddenFunction(String name, String version) {
+        function(name, version);
+        symbols.get(symbols.size() - 1).hidden = true;
+        return this;
+    }
+
     /** The vDSO's absolute version symbol, e.g. LINUX_2.6 defined in version LINUX_2.6. */
     ElfImageBuilder versionSymbol(String version) {
         symbols.add(new Sym(version, version, 1, 1, 0xfff1, 0));
@@ -129,7 +137,8 @@ final class ElfImageBuilder {
         str.write(0);
         Map<String, Integer> strOffsets = new LinkedHashMap<>();
         List<String> strings = new ArrayList<>();
-        strings.add(soname);
+        String baseName = soname != null ? soname : "base";
+        strings.add(baseName);
         strings.addAll(versionIndex.keySet());
         for (Sym s : symbols) {
             strings.add(s.name);
@@ -306,11 +315,12 @@ final class ElfImageBuilder {
             b.position(versymOff);
             b.putShort((short) 0);
             for (Sym s : symbols) {
-                b.putShort((short) (s.version.isEmpty() ? 1 : versionIndex.get(s.version)));
+                int index = s.version.isEmpty() ? 1 : versionIndex.get(s.version);
+                b.putShort((short) (s.hidden ? index | 0x8000 : index));
             }
             b.position(verdefOff);
             List<String> names = new ArrayList<>();
-            names.add(soname);
+            names.add(baseName);
             names.addAll(versionIndex.keySet());
             for (int i = 0; i < names.size(); i++) {
                 b.putShort((short) 1); // vd_version

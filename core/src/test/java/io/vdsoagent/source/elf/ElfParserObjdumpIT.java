@@ -46,6 +46,7 @@ class ElfParserObjdumpIT {
                 .function("__kernel_gettimeofday", "LINUX_2.6.39")
                 .function("__kernel_clock_getres", "LINUX_2.6.39")
                 .function("__kernel_rt_sigreturn", "LINUX_2.6.39")
+                .hiddenFunction("__kernel_old_gettime", "LINUX_2.6.39")
                 .versionSymbol("LINUX_2.6.39")
                 .build(), "aarch64_be.so");
     }
