@@ -203,15 +203,31 @@ final class FaultJvm {
             return out;
         }
 
-        /** stderr lines that are neither the agent's nor FaultApp's own report. */
+        /**
+         * stderr lines that are neither the agent's nor FaultApp's own report, nor the JDK 24+
+         * native-access warning (JEP 472) that jffi's System.load triggers without
+         * --enable-native-access: documented in the agent's README as the one warning it cannot avoid.
+         */
         List<String> foreignStderr() {
             List<String> out = new ArrayList<>();
             for (String line : stderr) {
-                if (!line.startsWith(AGENT_PREFIX) && !line.startsWith(FaultApp.MAIN_ENTERED)) {
+                if (!line.startsWith(AGENT_PREFIX) && !line.startsWith(FaultApp.MAIN_ENTERED)
+                        && !isNativeAccessWarning(line)) {
                     out.add(line);
                 }
             }
             return out;
+        }
+
+        /** How many lines of the JEP 472 warning appeared (0 on JDK 17). */
+        int nativeAccessWarningLines() {
+            int n = 0;
+            for (String line : stderr) {
+                if (isNativeAccessWarning(line)) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         /** Milliseconds from JVM start to FaultApp.main, as FaultApp measured it; -1 if absent. */
@@ -228,6 +244,13 @@ final class FaultJvm {
         public String toString() {
             return "exit " + exitCode + ", stdout " + stdout + ", stderr " + stderr + ", command " + command;
         }
+    }
+
+    static boolean isNativeAccessWarning(String line) {
+        return line.equals("WARNING: A restricted method in java.lang.System has been called")
+                || line.startsWith("WARNING: java.lang.System::load has been called by com.kenai.jffi.internal.StubLoader")
+                || line.equals("WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module")
+                || line.equals("WARNING: Restricted methods will be blocked in a future release unless native access is enabled");
     }
 
     static List<String> lines(Path file) throws IOException {
