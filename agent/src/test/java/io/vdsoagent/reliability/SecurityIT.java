@@ -151,6 +151,18 @@ class SecurityIT {
     }
 
     @Test
+    void unreadableKeystoreMeansNoEndpointNeverPlainHttp() throws Exception {
+        FaultJvm.Result r = new FaultJvm().agent("host=127.0.0.1,port=0,tls-keystore=/nonexistent/agent.p12,"
+                + "tls-keystore-password=hunter2").app(30_000, 0, 0).run(WORK.resolve("bad-keystore"), 90);
+        assertEquals(FaultApp.EXIT_CODE, r.exitCode, r.toString());
+        assertEquals(Arrays.asList(FaultApp.STDOUT_LINE), r.stdout, r.toString());
+        String log = String.join("\n", r.agentLines());
+        assertTrue(log.contains("metrics NOT served") && log.contains("TLS keystore /nonexistent/agent.p12"), log);
+        assertFalse(log.contains("metrics on"), "no endpoint at all, in particular no plain-HTTP fallback: " + log);
+        assertFalse(log.contains("hunter2"), "keystore password in the log: " + log);
+    }
+
+    @Test
     void nothingButGetAndHeadIsAccepted() throws Exception {
         FaultJvm.Running app = start("read-only", "host=127.0.0.1,port=0");
         try {
