@@ -53,6 +53,8 @@ public final class AgentConfig {
         d.put("count-mode", "exact");
         d.put("basic-auth-user", "");
         d.put("basic-auth-password", "");
+        d.put("tls-keystore", "");
+        d.put("tls-keystore-password", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -94,7 +96,7 @@ public final class AgentConfig {
                 value = convert(name, raw == null ? key.getValue() : raw.trim());
             } catch (ConfigurationException e) {
                 problems.add(String.format("bad value for %s [%s], using default %s: %s",
-                        name, isSecret(name) ? "***" : raw, key.getValue(), e.getMessage()));
+                        name, isSecret(name) ? "***" : quote(raw), key.getValue(), e.getMessage()));
                 value = convertDefault(name);
             }
             values.put(name, value);
@@ -129,7 +131,7 @@ public final class AgentConfig {
             String value = piece.substring(eq + 1).trim();
             if (!DEFAULTS.containsKey(key)) {
                 problems.add(String.format("unknown key [%s] in agent arguments, ignored; known keys: %s",
-                        key, String.join(", ", DEFAULTS.keySet())));
+                        quote(key), String.join(", ", DEFAULTS.keySet())));
                 previousKey = null;
                 continue;
             }
@@ -145,7 +147,8 @@ public final class AgentConfig {
         }
         Matcher m = SHORTHAND.matcher(piece);
         if (!m.matches()) {
-            problems.add(String.format("bad agent argument [%s], expected [host:]port or key=value, ignored", piece));
+            problems.add(String.format("bad agent argument [%s], expected [host:]port or key=value, ignored",
+                    quote(piece)));
             return;
         }
         if (m.group(1) != null) {
@@ -157,6 +160,21 @@ public final class AgentConfig {
 
     static String envName(String key) {
         return ENV_PREFIX + key.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * A user-supplied value inside a problem line: at most 60 characters, control characters shown
+     * as '?'. Each problem is logged as one line; a newline in a property or environment value must
+     * not break it (or forge a line that looks like ours).
+     */
+    static String quote(String raw) {
+        String s = raw.length() <= 60 ? raw : raw.substring(0, 60) + "...";
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.toString();
     }
 
     private static boolean isSecret(String key) {
@@ -260,7 +278,7 @@ public final class AgentConfig {
         Set<String> names = new LinkedHashSet<String>(toList(raw));
         for (String name : names) {
             if (!DETECTORS.contains(name)) {
-                throw new ConfigurationException("unknown detector " + name + "; known: " + String.join(",", DETECTORS));
+                throw new ConfigurationException("unknown detector " + quote(name) + "; known: " + String.join(",", DETECTORS));
             }
         }
         return Collections.unmodifiableSet(names);

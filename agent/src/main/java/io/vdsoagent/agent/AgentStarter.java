@@ -25,6 +25,12 @@ public final class AgentStarter {
             for (String problem : config.problems()) {
                 log.warn(problem);
             }
+            String os = System.getProperty("os.name", "");
+            if (!os.startsWith("Linux")) {
+                // Everything we report is Linux's (auxv, vDSO, sysfs, seccomp): elsewhere, do nothing at all.
+                log.info("disabled: not Linux [{}]", os);
+                return;
+            }
             if (!config.enabled()) {
                 log.debug("disabled by enabled=false");
                 return;

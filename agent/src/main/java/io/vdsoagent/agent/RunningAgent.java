@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
+import io.vdsoagent.agent.http.EndpointSecurity;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.agent.instrument.InstrumentSettings;
@@ -72,6 +73,10 @@ final class RunningAgent {
         agent.monitor = monitor;
         long t3 = System.nanoTime();
         log.info("{}, {}", monitor.current().headline(), endpoint);
+        String degraded = DegradedReport.line(monitor.current());
+        if (degraded != null) {
+            log.warn(degraded);
+        }
         log.debug("registry {} ms, endpoint {} ms, first probe {} ms (probe itself {} ms)",
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
                 monitor.current().probeWallNanos() / 1_000_000);
@@ -102,11 +107,12 @@ final class RunningAgent {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
         }
         try {
+            SystemRoot root = TestRoot.systemRoot();
             Prober prober = Prober.builder()
-                    .root(SystemRoot.live())
+                    .root(root)
                     .detectors(config.detectors())
                     .build();
-            return new ClockHealthMonitor(prober, new ClocksourceReader(SystemRoot.live()));
+            return new ClockHealthMonitor(prober, new ClocksourceReader(root));
         } finally {
             if (previous == null) {
                 System.clearProperty(JFFI_UNSAFE_DISABLED);
@@ -116,6 +122,8 @@ final class RunningAgent {
 
     /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
     private String startHttp() {
+        EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
+                config.getString("tls-keystore"), config.getString("tls-keystore-password"));
         try {
             server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
                     new Callable<String>() {
@@ -123,8 +131,8 @@ final class RunningAgent {
                         public String call() {
                             return reportJson();
                         }
-                    }, config.basicAuthUser(), config.basicAuthPassword());
-            return "metrics on " + hostForLog(config.host()) + ":" + server.port();
+                    }, security);
+            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + security.describe();
         } catch (IOException | RuntimeException e) {
             return "metrics NOT served: cannot listen on " + hostForLog(config.host()) + ":" + config.port()
                     + " (" + e.getMessage() + "); probing continues";

@@ -42,6 +42,20 @@ final class BoundedFiles {
         return new String(readBytes(file, TEXT_CAP), StandardCharsets.UTF_8).trim();
     }
 
+    /**
+     * File content quoted in a reason: at most 40 characters, control characters (newline, ESC, ...)
+     * shown as '?'. A reason ends up in a log line; junk in a file must not break or forge lines.
+     */
+    static String quote(String text) {
+        String s = text.length() <= 40 ? text : text.substring(0, 40) + "...";
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
+    }
+
     /** Turns any failure into a short reason for {@link Probed#unknown(String)}. */
     static String describe(Throwable t) {
         String message = t.getMessage();

@@ -53,14 +53,10 @@ public final class ClocksourceReader {
         List<String> names = new ArrayList<>();
         for (String token : text.split("\\s+")) {
             if (!NAME.matcher(token).matches()) {
-                return Probed.unknown(path + " holds something that is no clocksource name [" + shorten(token) + "]");
+                return Probed.unknown(path + " holds something that is no clocksource name [" + BoundedFiles.quote(token) + "]");
             }
             names.add(token);
         }
         return Probed.of(names);
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }

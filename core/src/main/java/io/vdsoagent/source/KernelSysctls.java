@@ -37,7 +37,7 @@ public final class KernelSysctls {
             return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
         }
         if (!valid.matcher(text).matches()) {
-            return Probed.unknown(path + " holds an unexpected value [" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "]");
+            return Probed.unknown(path + " holds an unexpected value [" + BoundedFiles.quote(text) + "]");
         }
         return Probed.of(text);
     }

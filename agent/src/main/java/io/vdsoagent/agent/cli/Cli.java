@@ -87,13 +87,21 @@ public final class Cli {
                 .detectors(config.detectors())
                 .build()
                 .probe();
-        // The address is this CLI process's own, randomised per process: no secret of anyone else's.
+        // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
+        // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
+        // environment) still hides it: that setting removes the address from every output.
+        boolean exposeAddress = explicitlySet("expose-address") ? config.exposeAddress() : true;
         if (json) {
-            out.println(JsonReport.toJson(health, true, Collections.<String, String>emptyMap()));
+            out.println(JsonReport.toJson(health, exposeAddress, Collections.<String, String>emptyMap()));
         } else {
-            out.print(TextReport.render(health, true));
+            out.print(TextReport.render(health, exposeAddress));
         }
         return health.host().vdso().known() ? OK : FAILED;
+    }
+
+    private static boolean explicitlySet(String key) {
+        return System.getProperty(AgentConfig.SYSTEM_PROPERTY_PREFIX + key) != null
+                || System.getenv(AgentConfig.ENV_PREFIX + key.replace('-', '_').toUpperCase(java.util.Locale.ROOT)) != null;
     }
 
     private int attach(List<String> args, File agentJar) {

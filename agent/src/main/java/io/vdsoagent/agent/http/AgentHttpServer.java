@@ -43,13 +43,20 @@ public final class AgentHttpServer {
     public static AgentHttpServer start(String host, int port, PrometheusRegistry registry,
                                         Callable<String> reportJson, String basicAuthUser, String basicAuthPassword)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        return start(host, port, registry, reportJson, EndpointSecurity.of(basicAuthUser, basicAuthPassword, "", ""));
+    }
+
+    /** As above, with basic auth and/or TLS as {@link EndpointSecurity} says. */
+    public static AgentHttpServer start(String host, int port, PrometheusRegistry registry,
+                                        Callable<String> reportJson, EndpointSecurity security)
+            throws IOException {
+        HttpServer server = security.bind(new InetSocketAddress(host, port), 16);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<Runnable>(16), DaemonThreads.named("vdso-agent-http"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
-        BasicAuthenticator auth = basicAuthUser.isEmpty() ? null : new Credentials(basicAuthUser, basicAuthPassword);
+        BasicAuthenticator auth = security.authenticator();
         protect(server.createContext("/metrics", new MetricsHandler(registry)), auth);
         protect(server.createContext("/report", new ReportHandler(reportJson)), auth);
         // Liveness stays open: probes from kubelet carry no credentials.
@@ -72,22 +79,6 @@ public final class AgentHttpServer {
     public void stop() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    private static final class Credentials extends BasicAuthenticator {
-        private final String user;
-        private final String password;
-
-        Credentials(String user, String password) {
-            super("vdso-agent");
-            this.user = user;
-            this.password = password;
-        }
-
-        @Override
-        public boolean checkCredentials(String username, String pass) {
-            return user.equals(username) && password.equals(pass);
-        }
     }
 
     /** Content negotiation and exposition are the Prometheus client's; we only add gzip. */

@@ -1,0 +1,66 @@
+package io.vdsoagent.agent;
+
+import io.vdsoagent.detect.Finding;
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.Probed;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one start-up line that names what did not work (a /proc file, native access, a refused
+ * detector), so an operator reading the log of an odd container learns why a field is missing
+ * without scraping /report. Null when nothing is degraded: a healthy host logs only the ready line.
+ */
+final class DegradedReport {
+    /** A reason can quote a file; keep the whole line readable. */
+    private static final int MAX_REASON = 120;
+
+    private DegradedReport() {
+    }
+
+    static String line(ClockHealth health) {
+        Map<String, String> problems = new LinkedHashMap<String, String>();
+        HostFacts host = health.host();
+        unknown(problems, "kernel release", host.kernelRelease());
+        unknown(problems, "arch", host.arch());
+        unknown(problems, "vdso", host.vdso());
+        unknown(problems, "clocksource", host.clocksource());
+        unknown(problems, "vsyscall", host.vsyscall());
+        unknown(problems, "aslr", host.aslr());
+        String nativeProblem = NativeAccess.unavailableReason();
+        if (nativeProblem != null) {
+            problems.put("native access unavailable", nativeProblem);
+        }
+        for (ClockStatus status : health.clocks()) {
+            for (Finding f : status.findings()) {
+                if (f.error() && !problems.containsKey(f.detector() + " detector failed")) {
+                    problems.put(f.detector() + " detector failed", f.detail());
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder("degraded: ");
+        String separator = "";
+        for (Map.Entry<String, String> p : problems.entrySet()) {
+            line.append(separator).append(p.getKey()).append(" (").append(shorten(p.getValue())).append(')');
+            separator = "; ";
+        }
+        return line.toString();
+    }
+
+    private static void unknown(Map<String, String> problems, String what, Probed<?> value) {
+        if (!value.known()) {
+            problems.put(what + " unknown", value.reason());
+        }
+    }
+
+    private static String shorten(String reason) {
+        String oneLine = reason.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= MAX_REASON ? oneLine : oneLine.substring(0, MAX_REASON) + "...";
+    }
+}
