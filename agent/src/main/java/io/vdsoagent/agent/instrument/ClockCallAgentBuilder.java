@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.vdsoagent.bootstrap.ClockCallRecorder;
@@ -62,7 +63,9 @@ final class ClockCallAgentBuilder {
                         .or(nameStartsWith("jdk."))
                         .or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun."))
-                        .or(nameStartsWith("io.vdsoagent."))
+                        // Our own code reads the clock for its probes; that is not the application's.
+                        // The examples are applications, though: the demo must be counted.
+                        .or(nameStartsWith("io.vdsoagent.").and(not(nameStartsWith("io.vdsoagent.examples."))))
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith(byteBuddyPackage)))
                 .or(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
