@@ -18,6 +18,17 @@ final class ClockCallCounts {
         }
     };
 
+    /**
+     * The calling thread's slots array itself, so the hot path is one ThreadLocal lookup and no field
+     * load; replaced (set again) when the owner grows its table.
+     */
+    private static final ThreadLocal<long[]> SLOTS = new ThreadLocal<long[]>() {
+        @Override
+        protected long[] initialValue() {
+            return CURRENT.get().slots;
+        }
+    };
+
     private static final Object LOCK = new Object();
     private static ClockCallCounts[] live = new ClockCallCounts[16];
     private static int liveCount;
@@ -37,18 +48,14 @@ final class ClockCallCounts {
         this.owner = owner;
     }
 
-    static ClockCallCounts current() {
-        return CURRENT.get();
-    }
-
-    /** Counts one call at {@code site} and returns this thread's count for it. */
-    long increment(int site) {
-        long[] s = slots;
+    /** Counts one call at {@code site} in the calling thread's table and returns its count there. */
+    static long increment(int site) {
+        long[] s = SLOTS.get();
         int i = (site & ((s.length >> 1) - 1)) << 1;
         if (s[i] == site) {
             return ++s[i + 1];
         }
-        return incrementSlow(site);
+        return CURRENT.get().incrementSlow(site);
     }
 
     private long incrementSlow(int site) {
@@ -87,6 +94,7 @@ final class ClockCallCounts {
             }
         }
         slots = grown;
+        SLOTS.set(grown);
     }
 
     private void addTo(long[] totals) {

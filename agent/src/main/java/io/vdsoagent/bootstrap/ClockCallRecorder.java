@@ -63,7 +63,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.nanoTime()}. */
     public static long nanoTime(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.nanoTime();
         }
         long before = System.nanoTime();
@@ -74,7 +74,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.currentTimeMillis()}. */
     public static long currentTimeMillis(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.currentTimeMillis();
         }
         long before = System.nanoTime();
@@ -85,7 +85,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code Instant.now()}. */
     public static Instant instantNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return Instant.now();
         }
         long before = System.nanoTime();
@@ -99,7 +99,7 @@ public final class ClockCallRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.instant(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.instant();
         }
         long before = System.nanoTime();
@@ -113,7 +113,7 @@ public final class ClockCallRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.millis(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.millis();
         }
         long before = System.nanoTime();
@@ -124,7 +124,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDateTime.now()}. */
     public static LocalDateTime localDateTimeNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDateTime.now();
         }
         long before = System.nanoTime();
@@ -135,7 +135,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDate.now()}. */
     public static LocalDate localDateNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDate.now();
         }
         long before = System.nanoTime();
@@ -146,7 +146,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalTime.now()}. */
     public static LocalTime localTimeNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalTime.now();
         }
         long before = System.nanoTime();
@@ -157,7 +157,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code ZonedDateTime.now()}. */
     public static ZonedDateTime zonedDateTimeNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return ZonedDateTime.now();
         }
         long before = System.nanoTime();
@@ -168,7 +168,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code OffsetDateTime.now()}. */
     public static OffsetDateTime offsetDateTimeNow(int site) {
-        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return OffsetDateTime.now();
         }
         long before = System.nanoTime();
