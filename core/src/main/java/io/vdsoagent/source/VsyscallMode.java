@@ -13,4 +13,25 @@ public enum VsyscallMode {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The mode the {@code [vsyscall]} line's permissions imply ({@code null} = no such line).
+     *
+     * <p>Native and emulate look the same in maps ({@code r-xp} both): native mode mapped the real
+     * page executable, emulate maps it readable and traps calls. Native was dropped from the kernel
+     * in 2019 (Linux 5.3), and no procfs file tells them apart, so {@code r-xp} is reported as
+     * EMULATE; NATIVE is never inferred from permissions.
+     */
+    public static Probed<VsyscallMode> fromMapping(Mapping vsyscall) {
+        if (vsyscall == null) {
+            return Probed.of(NONE);
+        }
+        if (vsyscall.executable() && !vsyscall.readable()) {
+            return Probed.of(XONLY);
+        }
+        if (vsyscall.executable()) {
+            return Probed.of(EMULATE);
+        }
+        return Probed.unknown("[vsyscall] has unexpected permissions " + vsyscall.perms());
+    }
 }

@@ -1,0 +1,13 @@
+package io.vdsoagent.agent;
+
+/**
+ * A configuration value that cannot be used. Internal only: {@link AgentConfig} turns it into one log
+ * line and the key's default; it never reaches the application.
+ */
+final class ConfigurationException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConfigurationException(String message) {
+        super(message);
+    }
+}

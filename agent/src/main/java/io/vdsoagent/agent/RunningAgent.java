@@ -1,0 +1,175 @@
+package io.vdsoagent.agent;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vdsoagent.agent.http.AgentHttpServer;
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.health.ClockHealthMonitor;
+import io.vdsoagent.health.Prober;
+import io.vdsoagent.publish.JsonReport;
+import io.vdsoagent.publish.VdsoMetrics;
+import io.vdsoagent.source.ClocksourceReader;
+import io.vdsoagent.source.SystemRoot;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent once started: first probe, metrics registry, HTTP endpoint, and one scheduler thread
+ * ({@code vdso-agent-refresh}) that re-reads the clocksource every {@code clocksource-poll} and re-probes
+ * every {@code interval}. Everything it starts is a daemon; failures degrade a part, never the JVM.
+ */
+final class RunningAgent {
+    private static final Logger log = LoggerFactory.getLogger(RunningAgent.class);
+    /** jffi reads this once, when it first loads; we restore the property right after. */
+    private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
+
+    private final AgentConfig config;
+    private final ClockHealthMonitor monitor;
+    private final PrometheusMeterRegistry registry;
+    private final ClockCallHook clockCalls;
+    private volatile AgentHttpServer server;
+
+    private RunningAgent(AgentConfig config, ClockHealthMonitor monitor, PrometheusMeterRegistry registry,
+                         ClockCallHook clockCalls) {
+        this.config = config;
+        this.monitor = monitor;
+        this.registry = registry;
+        this.clockCalls = clockCalls;
+    }
+
+    static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
+        ClockHealthMonitor monitor = firstProbe(config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
+        Gauge.builder("vdso.agent.premain", premainNanos, RunningAgent::seconds)
+                .description("Time spent inside the agent's premain/agentmain, before the application continued.")
+                .baseUnit("seconds")
+                .register(registry);
+        ClockCallHook clockCalls = ClockCallHook.install(inst, config);
+        clockCalls.bindTo(registry);
+
+        RunningAgent agent = new RunningAgent(config, monitor, registry, clockCalls);
+        String endpoint = agent.startHttp();
+        log.info("{}, {}", monitor.current().headline(), endpoint);
+        log.debug("premain took {} ms", premainNanos.get() / 1e6);
+        agent.scheduleRefresh();
+        return agent;
+    }
+
+    /**
+     * Probes before anything is served, so the first scrape already carries verdicts. Asks jffi not to
+     * use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise), for our copy only: the
+     * property is put back once our jffi has read it.
+     */
+    private static ClockHealthMonitor firstProbe(AgentConfig config) {
+        String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
+        if (previous == null) {
+            System.setProperty(JFFI_UNSAFE_DISABLED, "true");
+        }
+        try {
+            Prober prober = Prober.builder()
+                    .root(SystemRoot.live())
+                    .detectors(config.detectors())
+                    .build();
+            return new ClockHealthMonitor(prober, new ClocksourceReader(SystemRoot.live()));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(JFFI_UNSAFE_DISABLED);
+            }
+        }
+    }
+
+    /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
+    private String startHttp() {
+        try {
+            server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
+                    new Callable<String>() {
+                        @Override
+                        public String call() {
+                            return reportJson();
+                        }
+                    }, config.basicAuthUser(), config.basicAuthPassword());
+            return "metrics on " + hostForLog(config.host()) + ":" + server.port();
+        } catch (IOException | RuntimeException e) {
+            return "metrics NOT served: cannot listen on " + hostForLog(config.host()) + ":" + config.port()
+                    + " (" + e.getMessage() + "); probing continues";
+        }
+    }
+
+    private static String hostForLog(String host) {
+        return "0.0.0.0".equals(host) ? "" : host;
+    }
+
+    String reportJson() {
+        Map<String, String> extra = new LinkedHashMap<String, String>();
+        String sites = clockCalls.topSitesJson(config.topSites());
+        if (sites != null) {
+            extra.put("topCallSites", sites);
+        }
+        return JsonReport.toJson(monitor.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
+    }
+
+    private void scheduleRefresh() {
+        monitor.addListener(new ClockHealthMonitor.Listener() {
+            @Override
+            public void onChange(ClockHealth before, ClockHealth after, boolean clocksourceChanged) {
+                if (clocksourceChanged) {
+                    log.info("clocksource changed {} -> {}: {}", clocksource(before), clocksource(after),
+                            after.headline());
+                } else if (!before.headline().equals(after.headline())) {
+                    log.info("verdict changed: {}", after.headline());
+                }
+            }
+        });
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vdso-agent-refresh"));
+        long poll = config.clocksourcePollMillis();
+        long interval = config.intervalMillis();
+        scheduler.scheduleWithFixedDelay(guarded("clocksource poll", new Runnable() {
+            @Override
+            public void run() {
+                monitor.pollClocksource();
+            }
+        }), poll, poll, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("re-probe", new Runnable() {
+            @Override
+            public void run() {
+                monitor.reprobe();
+            }
+        }), interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private static String clocksource(ClockHealth health) {
+        return health.host().clocksource().known() ? health.host().clocksource().get().current() : "unknown";
+    }
+
+    /** A task that throws would be cancelled silently by the scheduler: log it and keep the schedule. */
+    private static Runnable guarded(final String what, final Runnable task) {
+        return new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    log.warn("{} failed", what, t);
+                }
+            }
+        };
+    }
+
+    private static double seconds(AtomicLong nanos) {
+        long n = nanos.get();
+        return n < 0 ? Double.NaN : n / 1e9;
+    }
+}

@@ -1,0 +1,116 @@
+package io.vdsoagent.agent.cli;
+
+import io.vdsoagent.agent.AgentConfig;
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.health.Prober;
+import io.vdsoagent.publish.JsonReport;
+import io.vdsoagent.publish.TextReport;
+import io.vdsoagent.source.SystemRoot;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * {@code java -jar vdso-agent.jar <command>}: the same probes as the agent, for a human at a shell.
+ * Its own process, so it returns an exit status (the bootstrap's main calls System.exit with it).
+ */
+public final class Cli {
+    public static final int OK = 0;
+    /** The probe could not run, or the attach failed. */
+    public static final int FAILED = 1;
+    /** Unknown command or bad arguments. */
+    public static final int USAGE = 2;
+
+    static final String USAGE_TEXT = String.join(System.lineSeparator(),
+            "Usage: java -jar vdso-agent.jar <command>",
+            "",
+            "Commands:",
+            "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
+            "  attach <pid> [args]      load the agent into the running JVM <pid>; args as for -javaagent,",
+            "                           e.g. port=9419,host=127.0.0.1",
+            "  help, --help             this text",
+            "",
+            "As an agent: java -javaagent:vdso-agent.jar[=[host:]port|key=value,...] -jar app.jar",
+            "",
+            "Exit status: 0 ok, 1 probe or attach failed, 2 usage error.",
+            "");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Cli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Called by the bootstrap's main. */
+    public static int run(String[] args, File agentJar) {
+        return new Cli(System.out, System.err).execute(Arrays.asList(args), agentJar);
+    }
+
+    int execute(List<String> args, File agentJar) {
+        if (args.isEmpty()) {
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        if ("help".equals(command) || "--help".equals(command) || "-h".equals(command)) {
+            out.print(USAGE_TEXT);
+            return OK;
+        } else if ("report".equals(command)) {
+            return report(rest);
+        } else if ("attach".equals(command)) {
+            return attach(rest, agentJar);
+        }
+        err.println("vdso-agent: unknown command [" + command + "]");
+        err.print(USAGE_TEXT);
+        return USAGE;
+    }
+
+    private int report(List<String> options) {
+        boolean json = false;
+        for (String option : options) {
+            if ("--json".equals(option)) {
+                json = true;
+            } else {
+                err.println("vdso-agent: unknown option [" + option + "] for report");
+                err.print(USAGE_TEXT);
+                return USAGE;
+            }
+        }
+        AgentConfig config = AgentConfig.load(null);
+        ClockHealth health = Prober.builder()
+                .root(SystemRoot.live())
+                .detectors(config.detectors())
+                .build()
+                .probe();
+        // The address is this CLI process's own, randomised per process: no secret of anyone else's.
+        if (json) {
+            out.println(JsonReport.toJson(health, true, Collections.<String, String>emptyMap()));
+        } else {
+            out.print(TextReport.render(health, true));
+        }
+        return health.host().vdso().known() ? OK : FAILED;
+    }
+
+    private int attach(List<String> args, File agentJar) {
+        if (args.isEmpty() || args.size() > 2 || !args.get(0).matches("\\d+")) {
+            err.println("vdso-agent: attach needs a process id and at most one argument string");
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        String pid = args.get(0);
+        String agentArgs = args.size() == 2 ? args.get(1) : null;
+        try {
+            Attacher.attach(pid, agentJar, agentArgs);
+            out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
+            return OK;
+        } catch (Exception e) {
+            err.println("vdso-agent: attach to " + pid + " failed: " + Attacher.describe(e));
+            return FAILED;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.vdsoagent.agent.http;
+
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import io.vdsoagent.agent.DaemonThreads;
+
+/**
+ * The agent's endpoint on the JDK's own HTTP server: {@code /metrics} (Prometheus text or OpenMetrics,
+ * chosen from the Accept header), {@code /-/healthy} and {@code /report} (JSON). Two daemon worker
+ * threads and a short queue: a scrape storm waits, it cannot grow the agent without bound.
+ */
+public final class AgentHttpServer {
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+
+    private AgentHttpServer(HttpServer server, ThreadPoolExecutor executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds and starts. Must be called from a daemon thread: the JDK's dispatcher thread inherits its
+     * daemon status, and a non-daemon one would keep the application's JVM alive.
+     *
+     * @throws IOException when the address cannot be bound (port in use); the caller logs and carries on
+     */
+    public static AgentHttpServer start(String host, int port, PrometheusRegistry registry,
+                                        Callable<String> reportJson, String basicAuthUser, String basicAuthPassword)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<Runnable>(16), DaemonThreads.named("vdso-agent-http"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        server.setExecutor(executor);
+        BasicAuthenticator auth = basicAuthUser.isEmpty() ? null : new Credentials(basicAuthUser, basicAuthPassword);
+        protect(server.createContext("/metrics", new MetricsHandler(registry)), auth);
+        protect(server.createContext("/report", new ReportHandler(reportJson)), auth);
+        // Liveness stays open: probes from kubelet carry no credentials.
+        server.createContext("/-/healthy", new TextHandler("OK\n"));
+        server.createContext("/", new TextHandler("vdso-agent: /metrics /report /-/healthy\n"));
+        server.start();
+        return new AgentHttpServer(server, executor);
+    }
+
+    private static void protect(HttpContext context, BasicAuthenticator auth) {
+        if (auth != null) {
+            context.setAuthenticator(auth);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static final class Credentials extends BasicAuthenticator {
+        private final String user;
+        private final String password;
+
+        Credentials(String user, String password) {
+            super("vdso-agent");
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        public boolean checkCredentials(String username, String pass) {
+            return user.equals(username) && password.equals(pass);
+        }
+    }
+
+    /** Content negotiation and exposition are the Prometheus client's; we only add gzip. */
+    private static final class MetricsHandler implements HttpHandler {
+        private final PrometheusRegistry registry;
+        private final ExpositionFormats formats = ExpositionFormats.init();
+
+        MetricsHandler(PrometheusRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            try {
+                if (!allowed(exchange)) {
+                    return;
+                }
+                ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+                ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+                writer.write(body, registry.scrape());
+                exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
+                send(exchange, 200, body.toByteArray());
+            } finally {
+                exchange.close();
+            }
+        }
+    }
+
+    private static final class ReportHandler implements HttpHandler {
+        private final Callable<String> reportJson;
+
+        ReportHandler(Callable<String> reportJson) {
+            this.reportJson = reportJson;
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            try {
+                if (!allowed(exchange)) {
+                    return;
+                }
+                String json;
+                try {
+                    json = reportJson.call();
+                } catch (Exception e) {
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                    send(exchange, 503, ("report unavailable: " + e + "\n").getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                send(exchange, 200, json.getBytes(StandardCharsets.UTF_8));
+            } finally {
+                exchange.close();
+            }
+        }
+    }
+
+    private static final class TextHandler implements HttpHandler {
+        private final byte[] body;
+
+        TextHandler(String body) {
+            this.body = body.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            try {
+                if (!allowed(exchange)) {
+                    return;
+                }
+                String path = exchange.getRequestURI().getPath();
+                boolean known = "/".equals(path) || "/-/healthy".equals(path);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                send(exchange, known ? 200 : 404, known ? body : "not found\n".getBytes(StandardCharsets.UTF_8));
+            } finally {
+                exchange.close();
+            }
+        }
+    }
+
+    private static boolean allowed(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+        return false;
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+        if (encoding != null && encoding.contains("gzip") && body.length > 1024) {
+            ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4);
+            GZIPOutputStream gzip = new GZIPOutputStream(zipped);
+            gzip.write(body);
+            gzip.close();
+            body = zipped.toByteArray();
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            OutputStream out = exchange.getResponseBody();
+            out.write(body);
+            out.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.vdsoagent.bootstrap;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarFile;
+
+/**
+ * Premain-Class, Agent-Class and Main-Class of vdso-agent.jar.
+ *
+ * <p>Do as little as possible here: this class sits on the boot class path (manifest
+ * {@code Boot-Class-Path}) next to the application, so it uses only the JDK, keeps no static state
+ * besides the loaded-once guard (a system property, so a second copy of the jar sees it too) and never
+ * logs: the real agent, with its logger, lives in {@link AgentClassLoader} and starts on one daemon
+ * thread named {@code vdso-agent}. Nothing thrown here may reach the JVM: the application must start
+ * whatever happens to us.
+ */
+public final class AgentBootstrap {
+    /** Set (to the jar's path) by the first copy that starts; later copies stand down. */
+    static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
+    static final String STARTER_CLASS = "io.vdsoagent.agent.AgentStarter";
+    static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
+    static final String THREAD_NAME = "vdso-agent";
+
+    private AgentBootstrap() {
+    }
+
+    public static void premain(String agentArgs, Instrumentation inst) {
+        start(agentArgs, inst, true);
+    }
+
+    public static void agentmain(String agentArgs, Instrumentation inst) {
+        start(agentArgs, inst, false);
+    }
+
+    /** The CLI: {@code java -jar vdso-agent.jar report|attach|help}. Its own process, so it may exit. */
+    public static void main(String[] args) {
+        int status;
+        try {
+            File jar = agentJar();
+            AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+            Thread.currentThread().setContextClassLoader(loader);
+            Method run = loader.loadClass(CLI_CLASS).getMethod("run", String[].class, File.class);
+            status = (Integer) run.invoke(null, args, jar);
+        } catch (Throwable t) {
+            System.err.println("vdso-agent: " + describe(t));
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void start(String agentArgs, Instrumentation inst, boolean fromPremain) {
+        long entered = System.nanoTime();
+        try {
+            Object first = System.getProperties().putIfAbsent(LOADED_PROPERTY, fromPremain ? "premain" : "agentmain");
+            if (first != null) {
+                // The first copy owns the logger; a second copy cannot reach it, hence stderr.
+                System.err.println("vdso-agent: already loaded (" + first + "), ignoring " + jarOrUnknown());
+                return;
+            }
+            // Everything else, even finding our own jar, happens on the agent's thread: the
+            // application's main must not wait for us.
+            AtomicLong premainNanos = new AtomicLong(-1);
+            Thread thread = new Thread(new Launcher(agentArgs, inst, fromPremain, premainNanos), THREAD_NAME);
+            thread.setDaemon(true);
+            thread.start();
+            premainNanos.set(System.nanoTime() - entered);
+        } catch (Throwable t) {
+            // Don't rethrow: the application must start. No logger exists here, so just print.
+            System.err.println("vdso-agent: not started: " + describe(t));
+        }
+    }
+
+    private static String jarOrUnknown() {
+        try {
+            return agentJar().getPath();
+        } catch (Exception e) {
+            return "this copy";
+        }
+    }
+
+    /** Builds the isolated class loader and hands over to the real agent, off the application's thread. */
+    private static final class Launcher implements Runnable {
+        private final String agentArgs;
+        private final Instrumentation inst;
+        private final boolean fromPremain;
+        private final AtomicLong premainNanos;
+
+        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos) {
+            this.agentArgs = agentArgs;
+            this.inst = inst;
+            this.fromPremain = fromPremain;
+            this.premainNanos = premainNanos;
+        }
+
+        @Override
+        public void run() {
+            try {
+                File jar = agentJar();
+                if (AgentBootstrap.class.getClassLoader() != null) {
+                    // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
+                    // still be visible from every class loader. Costs a CDS warning, hence only here.
+                    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+                }
+                AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+                Thread.currentThread().setContextClassLoader(loader);
+                Method start = loader.loadClass(STARTER_CLASS).getMethod("start",
+                        String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
+                start.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
+            } catch (Throwable t) {
+                System.err.println("vdso-agent: not started: " + describe(t));
+            }
+        }
+    }
+
+    /**
+     * The agent jar. When boot-loaded this class has no CodeSource, so fall back to the URL of its own
+     * class file, which the system loader finds either way.
+     */
+    static File agentJar() throws Exception {
+        CodeSource source = AgentBootstrap.class.getProtectionDomain().getCodeSource();
+        if (source != null && source.getLocation() != null) {
+            return new File(source.getLocation().toURI());
+        }
+        String self = AgentBootstrap.class.getName().replace('.', '/') + ".class";
+        URL url = ClassLoader.getSystemResource(self);
+        if (url == null) {
+            throw new IllegalStateException("cannot find " + self + " to locate the agent jar");
+        }
+        return jarOf(url);
+    }
+
+    /** {@code jar:file:/a/b.jar!/x/Y.class} to {@code /a/b.jar}. */
+    static File jarOf(URL url) throws Exception {
+        if (!"jar".equals(url.getProtocol())) {
+            throw new IllegalStateException("not inside a jar: " + url);
+        }
+        String spec = url.getPath();
+        int bang = spec.indexOf("!/");
+        return new File(new URI(bang < 0 ? spec : spec.substring(0, bang)));
+    }
+
+    static String describe(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof InvocationTargetException || cause instanceof ExceptionInInitializerError)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+}

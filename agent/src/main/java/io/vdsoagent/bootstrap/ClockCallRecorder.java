@@ -1,0 +1,179 @@
+package io.vdsoagent.bootstrap;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+
+/**
+ * What rewritten call sites call instead of the JDK's clock methods when count-mode=exact (the default).
+ * Each method has the target's signature plus a trailing call-site id assigned at transform time (for
+ * {@code Clock.instant()}/{@code millis()} the receiver comes first), counts the call exactly in the
+ * calling thread's own table, samples the latency of one call in {@code sample-every} per site and
+ * thread, and returns exactly what the original call would have returned.
+ *
+ * <p>On the boot class path (the agent jar's {@code Boot-Class-Path}), so classes of every class loader
+ * can link to it; JDK only, no logging, no allocation once a thread's table has room for its sites.
+ * Method references ({@code System::nanoTime}) are redirected here too: the site id becomes the
+ * lambda's captured argument. The method constants below index the per-method sample arrays; the
+ * instrumentation's ClockMethod enum lists them in the same order.
+ */
+public final class ClockCallRecorder {
+
+    public static final int NANO_TIME = 0;
+    public static final int CURRENT_TIME_MILLIS = 1;
+    public static final int INSTANT_NOW = 2;
+    public static final int CLOCK_INSTANT = 3;
+    public static final int CLOCK_MILLIS = 4;
+    public static final int LOCAL_DATE_TIME_NOW = 5;
+    public static final int LOCAL_DATE_NOW = 6;
+    public static final int LOCAL_TIME_NOW = 7;
+    public static final int ZONED_DATE_TIME_NOW = 8;
+    public static final int OFFSET_DATE_TIME_NOW = 9;
+
+    /** Class of Clock.systemUTC() and Clock.systemDefaultZone(): only those read the system clock. */
+    static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+
+    /** Sets the latency sampling rate (a power of two; other values are ignored). */
+    public static void configure(int sampleEvery) {
+        ClockCallSamples.configure(sampleEvery);
+    }
+
+    /**
+     * Calls counted per site id so far, exact and approximate modes together, into an array of
+     * {@code siteCapacity} entries (index = site id). Takes a lock; meant for scrapes, not hot paths.
+     */
+    public static long[] siteCounts(int siteCapacity) {
+        long[] totals = new long[siteCapacity];
+        ClockCallCounts.addAllTo(totals);
+        ClockCallSharedCounts.addAllTo(totals);
+        return totals;
+    }
+
+    /** Per-thread count tables held now (live threads and dead ones not yet folded): bounded by thread churn. */
+    public static int threadTables() {
+        return ClockCallCounts.tables();
+    }
+
+    private ClockCallRecorder() {
+    }
+
+    /** Replaces {@code System.nanoTime()}. */
+    public static long nanoTime(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return System.nanoTime();
+        }
+        long before = System.nanoTime();
+        long value = System.nanoTime();
+        ClockCallSamples.record(ClockCallRecorder.NANO_TIME, value - before);
+        return value;
+    }
+
+    /** Replaces {@code System.currentTimeMillis()}. */
+    public static long currentTimeMillis(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return System.currentTimeMillis();
+        }
+        long before = System.nanoTime();
+        long value = System.currentTimeMillis();
+        ClockCallSamples.record(ClockCallRecorder.CURRENT_TIME_MILLIS, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code Instant.now()}. */
+    public static Instant instantNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return Instant.now();
+        }
+        long before = System.nanoTime();
+        Instant value = Instant.now();
+        ClockCallSamples.record(ClockCallRecorder.INSTANT_NOW, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code Clock.instant()}. */
+    public static Instant clockInstant(Clock clock, int site) {
+        if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
+            return clock.instant(); // a fixed or application clock does not read the system clock
+        }
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return clock.instant();
+        }
+        long before = System.nanoTime();
+        Instant value = clock.instant();
+        ClockCallSamples.record(ClockCallRecorder.CLOCK_INSTANT, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code Clock.millis()}. */
+    public static long clockMillis(Clock clock, int site) {
+        if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
+            return clock.millis(); // a fixed or application clock does not read the system clock
+        }
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return clock.millis();
+        }
+        long before = System.nanoTime();
+        long value = clock.millis();
+        ClockCallSamples.record(ClockCallRecorder.CLOCK_MILLIS, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code LocalDateTime.now()}. */
+    public static LocalDateTime localDateTimeNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return LocalDateTime.now();
+        }
+        long before = System.nanoTime();
+        LocalDateTime value = LocalDateTime.now();
+        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_TIME_NOW, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code LocalDate.now()}. */
+    public static LocalDate localDateNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return LocalDate.now();
+        }
+        long before = System.nanoTime();
+        LocalDate value = LocalDate.now();
+        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_NOW, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code LocalTime.now()}. */
+    public static LocalTime localTimeNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return LocalTime.now();
+        }
+        long before = System.nanoTime();
+        LocalTime value = LocalTime.now();
+        ClockCallSamples.record(ClockCallRecorder.LOCAL_TIME_NOW, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code ZonedDateTime.now()}. */
+    public static ZonedDateTime zonedDateTimeNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return ZonedDateTime.now();
+        }
+        long before = System.nanoTime();
+        ZonedDateTime value = ZonedDateTime.now();
+        ClockCallSamples.record(ClockCallRecorder.ZONED_DATE_TIME_NOW, System.nanoTime() - before);
+        return value;
+    }
+
+    /** Replaces {@code OffsetDateTime.now()}. */
+    public static OffsetDateTime offsetDateTimeNow(int site) {
+        if ((ClockCallCounts.current().increment(site) & ClockCallSamples.sampleMask) != 0) {
+            return OffsetDateTime.now();
+        }
+        long before = System.nanoTime();
+        OffsetDateTime value = OffsetDateTime.now();
+        ClockCallSamples.record(ClockCallRecorder.OFFSET_DATE_TIME_NOW, System.nanoTime() - before);
+        return value;
+    }
+}

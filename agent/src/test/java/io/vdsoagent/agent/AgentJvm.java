@@ -1,0 +1,202 @@
+package io.vdsoagent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A child JVM for the integration tests, started with the same java as the tests (so running the suite
+ * on JDK 25 tests JDK 25), its stdout and stderr captured to files.
+ */
+final class AgentJvm implements AutoCloseable {
+    static final Pattern READY = Pattern.compile("^vdso-agent: .*metrics on [^ ]*:(\\d+)$", Pattern.MULTILINE);
+
+    final Process process;
+    private final Path out;
+    private final Path err;
+
+    private AgentJvm(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    static File agentJar() {
+        String path = System.getProperty("vdso.agent.jar");
+        File jar = path == null ? null : new File(path);
+        if (jar == null || !jar.isFile()) {
+            fail("the packaged agent jar is missing [" + path + "]: run through failsafe (mvn -pl agent -am verify)");
+        }
+        return jar;
+    }
+
+    static String java() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    static String testClasses() {
+        String dir = System.getProperty("vdso.test-classes");
+        return dir != null ? dir : System.getProperty("java.class.path");
+    }
+
+    static int javaFeature() {
+        String v = System.getProperty("java.specification.version");
+        return v.startsWith("1.") ? 8 : Integer.parseInt(v);
+    }
+
+    /** {@code java <jvmArgs> -cp <classPath> <main> <args>}. */
+    static AgentJvm start(List<String> jvmArgs, String classPath, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(main);
+        command.addAll(Arrays.asList(args));
+        return start(command);
+    }
+
+    static AgentJvm start(List<String> command) throws IOException {
+        Path out = Files.createTempFile("agent-it-", ".out");
+        Path err = Files.createTempFile("agent-it-", ".err");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        return new AgentJvm(process, out, err);
+    }
+
+    static String agentArg(String args) {
+        return "-javaagent:" + agentJar().getAbsolutePath() + (args == null ? "" : "=" + args);
+    }
+
+    long pid() {
+        try {
+            return (Long) Process.class.getMethod("pid").invoke(process);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String stdout() throws IOException {
+        return new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+    }
+
+    String stderr() throws IOException {
+        return new String(Files.readAllBytes(err), StandardCharsets.UTF_8);
+    }
+
+    List<String> agentLines() throws IOException {
+        return Arrays.stream(stderr().split("\n")).filter(l -> l.startsWith("vdso-agent: ")).collect(Collectors.toList());
+    }
+
+    /** Waits until stderr matches; returns the match. */
+    Matcher awaitStderr(Pattern pattern, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            Matcher m = pattern.matcher(stderr());
+            if (m.find()) {
+                return m;
+            }
+            Thread.sleep(50);
+        }
+        fail("no [" + pattern + "] on stderr within " + timeoutMillis + " ms; stderr:\n" + stderr() + "\nstdout:\n" + stdout());
+        return null;
+    }
+
+    int awaitReadyPort() throws Exception {
+        return Integer.parseInt(awaitStderr(READY, 30_000).group(1));
+    }
+
+    int awaitExit(long timeoutSeconds) throws Exception {
+        assertTrue(process.waitFor(timeoutSeconds, TimeUnit.SECONDS),
+                "child JVM still running after " + timeoutSeconds + " s; stderr:\n" + stderr());
+        return process.exitValue();
+    }
+
+    /** Lines on stderr that are neither ours nor the one JDK warning we cannot avoid (see agent README). */
+    List<String> foreignStderrLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : stderr().split("\n")) {
+            if (line.isEmpty() || line.startsWith("vdso-agent: ") || isNativeAccessWarning(line)) {
+                continue;
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** JEP 472 (JDK 24+): jffi's System.load from the agent's unnamed module. */
+    private static boolean isNativeAccessWarning(String line) {
+        return javaFeature() >= 24 && (line.equals("WARNING: A restricted method in java.lang.System has been called")
+                || line.startsWith("WARNING: java.lang.System::load has been called by com.kenai.jffi.internal.StubLoader")
+                || line.equals("WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module")
+                || line.equals("WARNING: Restricted methods will be blocked in a future release unless native access is enabled"));
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    static Response get(int port, String path, String accept) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(30000);
+        if (accept != null) {
+            c.setRequestProperty("Accept", accept);
+        }
+        int status = c.getResponseCode();
+        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (in != null) {
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                body.write(buffer, 0, n);
+            }
+            in.close();
+        }
+        return new Response(status, c.getContentType(), new String(body.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    static final class Response {
+        final int status;
+        final String contentType;
+        final String body;
+
+        Response(int status, String contentType, String body) {
+            this.status = status;
+            this.contentType = contentType;
+            this.body = body;
+        }
+
+        /** The value of the first sample line starting with {@code series} (name plus labels). */
+        double sample(String series) {
+            for (String line : body.split("\n")) {
+                if (line.startsWith(series + " ")) {
+                    return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+                }
+            }
+            fail("no sample [" + series + "] in:\n" + body);
+            return Double.NaN;
+        }
+    }
+}

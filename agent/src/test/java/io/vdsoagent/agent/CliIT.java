@@ -1,0 +1,98 @@
+package io.vdsoagent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentit.SleepyApp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar vdso-agent.jar ...}: report, attach, usage and exit codes. */
+class CliIT {
+
+    private static AgentJvm cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(Arrays.asList(AgentJvm.java(), "-jar", AgentJvm.agentJar().getAbsolutePath()));
+        command.addAll(Arrays.asList(args));
+        return AgentJvm.start(command);
+    }
+
+    @Test
+    void reportPrintsTheHumanReport() throws Exception {
+        try (AgentJvm cli = cli("report")) {
+            assertEquals(0, cli.awaitExit(60), cli.stderr());
+            String out = cli.stdout();
+            assertTrue(out.contains("linux-vdso.so.1"), out);
+            assertTrue(out.contains("clocksource"), out);
+            assertTrue(out.contains("process_cputime"), out);
+            assertEquals(Collections.emptyList(), cli.foreignStderrLines(), "no JDK warnings for the CLI");
+        }
+    }
+
+    @Test
+    void reportJsonHasTheDocumentedFields() throws Exception {
+        try (AgentJvm cli = cli("report", "--json")) {
+            assertEquals(0, cli.awaitExit(60), cli.stderr());
+            String json = cli.stdout().trim();
+            assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+            for (String field : Arrays.asList("\"base\":\"0x", "\"symbols\":[", "\"current\":", "\"available\":[",
+                    "\"clocks\":[", "\"verdict\":", "\"detector\":", "\"vdsoNanos\":", "\"syscallNanos\":",
+                    "\"vsyscall\":", "\"aslr\":")) {
+                assertTrue(json.contains(field), field + " in " + json);
+            }
+        }
+    }
+
+    @Test
+    void unknownCommandIsUsageOnStderrAndExitTwo() throws Exception {
+        try (AgentJvm cli = cli("frobnicate")) {
+            assertEquals(2, cli.awaitExit(30));
+            assertEquals("", cli.stdout());
+            assertTrue(cli.stderr().contains("unknown command [frobnicate]"), cli.stderr());
+            assertTrue(cli.stderr().contains("Usage: java -jar vdso-agent.jar"), cli.stderr());
+        }
+        try (AgentJvm cli = cli()) {
+            assertEquals(2, cli.awaitExit(30));
+        }
+    }
+
+    @Test
+    void helpIsUsageOnStdoutAndExitZero() throws Exception {
+        try (AgentJvm cli = cli("--help")) {
+            assertEquals(0, cli.awaitExit(30));
+            assertTrue(cli.stdout().contains("attach <pid>"), cli.stdout());
+        }
+    }
+
+    @Test
+    void attachLoadsTheAgentIntoARunningJvmOnce() throws Exception {
+        // JDK 21+ print a dynamic-loading warning in the target unless it allows agents explicitly.
+        List<String> jvmArgs = AgentJvm.javaFeature() >= 21
+                ? Arrays.asList("-XX:+EnableDynamicAgentLoading") : Collections.<String>emptyList();
+        try (AgentJvm app = AgentJvm.start(jvmArgs, AgentJvm.testClasses(), SleepyApp.class.getName(), "30000", "0")) {
+            Thread.sleep(1000); // let the target reach main
+            try (AgentJvm cli = cli("attach", String.valueOf(app.pid()), "port=0,host=127.0.0.1")) {
+                assertEquals(0, cli.awaitExit(60), cli.stderr());
+            }
+            int port = app.awaitReadyPort();
+            assertEquals(200, AgentJvm.get(port, "/metrics", null).status);
+
+            try (AgentJvm again = cli("attach", String.valueOf(app.pid()), "port=0")) {
+                assertEquals(0, again.awaitExit(60), again.stderr());
+            }
+            app.awaitStderr(Pattern.compile("^vdso-agent: already loaded", Pattern.MULTILINE), 10_000);
+            assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout());
+        }
+    }
+
+    @Test
+    void attachToANonExistentProcessFailsWithOne() throws Exception {
+        try (AgentJvm cli = cli("attach", "999999999")) {
+            assertEquals(1, cli.awaitExit(60));
+            assertTrue(cli.stderr().contains("attach to 999999999 failed"), cli.stderr());
+        }
+    }
+}

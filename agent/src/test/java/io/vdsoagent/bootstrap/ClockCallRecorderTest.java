@@ -1,0 +1,114 @@
+package io.vdsoagent.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recorder called directly, as rewritten code calls it. Site ids here are above any id the
+ * instrumentation hands out (its registry stops at 65,536 sites), so other tests in this JVM cannot
+ * touch them and the counts are exact.
+ */
+class ClockCallRecorderTest {
+
+    @Test
+    void countsEveryCallOfEveryThreadExactlyIncludingThreadsThatDied() throws Exception {
+        final int site = 101001;
+        final int perThread = 100_000;
+        Thread[] threads = new Thread[4];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                for (int k = 0; k < perThread; k++) {
+                    ClockCallRecorder.nanoTime(site);
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(4L * perThread, ClockCallRecorder.siteCounts(site + 1)[site]);
+    }
+
+    @Test
+    void foldsTablesOfDeadThreadsSoThreadChurnDoesNotGrowMemory() throws Exception {
+        final int site = 101002;
+        for (int i = 0; i < 500; i++) {
+            Thread t = new Thread(() -> ClockCallRecorder.currentTimeMillis(site));
+            t.start();
+            t.join();
+        }
+        assertEquals(500L, ClockCallRecorder.siteCounts(site + 1)[site]);
+        assertTrue(ClockCallRecorder.threadTables() < 100, "tables held: " + ClockCallRecorder.threadTables());
+    }
+
+    @Test
+    void oneThreadCountsManySitesInItsOwnTable() {
+        for (int site = 102000; site < 107000; site++) {
+            for (int k = 0; k <= (site % 3); k++) {
+                ClockCallRecorder.instantNow(site);
+            }
+        }
+        long[] counts = ClockCallRecorder.siteCounts(107000);
+        for (int site = 102000; site < 107000; site++) {
+            assertEquals((site % 3) + 1, counts[site], "site " + site);
+        }
+    }
+
+    @Test
+    void returnsWhatTheClockReturns() {
+        for (int i = 0; i < 5_000; i++) { // crosses the sampled path (1 in 1024) several times
+            long before = System.nanoTime();
+            long recorded = ClockCallRecorder.nanoTime(101003);
+            long after = System.nanoTime();
+            assertTrue(before <= recorded && recorded <= after, "nanoTime outside [before, after]");
+            long millisBefore = System.currentTimeMillis();
+            long millis = ClockCallRecorder.currentTimeMillis(101004);
+            assertTrue(millisBefore <= millis && millis <= System.currentTimeMillis() + 1);
+        }
+        Instant before = Instant.now();
+        Instant now = ClockCallRecorder.instantNow(101005);
+        assertTrue(!now.isBefore(before) && !now.isAfter(Instant.now()));
+    }
+
+    @Test
+    void countsOnlyTheSystemClockNotFixedOrApplicationClocks() {
+        Clock fixed = Clock.fixed(Instant.ofEpochSecond(7), ZoneOffset.UTC);
+        assertEquals(Instant.ofEpochSecond(7), ClockCallRecorder.clockInstant(fixed, 101006));
+        assertEquals(7000L, ClockCallRecorder.clockMillis(fixed, 101006));
+        ClockCallRecorder.clockMillis(Clock.systemDefaultZone(), 101007);
+        ClockCallRecorder.clockInstant(Clock.systemUTC(), 101007);
+        long[] counts = ClockCallRecorder.siteCounts(101008);
+        assertEquals(0L, counts[101006]);
+        assertEquals(2L, counts[101007]);
+    }
+
+    @Test
+    void samplesOneCallInSampleEveryAndEstimatesTimeFromIt() {
+        int method = ClockCallRecorder.LOCAL_TIME_NOW;
+        long samplesBefore = ClockCallSamples.samples(method);
+        int every = ClockCallSamples.sampleEvery();
+        for (int i = 0; i < 10 * every; i++) {
+            ClockCallRecorder.localTimeNow(101009);
+        }
+        assertEquals(10L, ClockCallSamples.samples(method) - samplesBefore);
+        assertTrue(ClockCallSamples.sampledNanos(method) > 0);
+        assertEquals((double) every, ClockCallSamples.estimatedNanos(method) / (double) ClockCallSamples.sampledNanos(method),
+                1e-9, "each sample stands for sample-every calls");
+    }
+
+    @Test
+    void approximateModeCountsASingleThreadExactly() {
+        ClockCallSharedCounts.ensureSite(70010);
+        for (int i = 0; i < 50_000; i++) {
+            ClockCallApproximateRecorder.nanoTime(70010);
+        }
+        assertEquals(50_000L, ClockCallRecorder.siteCounts(70011)[70010]);
+        // an id nobody sized for is returned uncounted rather than thrown into the application
+        assertTrue(ClockCallApproximateRecorder.nanoTime(Integer.MAX_VALUE / 2) > 0);
+    }
+}

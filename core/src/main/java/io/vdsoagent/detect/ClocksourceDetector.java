@@ -1,0 +1,98 @@
+package io.vdsoagent.detect;
+
+import io.vdsoagent.source.ClocksourceFacts;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.Probed;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lowest-ranked hint: what the current clocksource's name implies. A name is never proof
+ * (kvm-clock is served by the vDSO only with the pvclock stable bit; ClickHouse's allow-list raised
+ * false alarms on it), which is why every other detector outranks this one.
+ */
+public final class ClocksourceDetector implements Detector {
+
+    /** What the kernel's vDSO does with a clocksource: a verdict and why. */
+    public static final class Capability {
+        private final Verdict verdict;
+        private final String why;
+
+        Capability(Verdict verdict, String why) {
+            this.verdict = verdict;
+            this.why = why;
+        }
+
+        public Verdict verdict() {
+            return verdict;
+        }
+
+        public String why() {
+            return why;
+        }
+    }
+
+    private static final Map<String, Capability> TABLE;
+
+    static {
+        Map<String, Capability> m = new HashMap<>();
+        m.put("tsc", new Capability(Verdict.VDSO, "tsc is read by the vDSO"));
+        m.put("kvm-clock", new Capability(Verdict.VDSO,
+                "kvm-clock is likely read by the vDSO (only if the host sets the pvclock stable bit)"));
+        m.put("hyperv_clocksource_tsc_page", new Capability(Verdict.VDSO, "the Hyper-V TSC page is read by the vDSO"));
+        m.put("arch_sys_counter", new Capability(Verdict.VDSO,
+                "arch_sys_counter is read by the vDSO (unless an erratum workaround disables it)"));
+        m.put("riscv_clocksource", new Capability(Verdict.VDSO, "riscv_clocksource is read by the vDSO"));
+        m.put("tod", new Capability(Verdict.VDSO, "the s390 TOD clock is read by the vDSO"));
+        m.put("timebase", new Capability(Verdict.VDSO, "the powerpc timebase is read by the vDSO"));
+        m.put("hpet", new Capability(Verdict.SYSCALL, "hpet has no vDSO support"));
+        m.put("acpi_pm", new Capability(Verdict.SYSCALL, "acpi_pm has no vDSO support"));
+        m.put("jiffies", new Capability(Verdict.SYSCALL, "jiffies has no vDSO support"));
+        m.put("refined-jiffies", new Capability(Verdict.SYSCALL, "refined-jiffies has no vDSO support"));
+        m.put("xen", new Capability(Verdict.UNKNOWN,
+                "xen is read by the vDSO only if the hypervisor supports a stable pvclock (depends on the hypervisor)"));
+        TABLE = Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public String name() {
+        return Detectors.CLOCKSOURCE;
+    }
+
+    /** The table entry for a clocksource name, or null when the name is not known. */
+    public static Capability capability(String clocksource) {
+        return TABLE.get(clocksource);
+    }
+
+    @Override
+    public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
+        Probed<ClocksourceFacts> cs = host.clocksource();
+        List<Finding> out = new ArrayList<>(clocks.size());
+        for (ClockId c : clocks) {
+            out.add(judge(c, cs));
+        }
+        return out;
+    }
+
+    static Finding judge(ClockId clock, Probed<ClocksourceFacts> cs) {
+        if (clock.isCoarse()) {
+            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.VDSO,
+                    "coarse clocks never read the counter: served by the vDSO whatever the clocksource");
+        }
+        if (clock.isCpuTime()) {
+            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.SYSCALL, "CPU-time clocks always make the syscall");
+        }
+        if (!cs.known()) {
+            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource unknown: " + cs.reason());
+        }
+        String name = cs.get().current();
+        Capability cap = TABLE.get(name);
+        if (cap == null) {
+            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource " + name + " is not in the table");
+        }
+        return Finding.of(Detectors.CLOCKSOURCE, clock, cap.verdict(), cap.why() + " (a hint from the name)");
+    }
+}

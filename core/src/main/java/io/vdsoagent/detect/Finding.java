@@ -1,0 +1,79 @@
+package io.vdsoagent.detect;
+
+import java.util.Objects;
+
+/**
+ * What one detector concluded about one clock, with the detail a person needs to trust it
+ * (e.g. "filter hit: errno 3333", "system share 92 % of 25 ms CPU", "ratio 0.04").
+ */
+public final class Finding {
+    private final String detector;
+    private final ClockId clock;
+    private final Verdict verdict;
+    private final String detail;
+    private final boolean error;
+    private final double vdsoNanos;
+    private final double syscallNanos;
+
+    private Finding(String detector, ClockId clock, Verdict verdict, String detail, boolean error,
+                    double vdsoNanos, double syscallNanos) {
+        this.detector = Objects.requireNonNull(detector, "detector");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.verdict = Objects.requireNonNull(verdict, "verdict");
+        this.detail = Objects.requireNonNull(detail, "detail");
+        this.error = error;
+        this.vdsoNanos = vdsoNanos;
+        this.syscallNanos = syscallNanos;
+    }
+
+    public static Finding of(String detector, ClockId clock, Verdict verdict, String detail) {
+        return new Finding(detector, clock, verdict, detail, false, Double.NaN, Double.NaN);
+    }
+
+    /** Unknown because the probe itself failed (timeout, refusal, unexpected result): counted as a probe error. */
+    public static Finding failed(String detector, ClockId clock, String detail) {
+        return new Finding(detector, clock, Verdict.UNKNOWN, detail, true, Double.NaN, Double.NaN);
+    }
+
+    /** A finding that also carries per-call costs of the libc (vDSO entry) path and the raw syscall path. */
+    public static Finding timed(String detector, ClockId clock, Verdict verdict, String detail,
+                                double vdsoNanos, double syscallNanos) {
+        return new Finding(detector, clock, verdict, detail, false, vdsoNanos, syscallNanos);
+    }
+
+    public String detector() {
+        return detector;
+    }
+
+    public ClockId clock() {
+        return clock;
+    }
+
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    /** True when the probe failed rather than found the question not answerable. */
+    public boolean error() {
+        return error;
+    }
+
+    /** Per-call ns of libc clock_gettime (FFI baseline subtracted), NaN when not measured. */
+    public double vdsoNanos() {
+        return vdsoNanos;
+    }
+
+    /** Per-call ns of the raw syscall (FFI baseline subtracted), NaN when not measured. */
+    public double syscallNanos() {
+        return syscallNanos;
+    }
+
+    @Override
+    public String toString() {
+        return detector + " " + clock.label() + ": " + verdict.label() + " (" + detail + ")";
+    }
+}

@@ -1,0 +1,145 @@
+package io.vdsoagent.detect;
+
+import io.vdsoagent.nativeaccess.LibC;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import java.util.Arrays;
+
+/**
+ * Per-call costs of libc {@code clock_gettime}, the raw syscall and the FFI baseline ({@code abs}),
+ * each the median of several batches (absolute times move 30-60 % between runs; medians of short
+ * batches shrug off a preemption or a JIT compile). Each path has its own small loop method so the
+ * JIT compiles it once and reuses it for every clock.
+ */
+final class NativeTimer {
+    static final int BATCHES = 7;
+    private static final int CALIBRATION_CALLS = 32;
+    private static final double BATCH_NANOS = 40_000;
+    private static volatile long sink;
+
+    private final NativeAccess na;
+    private final LibC libc;
+    private final long buffer;
+
+    private static final int WARM_UP_ROUNDS = 100;
+    private static volatile boolean warmedUp;
+
+    NativeTimer(NativeAccess na, long buffer) {
+        this.na = na;
+        this.libc = na.libc();
+        this.buffer = buffer;
+        warmUp();
+    }
+
+    /**
+     * Gets the three loops JIT-compiled before anything is timed (once per JVM): a baseline
+     * measured while interpreted would be several times too high and swallow the vDSO cost.
+     */
+    private void warmUp() {
+        if (warmedUp) {
+            return;
+        }
+        long nr = na.arch().clockGettimeNr();
+        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            loopAbs(libc, 1000);
+            loopLibc(libc, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 1000);
+            loopSyscall(libc, nr, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 50);
+        }
+        warmedUp = true;
+    }
+
+    /** Per-call cost of one path: gross (as called through jnr) and net (FFI baseline subtracted). */
+    static final class Cost {
+        final double grossNanos;
+        final double baselineNanos;
+        final double netNanos;
+
+        Cost(double grossNanos, double baselineNanos, double netNanos) {
+            this.grossNanos = grossNanos;
+            this.baselineNanos = baselineNanos;
+            this.netNanos = netNanos;
+        }
+    }
+
+    /** libc clock_gettime (the vDSO entry point). */
+    Cost libc(int clockId, int callsPerBatch) {
+        return measure(clockId, false, callsPerBatch);
+    }
+
+    /** syscall(SYS_clock_gettime): always enters the kernel. */
+    Cost syscall(int clockId, int callsPerBatch) {
+        return measure(clockId, true, callsPerBatch);
+    }
+
+    /**
+     * Alternates a baseline batch with a batch of the path, so load that drifts during the run hits
+     * both alike; the net cost is the median of the per-pair differences.
+     */
+    private Cost measure(int clockId, boolean raw, int maxCalls) {
+        long nr = na.arch().clockGettimeNr();
+        int n = callsFor(clockId, raw, nr, maxCalls);
+        double[] gross = new double[BATCHES];
+        double[] base = new double[BATCHES];
+        double[] net = new double[BATCHES];
+        for (int b = 0; b < BATCHES; b++) {
+            long t0 = System.nanoTime();
+            loopAbs(libc, n);
+            long t1 = System.nanoTime();
+            if (raw) {
+                loopSyscall(libc, nr, clockId, buffer, n);
+            } else {
+                loopLibc(libc, clockId, buffer, n);
+            }
+            long t2 = System.nanoTime();
+            base[b] = (t1 - t0) / (double) n;
+            gross[b] = (t2 - t1) / (double) n;
+            net[b] = Math.max(0, gross[b] - base[b]);
+        }
+        return new Cost(median(gross), median(base), median(net));
+    }
+
+    /**
+     * Sizes batches to ~{@link #BATCH_NANOS} so a slow path (a CPU-time clock, a syscall fallback
+     * at ~0.5-2 us) costs no more wall and CPU than a fast one.
+     */
+    private int callsFor(int clockId, boolean raw, long nr, int maxCalls) {
+        long t0 = System.nanoTime();
+        if (raw) {
+            loopSyscall(libc, nr, clockId, buffer, CALIBRATION_CALLS);
+        } else {
+            loopLibc(libc, clockId, buffer, CALIBRATION_CALLS);
+        }
+        double perCall = Math.max(1, (System.nanoTime() - t0) / (double) CALIBRATION_CALLS);
+        return (int) Math.max(CALIBRATION_CALLS, Math.min(maxCalls, BATCH_NANOS / perCall));
+    }
+
+    private static void loopAbs(LibC libc, int n) {
+        long acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc += libc.abs(i);
+        }
+        sink = acc;
+    }
+
+    private static void loopLibc(LibC libc, int clockId, long buffer, int n) {
+        long acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc += libc.clock_gettime_fast(clockId, buffer);
+        }
+        sink = acc;
+    }
+
+    private static void loopSyscall(LibC libc, long nr, int clockId, long buffer, int n) {
+        long acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc += libc.syscall2_fast(nr, clockId, buffer);
+        }
+        sink = acc;
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+}

@@ -1,0 +1,121 @@
+package io.vdsoagent.health;
+
+import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.JvmClockPath;
+import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.source.HostFacts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** One probe run's immutable result: host facts, a status per clock, the JVM clock path, costs. */
+public final class ClockHealth {
+    private final HostFacts host;
+    private final List<ClockStatus> clocks;
+    private final JvmClockPath jvmClockPath;
+    private final Instant takenAt;
+    private final long probeWallNanos;
+    private final long probeCpuNanos;
+    private final Map<String, Integer> probeErrors;
+
+    public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
+                       long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.clocks = Collections.unmodifiableList(new ArrayList<>(clocks));
+        this.jvmClockPath = Objects.requireNonNull(jvmClockPath, "jvmClockPath");
+        this.takenAt = Objects.requireNonNull(takenAt, "takenAt");
+        this.probeWallNanos = probeWallNanos;
+        this.probeCpuNanos = probeCpuNanos;
+        this.probeErrors = Collections.unmodifiableMap(new LinkedHashMap<>(probeErrors));
+    }
+
+    public HostFacts host() {
+        return host;
+    }
+
+    /** One status per probed clock, in {@link ClockId} order. */
+    public List<ClockStatus> clocks() {
+        return clocks;
+    }
+
+    /** The status of one clock, or null when it was not probed. */
+    public ClockStatus clock(ClockId id) {
+        for (ClockStatus s : clocks) {
+            if (s.clock() == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public JvmClockPath jvmClockPath() {
+        return jvmClockPath;
+    }
+
+    public Instant takenAt() {
+        return takenAt;
+    }
+
+    public long probeWallNanos() {
+        return probeWallNanos;
+    }
+
+    /** CPU time the probing thread(s) spent, -1 when the JVM cannot measure thread CPU time. */
+    public long probeCpuNanos() {
+        return probeCpuNanos;
+    }
+
+    /** probe name -> failures in this run (only probes that failed, e.g. seccomp refused, vdso unreadable). */
+    public Map<String, Integer> probeErrors() {
+        return probeErrors;
+    }
+
+    /**
+     * One line for a log or a dashboard title, e.g. "clocksource tsc, clock_gettime in vDSO (seccomp)"
+     * or "clocksource hpet, clock_gettime FALLS BACK to syscalls for realtime, monotonic (seccomp)".
+     * The CPU-time clocks always make the syscall and are left out.
+     */
+    public String headline() {
+        String cs = host.clocksource().known() ? "clocksource " + host.clocksource().get().current()
+                : "clocksource unknown";
+        List<String> fallback = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        Set<String> deciders = new LinkedHashSet<>();
+        int vdso = 0;
+        for (ClockStatus s : clocks) {
+            if (s.clock().isCpuTime()) {
+                continue;
+            }
+            if (s.verdict() == Verdict.SYSCALL) {
+                fallback.add(s.clock().label());
+                deciders.add(s.detector());
+            } else if (s.verdict() == Verdict.UNKNOWN) {
+                unknown.add(s.clock().label());
+            } else {
+                vdso++;
+                deciders.add(s.detector());
+            }
+        }
+        String by = deciders.isEmpty() ? "" : " (" + String.join(", ", deciders) + ")";
+        if (!fallback.isEmpty()) {
+            return cs + ", clock_gettime FALLS BACK to syscalls for " + String.join(", ", fallback) + by
+                    + (unknown.isEmpty() ? "" : "; unknown for " + String.join(", ", unknown));
+        }
+        if (vdso == 0) {
+            return cs + ", clock_gettime path unknown";
+        }
+        return cs + ", clock_gettime in vDSO" + by
+                + (unknown.isEmpty() ? "" : "; unknown for " + String.join(", ", unknown));
+    }
+
+    @Override
+    public String toString() {
+        return headline();
+    }
+}

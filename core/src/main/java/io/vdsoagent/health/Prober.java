@@ -1,0 +1,302 @@
+package io.vdsoagent.health;
+
+import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.ClocksourceDetector;
+import io.vdsoagent.detect.Detector;
+import io.vdsoagent.detect.Detectors;
+import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockPath;
+import io.vdsoagent.detect.JvmClockPathProbe;
+import io.vdsoagent.detect.LatencyDetector;
+import io.vdsoagent.detect.ProbeThreads;
+import io.vdsoagent.detect.RusageDetector;
+import io.vdsoagent.detect.SeccompDetector;
+import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.HostFactsReader;
+import io.vdsoagent.source.Probed;
+import io.vdsoagent.source.SystemRoot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Runs one probe: reads the host facts, runs the enabled detectors in rank order for all nine
+ * clocks, times the JVM clock path and assembles a {@link ClockHealth}. Never throws.
+ *
+ * <p>Cost control: rusage busy-loops ~25 ms per clock, so by default it only runs for clocks the
+ * seccomp detector left undecided (on a host where seccomp answers, rusage costs nothing).
+ */
+public final class Prober {
+    private final Supplier<HostFacts> hostFacts;
+    private final List<Detector> detectors;
+    private final boolean rusageOnlyWhenUndecided;
+    private final boolean jvmClockPath;
+
+    private Prober(Builder b) {
+        final SystemRoot root = b.root;
+        this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
+            @Override
+            public HostFacts get() {
+                return new HostFactsReader(root).read();
+            }
+        };
+        List<Detector> ds = new ArrayList<>();
+        if (b.detectorInstances != null) {
+            ds.addAll(b.detectorInstances);
+            // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
+            Collections.sort(ds, (x, y) -> Integer.compare(Detectors.rank(x.name()), Detectors.rank(y.name())));
+        } else {
+            for (String name : Detectors.BY_RANK) {
+                if (b.detectors.contains(name)) {
+                    ds.add(create(name, b));
+                }
+            }
+        }
+        this.detectors = Collections.unmodifiableList(ds);
+        this.rusageOnlyWhenUndecided = b.rusageOnlyWhenUndecided;
+        this.jvmClockPath = b.jvmClockPath;
+    }
+
+    private static Detector create(String name, Builder b) {
+        if (Detectors.SECCOMP.equals(name)) {
+            return new SeccompDetector(b.seccompTimeoutMillis);
+        } else if (Detectors.RUSAGE.equals(name)) {
+            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 2000);
+        } else if (Detectors.LATENCY.equals(name)) {
+            return new LatencyDetector();
+        }
+        return new ClocksourceDetector();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names of the detectors this prober runs, highest rank first. */
+    public List<String> detectorNames() {
+        List<String> names = new ArrayList<>();
+        for (Detector d : detectors) {
+            names.add(d.name());
+        }
+        return names;
+    }
+
+    /** One full probe run. Never throws; serialised so concurrent callers do not share probe buffers. */
+    public synchronized ClockHealth probe() {
+        long wall0 = System.nanoTime();
+        long cpu0 = threadCpuNanos();
+        long probeThreads0 = ProbeThreads.cpuNanos();
+        Map<String, Integer> errors = new LinkedHashMap<>();
+        HostFacts host = readHost(errors);
+
+        List<ClockId> all = Arrays.asList(ClockId.values());
+        Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
+        for (ClockId c : all) {
+            findings.put(c, new ArrayList<Finding>());
+        }
+        for (Detector d : detectors) {
+            List<ClockId> clocks = all;
+            if (rusageOnlyWhenUndecided && Detectors.RUSAGE.equals(d.name())) {
+                clocks = undecided(findings);
+            }
+            if (clocks.isEmpty()) {
+                continue;
+            }
+            for (Finding f : run(d, host, clocks)) {
+                findings.get(f.clock()).add(f);
+                if (f.error()) {
+                    errors.put(d.name(), 1);
+                }
+            }
+        }
+        if (!detectors.isEmpty() && NativeAccess.unavailableReason() != null) {
+            errors.put("native", 1);
+        }
+        JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");
+
+        List<ClockStatus> statuses = new ArrayList<>();
+        for (ClockId c : all) {
+            statuses.add(status(c, findings.get(c), host));
+        }
+        long cpu1 = threadCpuNanos();
+        long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
+        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors);
+    }
+
+    static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host) {
+        List<Finding> ranked = new ArrayList<>(findings);
+        Collections.sort(ranked, (a, b) -> Integer.compare(Detectors.rank(a.detector()), Detectors.rank(b.detector())));
+        Verdict verdict = Verdict.UNKNOWN;
+        String detector = null;
+        double vdsoNanos = Double.NaN;
+        double syscallNanos = Double.NaN;
+        for (Finding f : ranked) {
+            if (detector == null && f.verdict() != Verdict.UNKNOWN) {
+                verdict = f.verdict();
+                detector = f.detector();
+            }
+            if (Double.isNaN(vdsoNanos) && !Double.isNaN(f.vdsoNanos())) {
+                vdsoNanos = f.vdsoNanos();
+                syscallNanos = f.syscallNanos();
+            }
+        }
+        return new ClockStatus(c, verdict, detector, ranked, vdsoNanos, syscallNanos,
+                Remediation.forClock(c, verdict, ranked, host.clocksource()));
+    }
+
+    private HostFacts readHost(Map<String, Integer> errors) {
+        HostFacts host;
+        try {
+            host = hostFacts.get();
+        } catch (Throwable t) {
+            Probed<String> why = Probed.unknown("reading host facts failed: " + t);
+            host = new HostFacts(why, why, Probed.unknown(why.reason()), Probed.unknown(why.reason()),
+                    Probed.unknown(why.reason()), Probed.unknown(why.reason()));
+        }
+        countUnknown(errors, "kernel_release", host.kernelRelease());
+        countUnknown(errors, "arch", host.arch());
+        countUnknown(errors, "vdso", host.vdso());
+        countUnknown(errors, "clocksource", host.clocksource());
+        countUnknown(errors, "vsyscall", host.vsyscall());
+        countUnknown(errors, "aslr", host.aslr());
+        return host;
+    }
+
+    private static void countUnknown(Map<String, Integer> errors, String probe, Probed<?> p) {
+        if (!p.known()) {
+            errors.put(probe, 1);
+        }
+    }
+
+    private static List<Finding> run(Detector d, HostFacts host, List<ClockId> clocks) {
+        try {
+            List<Finding> out = d.detect(host, clocks);
+            if (out != null && out.size() == clocks.size()) {
+                return out;
+            }
+            return failedAll(d.name(), clocks, "detector returned " + (out == null ? "null" : out.size() + " findings"));
+        } catch (Throwable t) {
+            return failedAll(d.name(), clocks, "detector threw " + t);
+        }
+    }
+
+    private static List<Finding> failedAll(String detector, List<ClockId> clocks, String why) {
+        List<Finding> out = new ArrayList<>();
+        for (ClockId c : clocks) {
+            out.add(Finding.failed(detector, c, why));
+        }
+        return out;
+    }
+
+    private static List<ClockId> undecided(Map<ClockId, List<Finding>> findings) {
+        List<ClockId> out = new ArrayList<>();
+        for (Map.Entry<ClockId, List<Finding>> e : findings.entrySet()) {
+            boolean decided = false;
+            for (Finding f : e.getValue()) {
+                decided |= f.verdict() != Verdict.UNKNOWN;
+            }
+            if (!decided) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    private static JvmClockPath probeJvm() {
+        try {
+            return new JvmClockPathProbe().probe();
+        } catch (Throwable t) {
+            return JvmClockPath.unknown("JVM clock path probe failed: " + t);
+        }
+    }
+
+    private static long threadCpuNanos() {
+        try {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    /** Configures a {@link Prober}; defaults match the agent's defaults. */
+    public static final class Builder {
+        private SystemRoot root = SystemRoot.live();
+        private Set<String> detectors = new LinkedHashSet<>(Detectors.BY_RANK);
+        private List<Detector> detectorInstances;
+        private Supplier<HostFacts> hostFacts;
+        private long seccompTimeoutMillis = 2000;
+        private long rusageLoopMillis = 25;
+        private long rusageMinCpuMillis = 12;
+        private boolean rusageOnlyWhenUndecided = true;
+        private boolean jvmClockPath = true;
+
+        private Builder() {
+        }
+
+        /** Where /proc and /sys live; a fixture tree in tests. */
+        public Builder root(SystemRoot root) {
+            this.root = root;
+            return this;
+        }
+
+        /** Detector names to run (seccomp, rusage, latency, clocksource); unknown names are ignored. */
+        public Builder detectors(Set<String> names) {
+            this.detectors = new LinkedHashSet<>(names);
+            return this;
+        }
+
+        /** Replaces the named detectors with these instances (tests, custom detectors). */
+        public Builder detectorInstances(List<Detector> instances) {
+            this.detectorInstances = new ArrayList<>(instances);
+            return this;
+        }
+
+        /** Replaces the host facts reader (tests). */
+        public Builder hostFacts(Supplier<HostFacts> hostFacts) {
+            this.hostFacts = hostFacts;
+            return this;
+        }
+
+        /** How long to wait for the seccomp probe thread (emulated hosts need up to ~250 ms). */
+        public Builder seccompTimeoutMillis(long millis) {
+            this.seccompTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Wall time rusage loops each clock, and the CPU below which it answers unknown. */
+        public Builder rusageLoopMillis(long loopMillis, long minCpuMillis) {
+            this.rusageLoopMillis = loopMillis;
+            this.rusageMinCpuMillis = minCpuMillis;
+            return this;
+        }
+
+        /** false: run rusage for all nine clocks even when seccomp already decided (costs ~9 x 25 ms CPU). */
+        public Builder rusageOnlyWhenUndecided(boolean only) {
+            this.rusageOnlyWhenUndecided = only;
+            return this;
+        }
+
+        /** Whether to time System.nanoTime &amp; friends against the direct path. */
+        public Builder jvmClockPath(boolean enabled) {
+            this.jvmClockPath = enabled;
+            return this;
+        }
+
+        public Prober build() {
+            return new Prober(this);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package io.vdsoagent.publish;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.JvmClockPath;
+import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.health.ClockHealthMonitor;
+import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.source.ClocksourceFacts;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.VdsoFacts;
+import io.vdsoagent.source.VdsoSymbol;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Publishes a {@link ClockHealthMonitor}'s current snapshot as the {@code vdso_*} metrics
+ * (names in the README's metrics reference). Any application can bind it; the agent does too.
+ *
+ * <p>Series whose labels change over time (symbols, clocksources, per-clock verdicts) are
+ * {@link MultiGauge}s re-registered on every new snapshot, so stale series disappear, and an
+ * unknown value has no series at all rather than NaN. Scalars read the current snapshot on scrape.
+ */
+public final class VdsoMetrics implements MeterBinder {
+
+    /** Probe names that can fail, pre-registered so their error counters exist at 0. */
+    static final List<String> PROBES = Collections.unmodifiableList(Arrays.asList(
+            "kernel_release", "arch", "vdso", "clocksource", "vsyscall", "aslr", "native",
+            "seccomp", "rusage", "latency"));
+
+    private static final String SECONDS = "seconds";
+
+    private final ClockHealthMonitor monitor;
+    private final boolean exposeAddress;
+    private final Tags tags;
+    private final List<Bound> bound = new CopyOnWriteArrayList<>();
+
+    private VdsoMetrics(Builder b) {
+        this.monitor = b.monitor;
+        this.exposeAddress = b.exposeAddress;
+        this.tags = b.tags;
+        monitor.addListener((before, after, clocksourceChanged) -> refresh());
+    }
+
+    public static Builder builder(ClockHealthMonitor monitor) {
+        return new Builder(monitor);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        if (exposeAddress) {
+            Gauge.builder("vdso.base.address", monitor, VdsoMetrics::baseAddress)
+                    .tags(tags)
+                    .description("The address the vDSO is mapped at (AT_SYSINFO_EHDR); an ASLR secret, exposed on request.")
+                    .strongReference(true)
+                    .register(registry);
+        }
+        Gauge.builder("vdso.aslr.mode", monitor, m -> m.current().host().aslr().known()
+                        ? m.current().host().aslr().get() : Double.NaN)
+                .tags(tags)
+                .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("vdso.probe.duration", monitor, m -> m.current().probeWallNanos() / 1e9)
+                .tags(tags)
+                .description("Wall time of the last full probe run.")
+                .baseUnit(SECONDS)
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("vdso.clocksource.changes", monitor, ClockHealthMonitor::clocksourceChanges)
+                .tags(tags)
+                .description("How many times the kernel's current clocksource changed while this process ran.")
+                .register(registry);
+        for (final String probe : PROBES) {
+            FunctionCounter.builder("vdso.probe.errors", monitor, m -> m.probeErrors(probe))
+                    .tags(tags)
+                    .tag("probe", probe)
+                    .description("Probe runs in which this probe failed and left its value unknown.")
+                    .register(registry);
+        }
+
+        Bound b = new Bound();
+        b.add(MultiGauge.builder("vdso.info")
+                .tags(tags)
+                .description("The vDSO this process has mapped: architecture, soname, kernel release and build id.")
+                .register(registry), VdsoMetrics::info);
+        b.add(MultiGauge.builder("vdso.image.bytes")
+                .tags(tags)
+                .description("Size of the vDSO image mapped into this process.")
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry), VdsoMetrics::imageBytes);
+        b.add(MultiGauge.builder("vdso.symbol.info")
+                .tags(tags)
+                .description("One series per dynamic symbol the vDSO exports, with its version.")
+                .register(registry), VdsoMetrics::symbols);
+        b.add(MultiGauge.builder("vdso.clocksource.current.info")
+                .tags(tags)
+                .description("The clocksource the kernel currently uses.")
+                .register(registry), h -> clocksources(h, true));
+        b.add(MultiGauge.builder("vdso.clocksource.available.info")
+                .tags(tags)
+                .description("The clocksources the kernel offers.")
+                .register(registry), h -> clocksources(h, false));
+        b.add(MultiGauge.builder("vdso.clock.fallback")
+                .tags(tags)
+                .description("1 when clock_gettime for this clock falls back to a syscall, 0 when the vDSO serves it; no series while unknown.")
+                .register(registry), VdsoMetrics::fallback);
+        b.add(MultiGauge.builder("vdso.clock.call")
+                .tags(tags)
+                .description("Per-call cost of clock_gettime through libc (path vdso) and as a raw syscall (path syscall).")
+                .baseUnit(SECONDS)
+                .register(registry), VdsoMetrics::clockCalls);
+        b.add(MultiGauge.builder("vdso.jvm.clock.call")
+                .tags(tags)
+                .description("Per-call cost of the JVM's own clock methods, measured in a short loop.")
+                .baseUnit(SECONDS)
+                .register(registry), VdsoMetrics::jvmCalls);
+        b.add(MultiGauge.builder("vdso.jvm.clock.interposed")
+                .tags(tags)
+                .description("1 when the JVM's clock calls are much slower than a direct vDSO call (an LD_PRELOAD interposer); no series while unknown.")
+                .register(registry), VdsoMetrics::interposed);
+        b.add(MultiGauge.builder("vdso.vsyscall.mode.info")
+                .tags(tags)
+                .description("The legacy vsyscall page's mode: none, xonly, emulate or native.")
+                .register(registry), VdsoMetrics::vsyscall);
+        bound.add(b);
+        b.refresh(monitor.current());
+    }
+
+    private void refresh() {
+        ClockHealth h = monitor.current();
+        for (Bound b : bound) {
+            b.refresh(h);
+        }
+    }
+
+    private static List<MultiGauge.Row<?>> info(ClockHealth h) {
+        HostFacts host = h.host();
+        if (!host.vdso().known()) {
+            return Collections.emptyList();
+        }
+        VdsoFacts v = host.vdso().get();
+        return one(Tags.of("arch", host.arch().orElse(v.elfMachine()),
+                "soname", v.soname(),
+                "kernel_release", host.kernelRelease().orElse(""),
+                "build_id", v.buildId()), 1);
+    }
+
+    private static List<MultiGauge.Row<?>> imageBytes(ClockHealth h) {
+        return h.host().vdso().known() ? one(Tags.empty(), h.host().vdso().get().imageBytes())
+                : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    private static List<MultiGauge.Row<?>> symbols(ClockHealth h) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        if (h.host().vdso().known()) {
+            for (VdsoSymbol s : h.host().vdso().get().symbols()) {
+                rows.add(MultiGauge.Row.of(Tags.of("symbol", s.name(), "version", s.version()), 1));
+            }
+        }
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> clocksources(ClockHealth h, boolean current) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        if (h.host().clocksource().known()) {
+            ClocksourceFacts cs = h.host().clocksource().get();
+            for (String name : current ? Collections.singletonList(cs.current()) : cs.available()) {
+                rows.add(MultiGauge.Row.of(Tags.of("clocksource", name), 1));
+            }
+        }
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> fallback(ClockHealth h) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (ClockStatus s : h.clocks()) {
+            if (s.verdict() != Verdict.UNKNOWN) {
+                rows.add(MultiGauge.Row.of(Tags.of("clock", s.clock().label(), "detector", s.detector()),
+                        s.verdict() == Verdict.SYSCALL ? 1 : 0));
+            }
+        }
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> clockCalls(ClockHealth h) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (ClockStatus s : h.clocks()) {
+            addSeconds(rows, Tags.of("clock", s.clock().label(), "path", "vdso"), s.vdsoNanos());
+            addSeconds(rows, Tags.of("clock", s.clock().label(), "path", "syscall"), s.syscallNanos());
+        }
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> jvmCalls(ClockHealth h) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (Map.Entry<String, Double> e : h.jvmClockPath().methodNanos().entrySet()) {
+            addSeconds(rows, Tags.of("method", e.getKey()), e.getValue());
+        }
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> interposed(ClockHealth h) {
+        JvmClockPath p = h.jvmClockPath();
+        return p.interposed().known() ? one(Tags.empty(), p.interposed().get() ? 1 : 0)
+                : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    private static List<MultiGauge.Row<?>> vsyscall(ClockHealth h) {
+        return h.host().vsyscall().known() ? one(Tags.of("mode", h.host().vsyscall().get().label()), 1)
+                : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    private static void addSeconds(List<MultiGauge.Row<?>> rows, Tags tags, double nanos) {
+        if (!Double.isNaN(nanos)) {
+            rows.add(MultiGauge.Row.of(tags, nanos / 1e9));
+        }
+    }
+
+    private static List<MultiGauge.Row<?>> one(Tags tags, Number value) {
+        return Collections.<MultiGauge.Row<?>>singletonList(MultiGauge.Row.of(tags, value));
+    }
+
+    private static double baseAddress(ClockHealthMonitor m) {
+        HostFacts host = m.current().host();
+        // Addresses are below 2^47 on current hardware: a double holds them exactly.
+        return host.vdso().known() ? (double) host.vdso().get().baseAddress() : Double.NaN;
+    }
+
+    /** The MultiGauges of one registry and how to compute each one's rows from a snapshot. */
+    private static final class Bound {
+        private final List<MultiGauge> gauges = new ArrayList<>();
+        private final List<Function<ClockHealth, List<MultiGauge.Row<?>>>> rows = new ArrayList<>();
+
+        void add(MultiGauge gauge, Function<ClockHealth, List<MultiGauge.Row<?>>> rowsOf) {
+            gauges.add(gauge);
+            rows.add(rowsOf);
+        }
+
+        synchronized void refresh(ClockHealth h) {
+            for (int i = 0; i < gauges.size(); i++) {
+                try {
+                    // overwrite = true: rows absent from the new snapshot are removed from the registry.
+                    gauges.get(i).register(rows.get(i).apply(h), true);
+                } catch (Throwable ignored) {
+                    // One metric's failure must not stop the others (nor a probe run).
+                }
+            }
+        }
+    }
+
+    /** Configures {@link VdsoMetrics}. */
+    public static final class Builder {
+        private final ClockHealthMonitor monitor;
+        private boolean exposeAddress;
+        private Tags tags = Tags.empty();
+
+        private Builder(ClockHealthMonitor monitor) {
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
+        }
+
+        /** Publish vdso_base_address (an ASLR secret); off by default. */
+        public Builder exposeAddress(boolean exposeAddress) {
+            this.exposeAddress = exposeAddress;
+            return this;
+        }
+
+        /** Common tags added to every series. */
+        public Builder tags(Iterable<Tag> tags) {
+            this.tags = Tags.of(tags);
+            return this;
+        }
+
+        public VdsoMetrics build() {
+            return new VdsoMetrics(this);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.vdsoagent.source;
+
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the current and available clocksource from sysfs. Cheap (two tiny files), so the agent
+ * polls it every few seconds to notice a runtime switch such as the kernel marking tsc unstable.
+ */
+public final class ClocksourceReader {
+    static final String DIR = "/sys/devices/system/clocksource/clocksource0/";
+    /** Kernel clocksource names: tsc, kvm-clock, hyperv_clocksource_tsc_page, arch_sys_counter, ... */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final SystemRoot root;
+
+    public ClocksourceReader(SystemRoot root) {
+        this.root = root;
+    }
+
+    /**
+     * Unknown when current_clocksource is missing or not a clocksource name. An unreadable
+     * available_clocksource leaves the list empty rather than hiding the current one.
+     */
+    public Probed<ClocksourceFacts> read() {
+        Probed<List<String>> current = names("current_clocksource");
+        if (!current.known()) {
+            return Probed.unknown(current.reason());
+        }
+        if (current.get().size() != 1) {
+            return Probed.unknown(DIR + "current_clocksource holds " + current.get().size() + " names, expected one");
+        }
+        List<String> available = names("available_clocksource").orElse(Collections.<String>emptyList());
+        return Probed.of(new ClocksourceFacts(current.get().get(0), available));
+    }
+
+    private Probed<List<String>> names(String file) {
+        String path = DIR + file;
+        String text;
+        try {
+            text = BoundedFiles.readTrimmedText(root.resolve(path));
+        } catch (NoSuchFileException e) {
+            return Probed.unknown(path + " does not exist (no sysfs, or not Linux)");
+        } catch (Exception e) {
+            return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
+        }
+        if (text.isEmpty()) {
+            return Probed.unknown(path + " is empty");
+        }
+        List<String> names = new ArrayList<>();
+        for (String token : text.split("\\s+")) {
+            if (!NAME.matcher(token).matches()) {
+                return Probed.unknown(path + " holds something that is no clocksource name [" + shorten(token) + "]");
+            }
+            names.add(token);
+        }
+        return Probed.of(names);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

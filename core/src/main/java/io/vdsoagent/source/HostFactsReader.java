@@ -1,0 +1,115 @@
+package io.vdsoagent.source;
+
+import io.vdsoagent.source.elf.ElfImage;
+import io.vdsoagent.source.elf.ElfParseException;
+import io.vdsoagent.source.elf.ElfParser;
+import io.vdsoagent.source.elf.ElfSymbol;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Assembles {@link HostFacts} from the pure sources: auxv, maps, the vDSO image, sysfs, procfs.
+ * Each field is probed on its own and any failure, even an unexpected exception, becomes that
+ * field's "unknown, because ..."; {@link #read()} never throws.
+ */
+public final class HostFactsReader {
+    private final SystemRoot root;
+
+    public HostFactsReader(SystemRoot root) {
+        this.root = root;
+    }
+
+    public HostFacts read() {
+        KernelSysctls sysctls = new KernelSysctls(root);
+        Probed<SpecialMappings> maps = guard("maps", () -> new MapsReader(root).read());
+        Probed<VdsoFacts> vdso = guard("vdso", () -> readVdso(maps));
+        Probed<VsyscallMode> vsyscall = guard("vsyscall", () -> maps.known()
+                ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
+                : Probed.<VsyscallMode>unknown(maps.reason()));
+        return new HostFacts(
+                guard("kernel release", sysctls::osRelease),
+                guard("arch", () -> arch(sysctls, vdso)),
+                vdso,
+                guard("clocksource", () -> new ClocksourceReader(root).read()),
+                vsyscall,
+                guard("aslr", sysctls::randomizeVaSpace));
+    }
+
+    private Probed<VdsoFacts> readVdso(Probed<SpecialMappings> maps) {
+        if (!maps.known()) {
+            return Probed.unknown(maps.reason());
+        }
+        Probed<Mapping> mapping = maps.get().vdso();
+        if (!mapping.known()) {
+            return Probed.unknown(mapping.reason());
+        }
+        Probed<Long> base = vdsoBase();
+        if (!base.known()) {
+            return Probed.unknown(base.reason());
+        }
+        Probed<byte[]> image = new VdsoImageReader(root).read(base.get(), mapping.get());
+        if (!image.known()) {
+            return Probed.unknown(image.reason());
+        }
+        try {
+            ElfImage elf = ElfParser.parse(image.get());
+            return Probed.of(new VdsoFacts(base.get(), image.get().length, elf.soname(), elf.buildId(),
+                    elf.machineName(), sortedSymbols(elf)));
+        } catch (ElfParseException e) {
+            return Probed.unknown("vDSO image is not a valid ELF: " + e.getMessage());
+        }
+    }
+
+    /**
+     * AT_SYSINFO_EHDR from /proc/self/auxv (pure Java). Only if that fails on the live root do we
+     * ask libc's getauxval, so a healthy host never loads native code just for this.
+     */
+    private Probed<Long> vdsoBase() {
+        Probed<Auxv> auxv = new AuxvReader(root).read();
+        Probed<Long> base = auxv.known() ? auxv.get().sysinfoEhdr() : Probed.<Long>unknown(auxv.reason());
+        if (base.known() || !root.isLive()) {
+            return base;
+        }
+        Probed<Long> fromLibc = NativeAuxv.getauxval(Auxv.AT_SYSINFO_EHDR);
+        return fromLibc.known() ? fromLibc : Probed.<Long>unknown(base.reason() + "; " + fromLibc.reason());
+    }
+
+    private static List<VdsoSymbol> sortedSymbols(ElfImage elf) {
+        List<VdsoSymbol> symbols = new ArrayList<>();
+        for (ElfSymbol s : elf.symbols()) {
+            symbols.add(new VdsoSymbol(s.name(), s.version()));
+        }
+        Collections.sort(symbols);
+        return symbols;
+    }
+
+    /** uname -m from procfs; else what the vDSO was built for; else (live only) the JVM's os.arch. */
+    private Probed<String> arch(KernelSysctls sysctls, Probed<VdsoFacts> vdso) {
+        Probed<String> kernel = sysctls.arch();
+        if (kernel.known()) {
+            return kernel;
+        }
+        if (vdso.known()) {
+            return Probed.of(vdso.get().elfMachine());
+        }
+        if (root.isLive()) {
+            return Probed.of(ArchNames.fromOsArch(System.getProperty("os.arch", "unknown")));
+        }
+        return Probed.unknown(kernel.reason() + "; no vDSO image either");
+    }
+
+    /** One source's work; a functional interface so Java 8 lambdas fit. */
+    private interface Probe<T> {
+        Probed<T> run();
+    }
+
+    private static <T> Probed<T> guard(String what, Probe<T> probe) {
+        try {
+            return probe.run();
+        } catch (Throwable t) { // a probe must never take the snapshot (or the host JVM) down with it
+            return Probed.unknown(what + " probe failed unexpectedly: " + BoundedFiles.describe(t));
+        }
+    }
+}

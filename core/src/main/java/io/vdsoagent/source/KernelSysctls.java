@@ -1,0 +1,44 @@
+package io.vdsoagent.source;
+
+import java.util.regex.Pattern;
+
+/** The few {@code /proc/sys/kernel/*} values we report: osrelease, arch, randomize_va_space. */
+public final class KernelSysctls {
+    private static final Pattern RELEASE = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
+
+    private final SystemRoot root;
+
+    public KernelSysctls(SystemRoot root) {
+        this.root = root;
+    }
+
+    /** {@code /proc/sys/kernel/osrelease} (uname -r), e.g. 6.18.44. */
+    public Probed<String> osRelease() {
+        return token("/proc/sys/kernel/osrelease", RELEASE);
+    }
+
+    /** {@code /proc/sys/kernel/arch} (uname -m); the file exists on Linux 6.x, not on older kernels. */
+    public Probed<String> arch() {
+        return token("/proc/sys/kernel/arch", ARCH);
+    }
+
+    /** {@code /proc/sys/kernel/randomize_va_space}: 0 no ASLR, 1 partial, 2 full. */
+    public Probed<Integer> randomizeVaSpace() {
+        Probed<String> text = token("/proc/sys/kernel/randomize_va_space", Pattern.compile("[0-2]"));
+        return text.known() ? Probed.of(Integer.parseInt(text.get())) : Probed.<Integer>unknown(text.reason());
+    }
+
+    private Probed<String> token(String path, Pattern valid) {
+        String text;
+        try {
+            text = BoundedFiles.readTrimmedText(root.resolve(path));
+        } catch (Exception e) {
+            return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
+        }
+        if (!valid.matcher(text).matches()) {
+            return Probed.unknown(path + " holds an unexpected value [" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "]");
+        }
+        return Probed.of(text);
+    }
+}

@@ -1,0 +1,28 @@
+package io.vdsoagent.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.publish.TextReport;
+import org.junit.jupiter.api.Test;
+
+class ProberLiveTest {
+
+    @Test
+    void liveProbeDecidesTheCpuTimeClocksBySeccomp() {
+        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        ClockHealth h = Prober.builder().build().probe();
+        System.out.println(TextReport.render(h, false));
+        for (ClockId c : new ClockId[] {ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID}) {
+            ClockStatus s = h.clock(c);
+            assertNotNull(s);
+            // Linux never serves CPU-time clocks from the vDSO: the positive control on any host.
+            assertEquals(Verdict.SYSCALL, s.verdict(), s.findings().toString());
+            assertEquals("seccomp", s.detector());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.vdsoagent.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.testing.Fixtures;
+import io.vdsoagent.testing.Fixtures.ScriptedDetector;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class JsonReportTest {
+    private final ClockHealth health = Fixtures.prober(
+            new AtomicReference<HostFacts>(Fixtures.host("hpet", "hpet", "tsc")),
+            new ScriptedDetector("seccomp").set(Verdict.SYSCALL, ClockId.MONOTONIC)).probe();
+
+    @Test
+    void stringsAreEscapedPerRfc8259() {
+        JsonWriter w = new JsonWriter().beginObject()
+                .name("s").value("quote \" backslash \\ newline \n tab \t bell \u0007 sep \u2028 é")
+                .name("nan").value(Double.NaN)
+                .endObject();
+        assertEquals("{\"s\":\"quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007 sep \\u2028 é\",\"nan\":null}",
+                w.toString());
+    }
+
+    @Test
+    void theAddressAppearsOnlyWhenExposed() {
+        String hidden = JsonReport.toJson(health, false, Collections.<String, String>emptyMap());
+        String shown = JsonReport.toJson(health, true, Collections.<String, String>emptyMap());
+        assertFalse(hidden.contains("\"base\""), hidden);
+        assertFalse(hidden.contains("7ffd12345000"), hidden);
+        assertTrue(shown.contains("\"base\":\"0x7ffd12345000\""), shown);
+    }
+
+    @Test
+    void carriesVerdictsFindingsRemediationAndExtraFields() {
+        String json = JsonReport.toJson(health, false, Collections.singletonMap("agent", "{\"version\":\"0.1\"}"));
+        assertTrue(json.contains("{\"clock\":\"monotonic\",\"verdict\":\"syscall\",\"detector\":\"seccomp\","
+                + "\"vdsoNanos\":21.0,\"syscallNanos\":301.0,\"findings\":[{\"detector\":\"seccomp\","
+                + "\"verdict\":\"syscall\",\"detail\":\"scripted syscall\",\"error\":false}],"
+                + "\"remediation\":\"clocksource hpet has no vDSO support; tsc is available: boot with clocksource=tsc"), json);
+        assertTrue(json.contains("\"clocksource\":{\"current\":\"hpet\",\"available\":[\"hpet\",\"tsc\"]}"), json);
+        assertTrue(json.contains("\"symbols\":[{\"name\":\"__vdso_clock_gettime\",\"version\":\"LINUX_2.6\"}"), json);
+        assertTrue(json.contains("\"interposed\":{\"unknown\":\"the JVM clock path probe is disabled\"}"), json);
+        assertTrue(json.endsWith(",\"agent\":{\"version\":\"0.1\"}}"), json);
+    }
+
+    @Test
+    void textReportShowsVerdictsCostsAndAdvice() {
+        String text = TextReport.render(health, false);
+        assertTrue(text.startsWith("clocksource hpet, clock_gettime FALLS BACK to syscalls for monotonic (seccomp)"), text);
+        assertTrue(text.contains("monotonic         syscall  seccomp              21.0        301.0"), text);
+        assertTrue(text.contains("    => clocksource hpet has no vDSO support; tsc is available"), text);
+        assertFalse(text.contains("7ffd12345000"), text);
+        assertTrue(TextReport.render(health, true).contains("at 0x7ffd12345000"));
+    }
+}

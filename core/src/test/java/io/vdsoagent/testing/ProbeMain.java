@@ -1,0 +1,24 @@
+package io.vdsoagent.testing;
+
+import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.health.Prober;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.publish.TextReport;
+
+/** Run in a child JVM by ITs/E2Es: one full probe, printed in grep-able lines plus the text report. */
+public final class ProbeMain {
+    private ProbeMain() {
+    }
+
+    public static void main(String[] args) {
+        ClockHealth h = Prober.builder().build().probe();
+        System.out.println("NATIVE " + NativeAccess.get());
+        for (ClockStatus s : h.clocks()) {
+            System.out.println("VERDICT " + s.clock().label() + " " + s.verdict().label() + " " + s.detector());
+        }
+        System.out.println("INTERPOSED " + h.jvmClockPath().interposed());
+        System.out.println("JVMPATH " + h.jvmClockPath().detail());
+        System.out.println(TextReport.render(h, false));
+    }
+}
