@@ -30,7 +30,7 @@ goal_first_scrape() {
 goal_premain() {
     local j=$1 ours
     ours=$(calc "$(m "$j" premain_span_ms.ours) - $(m "$j" premain_span_ms.none)" 1)
-    echo "$ours ms $(verdict "$ours <= 20")"
+    echo "$ours ms (agent's own gauge: $(calc "$(m "$j" premain_self_ms.ours)" 1) ms) $(verdict "$ours <= 20")"
 }
 goal_rss() {
     local j=$1 none ours jmx a b
@@ -39,9 +39,13 @@ goal_rss() {
     echo "+$a MiB vs +$b MiB = $(calc "$a / $b" 2)x $(verdict "$a <= $b / 2")"
 }
 goal_probe_cycle() {
-    local j=$1 cpu
+    local j=$1 cpu which="re-probe"
     cpu=$(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.cpuNanos) / 1e6" 1)
-    echo "$cpu ms CPU $(verdict "$cpu <= 5")"
+    if [[ $(jq -r .takenAt "$RESULTS/$j.report.first.json" 2>/dev/null) == \
+          $(jq -r .takenAt "$RESULTS/$j.report.last.json" 2>/dev/null) ]]; then
+        which="first probe, cold; no re-probe happened in the window"
+    fi
+    echo "$cpu ms CPU ($which) $(verdict "$cpu <= 5")"
 }
 goal_background() {
     local j=$1 ms
@@ -68,16 +72,18 @@ row() {
     echo "$line"
 }
 header() {
-    local j line="| $1 |" sep="|---|"
+    local j line="| $1 |" sep="|---|---|"
     shift
     for j in "$@"; do line+=" $j |"; sep+="---|"; done
     printf '%s\n%s\n' "$line" "$sep"
 }
 
-# detail JDK LABEL KEY [UNIT]: one row with none / ours / jmx_exporter medians of KEY.<variant>.
+mr() { calc "$(m "$1" "$2")" "${3:-1}"; }           # mr JDK KEY [DECIMALS]: rounded median
+
+# detail JDK LABEL KEY UNIT [DECIMALS]: one row with none / ours / jmx_exporter medians of KEY.<variant>.
 detail() {
-    local j=$1 label=$2 key=$3 unit=${4:-}
-    echo "| $j | $label | $(m "$j" "$key.none")$unit | $(m "$j" "$key.ours")$unit | $(m "$j" "$key.jmx")$unit |"
+    local j=$1 label=$2 key=$3 unit=$4 d=${5:-1}
+    echo "| $j | $label | $(mr "$j" "$key.none" "$d")$unit | $(mr "$j" "$key.ours" "$d")$unit | $(mr "$j" "$key.jmx" "$d")$unit |"
 }
 
 machine() {
@@ -87,9 +93,29 @@ machine() {
     echo "$cpu, $(nproc) cores, kernel $(uname -r), clocksource $cs"
 }
 
+# Notes that follow from this run's own numbers (printed only when the condition holds).
+observations() {
+    local j p50 load
+    load=${LOAD_BEFORE%% *}
+    if awk "BEGIN { exit !($load > $(nproc)) }"; then
+        echo "- The machine was busy during this run (load $LOAD_BEFORE at start on $(nproc) cores): CPU contention"
+        echo "  inflates tail latencies (p99), first-scrape times and start-up; ratios of the same run less so."
+    fi
+    for j in "${JDK_NAMES[@]}"; do
+        p50=$(m "$j" p50_ms.ours.c1)
+        if [[ $p50 != nan ]] && awk "BEGIN { exit !($p50 >= 30) }"; then
+            echo "- JDK $j: one keep-alive client waits ~40 ms per /metrics answer (p50 $p50 ms). The JDK's built-in"
+            echo "  HttpServer writes the headers and the body as separate TCP segments without TCP_NODELAY, and the"
+            echo "  client's delayed ACK holds the second one. Setting sun.net.httpserver.nodelay=true removes the stall;"
+            echo "  it is JVM-wide (it also changes the application's own HttpServer), so an agent should not set it"
+            echo "  silently. Prometheus scrapes over keep-alive connections, so its scrape duration shows this."
+        fi
+    done
+}
+
 render() {
     local j jdk_cols=()
-    for j in "${JDK_NAMES[@]}"; do jdk_cols+=("JDK $j ($(cat "$RESULTS/$j.version"))"); done
+    for j in "${JDK_NAMES[@]}"; do jdk_cols+=("JDK $(cat "$RESULTS/$j.version")"); done
     cat <<EOF
 # Benchmarks
 
@@ -115,11 +141,15 @@ $(row "Added peak RSS, ours vs jmx_exporter" "ours <= 1/2 of theirs" goal_rss)
 $(row "CPU of one full probe cycle (periodic re-probe)" "<= 5 ms" goal_probe_cycle)
 $(row "Steady-state background CPU at the default interval" "<= 0.1 % of one core" goal_background)
 $(row "/metrics p99 latency, ours" "<= 2 ms" goal_p99)
+$(row "Clock-call instrumentation (JMH), instrumented vs bare per call" "<= 1.05x" jmh_goal_cell)
 $(row "CLOCK_MONOTONIC vDSO cost: agent vs C loop" "within +-20 %" goal_accuracy vdso)
 $(row "CLOCK_MONOTONIC syscall cost: agent vs C loop" "within +-20 %" goal_accuracy syscall)
 
-Clock-call instrumentation (JMH, examples/benchmarks; goal instrumented <= 1.05x bare per call):
-$JMH_SECTION
+$(observations)
+
+## Clock-call instrumentation (JMH)
+
+$(jmh_section)
 
 ## Details
 
@@ -129,22 +159,24 @@ Medians; none / ours / jmx_exporter side by side.
 |---|---|---|---|---|
 $(for j in "${JDK_NAMES[@]}"; do
     detail "$j" "start-up wall time, trivial main ($STARTUP_ROUNDS rounds)" startup_ms " ms"
-    detail "$j" "premain span between two stamp agents ($PREMAIN_ROUNDS rounds)" premain_span_ms " ms"
-    echo "| $j | launch -> first /metrics 200 ($SCRAPE_ROUNDS rounds) | - | $(m "$j" first_scrape_ms.ours) ms | $(m "$j" first_scrape_ms.jmx) ms |"
+    detail "$j" "premain span between two stamp agents ($PREMAIN_ROUNDS rounds)" premain_span_ms " ms" 2
+    echo "| $j | agent's own premain gauge (vdso_agent_premain_seconds) | - | $(mr "$j" premain_self_ms.ours 2) ms | - |"
+    echo "| $j | launch -> first /metrics 200 ($SCRAPE_ROUNDS rounds) | - | $(mr "$j" first_scrape_ms.ours 0) ms | $(mr "$j" first_scrape_ms.jmx 0) ms |"
     detail "$j" "peak RSS (VmHWM) after ${MEM_SLEEP_MS} ms and one scrape ($MEM_ROUNDS rounds)" rss_mib " MiB"
-    detail "$j" "heap used after System.gc()" heap_mib " MiB"
+    detail "$j" "heap used after System.gc()" heap_mib " MiB" 2
+    detail "$j" "non-heap used (metaspace, code cache)" nonheap_mib " MiB" 2
     detail "$j" "process CPU while idle, per minute (${IDLE_WINDOW_SECONDS} s window)" idle_cpu_ms_per_min " ms"
-    echo "| $j | CPU of our live vdso-agent* threads, per minute | - | $(m "$j" agent_threads_cpu_ms_per_min.ours) ms | - |"
+    echo "| $j | CPU of our live vdso-agent* threads, per minute | - | $(mr "$j" agent_threads_cpu_ms_per_min.ours) ms | - |"
     echo "| $j | first probe (cold JIT): wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
     echo "| $j | latest probe at the end of the window: wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
     echo "| $j | series in one scrape (sample lines) / bytes | - | $(m "$j" series.ours) / $(m "$j" scrape_bytes.ours) | $(m "$j" series.jmx) / $(m "$j" scrape_bytes.jmx) |"
     for c in 1 50; do
         echo "| $j | /metrics, $c client(s), ${LOAD_SECONDS} s: p50 / p99 / req/s (errors) | - |" \
-            "$(m "$j" p50_ms.ours.c$c) / $(m "$j" p99_ms.ours.c$c) ms / $(m "$j" rps.ours.c$c) ($(m "$j" errors.ours.c$c)) |" \
-            "$(m "$j" p50_ms.jmx.c$c) / $(m "$j" p99_ms.jmx.c$c) ms / $(m "$j" rps.jmx.c$c) ($(m "$j" errors.jmx.c$c)) |"
+            "$(mr "$j" p50_ms.ours.c$c 2) / $(mr "$j" p99_ms.ours.c$c 2) ms / $(mr "$j" rps.ours.c$c 0) ($(m "$j" errors.ours.c$c)) |" \
+            "$(mr "$j" p50_ms.jmx.c$c 2) / $(mr "$j" p99_ms.jmx.c$c 2) ms / $(mr "$j" rps.jmx.c$c 0) ($(m "$j" errors.jmx.c$c)) |"
     done
-    echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: C loop | $(m "$j" c_vdso_ns) / $(m "$j" c_syscall_ns) ns | - | - |"
-    echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: agent (report --json) | - | $(m "$j" agent_vdso_ns) / $(m "$j" agent_syscall_ns) ns | - |"
+    echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: C loop | $(mr "$j" c_vdso_ns) / $(mr "$j" c_syscall_ns) ns | - | - |"
+    echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: agent (report --json) | - | $(mr "$j" agent_vdso_ns) / $(mr "$j" agent_syscall_ns) ns | - |"
 done)
 
 ## How each figure is taken

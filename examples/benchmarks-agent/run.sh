@@ -8,6 +8,7 @@
 #   --no-build  use the existing agent/target/vdso-agent.jar instead of building it
 #   --no-jmh    skip the clock-call JMH benchmark (examples/benchmarks, owned by its module)
 #   --out FILE  write the markdown somewhere else than BENCHMARKS.md
+#   --render-only  rewrite the markdown from the samples of the last run (no measuring)
 # Environment: VDSO_AGENT_JAR (agent jar to measure), BENCH_PORT (first of two free loopback
 #   ports, default 19411), BENCH_JDKS ("name=JAVA_HOME ..." pairs).
 # Needs Debian packages: gcc, wrk, jq, curl, maven. Raw samples land in examples/benchmarks-agent/work/.
@@ -18,14 +19,15 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$HERE/work
 COMMAND_LINE="examples/benchmarks-agent/run.sh${*:+ $*}"
 
-QUICK=false BUILD=true JMH=true OUT=$ROOT/BENCHMARKS.md
+QUICK=false BUILD=true JMH=true RENDER_ONLY=false OUT=$ROOT/BENCHMARKS.md
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=true ;;
         --no-build) BUILD=false ;;
         --no-jmh) JMH=false ;;
+        --render-only) RENDER_ONLY=true ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -54,39 +56,6 @@ HZ=$(getconf CLK_TCK)
 
 say() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
-
-# ---------------------------------------------------------------- preparation
-need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install -y $2"; }
-need gcc gcc; need wrk wrk; need jq jq; need curl curl; need mvn maven
-
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-port_free "$PORT_OURS" && port_free "$PORT_JMX" \
-    || die "port $PORT_OURS or $PORT_JMX is in use on this machine; set BENCH_PORT to two free ports"
-
-rm -rf "$RESULTS" "$CLASSES"
-mkdir -p "$WORK/lib" "$CLASSES" "$RESULTS"
-: >"$LOG"
-
-if $BUILD; then
-    say "building the agent jar (mvn -pl agent -am package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q -pl agent -am package -DskipTests) >>"$LOG" 2>&1 || die "agent build; see $LOG"
-fi
-[[ -f $AGENT_JAR ]] || die "no agent jar at $AGENT_JAR (build it, or set VDSO_AGENT_JAR)"
-
-if [[ ! -f $JMX_JAR ]]; then
-    say "fetching jmx_prometheus_javaagent 1.0.1 from Maven Central"
-    mvn -B -q dependency:copy -Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1 \
-        -DoutputDirectory="$WORK/lib" >>"$LOG" 2>&1 || die "fetching jmx_exporter; see $LOG"
-fi
-# jmx_exporter's minimal configuration: every MBean attribute, default naming.
-printf 'rules:\n  - pattern: ".*"\n' >"$JMX_CONFIG"
-
-# The application and helpers, compiled now for Java 8 so every JDK under test runs them.
-JAVAC_HOME=${BENCH_JDKS%% *}; JAVAC_HOME=${JAVAC_HOME#*=}
-"$JAVAC_HOME/bin/javac" --release 8 -nowarn -d "$CLASSES" "$HERE"/src/java/*.java
-printf 'Premain-Class: Stamp\n' >"$WORK/stamp.mf"
-"$JAVAC_HOME/bin/jar" cfm "$WORK/stamp.jar" "$WORK/stamp.mf" -C "$CLASSES" Stamp.class
-gcc -O2 -Wall -o "$WORK/clockref" "$HERE/src/clockref.c"
 
 # ---------------------------------------------------------------- small helpers
 # agent_flags VARIANT: the -javaagent flag of a variant (none: nothing) into FLAGS.
@@ -133,6 +102,49 @@ wait_http() {                                      # wait_http URL SECONDS: unti
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+source "$HERE/jmh.sh"
+source "$HERE/render.sh"
+if $RENDER_ONLY; then
+    [[ -f $RESULTS/meta.sh ]] || die "no samples of an earlier run in $RESULTS"
+    source "$RESULTS/meta.sh"
+    render >"$OUT"
+    say "wrote $OUT from the samples of $STARTED"
+    exit 0
+fi
+
+# ---------------------------------------------------------------- preparation
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install -y $2"; }
+need gcc gcc; need wrk wrk; need jq jq; need curl curl; need mvn maven
+
+port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+port_free "$PORT_OURS" && port_free "$PORT_JMX" \
+    || die "port $PORT_OURS or $PORT_JMX is in use on this machine; set BENCH_PORT to two free ports"
+
+rm -rf "$RESULTS" "$CLASSES"
+mkdir -p "$WORK/lib" "$CLASSES" "$RESULTS"
+: >"$LOG"
+
+if $BUILD; then
+    say "building the agent jar (mvn -pl agent -am package -DskipTests)"
+    (cd "$ROOT" && mvn -B -q -pl agent -am package -DskipTests) >>"$LOG" 2>&1 || die "agent build; see $LOG"
+fi
+[[ -f $AGENT_JAR ]] || die "no agent jar at $AGENT_JAR (build it, or set VDSO_AGENT_JAR)"
+
+if [[ ! -f $JMX_JAR ]]; then
+    say "fetching jmx_prometheus_javaagent 1.0.1 from Maven Central"
+    mvn -B -q dependency:copy -Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1 \
+        -DoutputDirectory="$WORK/lib" >>"$LOG" 2>&1 || die "fetching jmx_exporter; see $LOG"
+fi
+# jmx_exporter's minimal configuration: every MBean attribute, default naming.
+printf 'rules:\n  - pattern: ".*"\n' >"$JMX_CONFIG"
+
+# The application and helpers, compiled now for Java 8 so every JDK under test runs them.
+JAVAC_HOME=${BENCH_JDKS%% *}; JAVAC_HOME=${JAVAC_HOME#*=}
+"$JAVAC_HOME/bin/javac" --release 8 -nowarn -d "$CLASSES" "$HERE"/src/java/*.java
+printf 'Premain-Class: Stamp\n' >"$WORK/stamp.mf"
+"$JAVAC_HOME/bin/jar" cfm "$WORK/stamp.jar" "$WORK/stamp.mf" -C "$CLASSES" Stamp.class
+gcc -O2 -Wall -o "$WORK/clockref" "$HERE/src/clockref.c"
+
 # ---------------------------------------------------------------- measurements (per JDK)
 # Start-up wall time of the trivial main, variants alternating within each round.
 measure_startup() {
@@ -163,16 +175,22 @@ measure_premain() {
     done
 }
 
-# Launch -> first complete 200 from /metrics, polled every 5 ms.
+# Launch -> first complete 200 from /metrics, polled every 5 ms. Our first answer also carries the
+# agent's own premain measurement (gauge vdso_agent_premain_seconds).
 measure_first_scrape() {
-    local jdk=$1 java=$2 r v line
+    local jdk=$1 java=$2 r v line body=$WORK/first-scrape.body
     for ((r = 0; r < SCRAPE_ROUNDS; r++)); do
         for v in ours jmx; do
             agent_flags "$v"
-            line=$("$java" -cp "$CLASSES" FirstScrape "http://127.0.0.1:$(port_of "$v")/metrics" \
+            rm -f "$body"
+            line=$("$java" -Dbench.body="$body" -cp "$CLASSES" FirstScrape "http://127.0.0.1:$(port_of "$v")/metrics" \
                 "$FIRST_SCRAPE_TIMEOUT_MS" "$LOG" "$java" "${FLAGS[@]}" -Dbench.sleepMillis=60000 \
                 -cp "$CLASSES" BenchMain) || die "$jdk $v first scrape; see $LOG"
             record "$jdk" "first_scrape_ms.$v" "${line#first_scrape_ms }"
+            if [[ $v == ours ]]; then
+                record "$jdk" "premain_self_ms.ours" \
+                    "$(calc "$(awk '$1 == "vdso_agent_premain_seconds" {print $2}' "$body") * 1000" 2)"
+            fi
         done
     done
 }
@@ -192,6 +210,7 @@ measure_memory() {
                 -cp "$CLASSES" BenchMain >>"$LOG" 2>&1 || die "$jdk $v memory run; see $LOG"
             record "$jdk" "rss_mib.$v" "$(calc "$(kv "$out" vm_hwm_kib) / 1024" 1)"
             record "$jdk" "heap_mib.$v" "$(calc "$(kv "$out" heap_after_gc_bytes) / 1048576" 2)"
+            record "$jdk" "nonheap_mib.$v" "$(calc "$(kv "$out" nonheap_bytes) / 1048576" 2)"
         done
     done
 }
@@ -279,7 +298,9 @@ for pair in $BENCH_JDKS; do
     jdk=${pair%%=*} java=${pair#*=}/bin/java
     [[ -x $java ]] || die "no java at $java"
     JDK_NAMES+=("$jdk")
-    "$java" -version 2>&1 | sed -n 2p >"$RESULTS/$jdk.version"
+    "$java" -XshowSettings:properties -version 2>&1 \
+        | awk -F' = ' '$1 ~ /java.runtime.version$/ {v = $2} $1 ~ /java.vm.vendor$/ {n = $2} END {print v " (" n ")"}' \
+        >"$RESULTS/$jdk.version"
     say "JDK $jdk: start-up ($STARTUP_ROUNDS rounds)";   measure_startup "$jdk" "$java"
     say "JDK $jdk: premain ($PREMAIN_ROUNDS rounds)";    measure_premain "$jdk" "$java"
     say "JDK $jdk: first scrape ($SCRAPE_ROUNDS rounds)"; measure_first_scrape "$jdk" "$java"
@@ -289,12 +310,12 @@ for pair in $BENCH_JDKS; do
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-JMH_SECTION="not run (--no-jmh)"
 if $JMH; then
-    source "$HERE/jmh.sh"
-    JMH_SECTION=$(run_clock_call_jmh) || JMH_SECTION="not measured: $JMH_SECTION"
+    say "clock-call JMH benchmark ($JMH_SCRIPT)"
+    run_clock_call_jmh
 fi
-
-source "$HERE/render.sh"
+# What --render-only needs to rewrite the markdown later from the same samples.
+declare -p STARTED LOAD_BEFORE LOAD_AFTER COMMAND_LINE JDK_NAMES QUICK JMH STARTUP_ROUNDS PREMAIN_ROUNDS \
+    SCRAPE_ROUNDS MEM_ROUNDS ACC_ROUNDS LOAD_SECONDS IDLE_WINDOW_SECONDS >"$RESULTS/meta.sh"
 render >"$OUT"
 say "wrote $OUT"
