@@ -80,6 +80,12 @@ header() {
 
 mr() { calc "$(m "$1" "$2")" "${3:-1}"; }           # mr JDK KEY [DECIMALS]: rounded median
 
+scrape_size() { echo "$(m "$1" "series.$2") / $(m "$1" "scrape_bytes.$2")"; }
+load_cell() {                                     # load_cell JDK VARIANT CLIENTS
+    local j=$1 v=$2 c=$3
+    echo "$(mr "$j" "p50_ms.$v.c$c" 2) / $(mr "$j" "p99_ms.$v.c$c" 2) ms / $(mr "$j" "rps.$v.c$c" 0) ($(m "$j" "errors.$v.c$c"))"
+}
+
 # detail JDK LABEL KEY UNIT [DECIMALS]: one row with none / ours / jmx_exporter medians of KEY.<variant>.
 detail() {
     local j=$1 label=$2 key=$3 unit=$4 d=${5:-1}
@@ -169,14 +175,24 @@ $(for j in "${JDK_NAMES[@]}"; do
     echo "| $j | CPU of our live vdso-agent* threads, per minute | - | $(mr "$j" agent_threads_cpu_ms_per_min.ours) ms | - |"
     echo "| $j | first probe (cold JIT): wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
     echo "| $j | latest probe at the end of the window: wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
-    echo "| $j | series in one scrape (sample lines) / bytes | - | $(m "$j" series.ours) / $(m "$j" scrape_bytes.ours) | $(m "$j" series.jmx) / $(m "$j" scrape_bytes.jmx) |"
-    for c in 1 50; do
-        echo "| $j | /metrics, $c client(s), ${LOAD_SECONDS} s: p50 / p99 / req/s (errors) | - |" \
-            "$(mr "$j" p50_ms.ours.c$c 2) / $(mr "$j" p99_ms.ours.c$c 2) ms / $(mr "$j" rps.ours.c$c 0) ($(m "$j" errors.ours.c$c)) |" \
-            "$(mr "$j" p50_ms.jmx.c$c 2) / $(mr "$j" p99_ms.jmx.c$c 2) ms / $(mr "$j" rps.jmx.c$c 0) ($(m "$j" errors.jmx.c$c)) |"
-    done
     echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: C loop | $(mr "$j" c_vdso_ns) / $(mr "$j" c_syscall_ns) ns | - | - |"
     echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: agent (report --json) | - | $(mr "$j" agent_vdso_ns) / $(mr "$j" agent_syscall_ns) ns | - |"
+done)
+
+## Scrape load
+
+\`wrk --latency\` against \`/metrics\` on loopback, ${LOAD_SECONDS} s per case after a warm-up; p50 / p99 / requests per second
+(socket errors or non-2xx answers in brackets). jmx_exporter runs twice: with the \`.*\` configuration above
+(every MBean attribute) and with \`includeObjectNames: ["java.lang:type=Runtime"]\`, whose scrape has about
+as many series as ours (mostly its built-in jvm_* metrics).
+
+| JDK | Case | ours | jmx_exporter, \`.*\` | jmx_exporter, one MBean |
+|---|---|---|---|---|
+$(for j in "${JDK_NAMES[@]}"; do
+    echo "| $j | series (sample lines) / bytes per scrape | $(scrape_size "$j" ours) | $(scrape_size "$j" jmx) | $(scrape_size "$j" jmxsmall) |"
+    for c in 1 50; do
+        echo "| $j | $c client(s) | $(load_cell "$j" ours "$c") | $(load_cell "$j" jmx "$c") | $(load_cell "$j" jmxsmall "$c") |"
+    done
 done)
 
 ## How each figure is taken
@@ -196,9 +212,8 @@ done)
   short-lived probe threads it starts). Background CPU: utime+stime of the whole process
   (/proc/PID/stat, so exited probe threads count) over the same idle window for a JVM with no agent,
   one with ours and one with jmx_exporter running side by side; ours minus none.
-- **Scrape**: \`wrk --latency\` against \`/metrics\` on loopback after a warm-up, 1 client (1 thread) and 50
-  clients (2 threads). jmx_exporter with \`.*\` exports every JVM MBean attribute, ours exports its own
-  series; the counts are in the table, so compare per request knowing the sizes differ.
+- **Scrape**: \`wrk\` with 1 client (1 thread) and 50 clients (2 threads) on the long-lived JVMs after the
+  idle window; see the scrape load section for the series counts.
 - **Accuracy**: \`java -jar vdso-agent.jar report --json\` (\`clocks[monotonic].vdsoNanos/syscallNanos\`,
   FFI baseline already subtracted by the agent) alternating with \`src/clockref.c\` (gcc -O2; median of
   11 interleaved batches of libc \`clock_gettime\` and \`syscall(SYS_clock_gettime)\`).

@@ -46,9 +46,11 @@ VARIANTS=(none ours jmx)
 BENCH_JDKS=${BENCH_JDKS:-"17=/usr/lib/jvm/java-17-openjdk-amd64 25=/usr/lib/jvm/temurin-25-jdk-amd64"}
 PORT_OURS=${BENCH_PORT:-19411}
 PORT_JMX=$((PORT_OURS + 1))
+PORT_JMXSMALL=$((PORT_OURS + 2))
 AGENT_JAR=${VDSO_AGENT_JAR:-$ROOT/agent/target/vdso-agent.jar}
 JMX_JAR=$WORK/lib/jmx_prometheus_javaagent-1.0.1.jar
 JMX_CONFIG=$WORK/jmx-config.yaml
+JMX_SMALL_CONFIG=$WORK/jmx-config-small.yaml
 CLASSES=$WORK/classes
 RESULTS=$WORK/results
 LOG=$WORK/run.log
@@ -64,9 +66,10 @@ agent_flags() {
         none) FLAGS=() ;;
         ours) FLAGS=("-javaagent:$AGENT_JAR=host=127.0.0.1,port=$PORT_OURS") ;;
         jmx)  FLAGS=("-javaagent:$JMX_JAR=127.0.0.1:$PORT_JMX:$JMX_CONFIG") ;;
+        jmxsmall) FLAGS=("-javaagent:$JMX_JAR=127.0.0.1:$PORT_JMXSMALL:$JMX_SMALL_CONFIG") ;;
     esac
 }
-port_of() { case $1 in ours) echo "$PORT_OURS" ;; jmx) echo "$PORT_JMX" ;; esac; }
+port_of() { case $1 in ours) echo "$PORT_OURS" ;; jmx) echo "$PORT_JMX" ;; jmxsmall) echo "$PORT_JMXSMALL" ;; esac; }
 
 record() {                                         # record JDK KEY VALUE: one raw sample
     if [[ $3 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; then
@@ -117,8 +120,8 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install
 need gcc gcc; need wrk wrk; need jq jq; need curl curl; need mvn maven
 
 port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-port_free "$PORT_OURS" && port_free "$PORT_JMX" \
-    || die "port $PORT_OURS or $PORT_JMX is in use on this machine; set BENCH_PORT to two free ports"
+port_free "$PORT_OURS" && port_free "$PORT_JMX" && port_free "$PORT_JMXSMALL" \
+    || die "port $PORT_OURS, $PORT_JMX or $PORT_JMXSMALL is in use here; set BENCH_PORT to the first of three free ports"
 
 rm -rf "$RESULTS" "$CLASSES"
 mkdir -p "$WORK/lib" "$CLASSES" "$RESULTS"
@@ -135,8 +138,10 @@ if [[ ! -f $JMX_JAR ]]; then
     mvn -B -q dependency:copy -Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1 \
         -DoutputDirectory="$WORK/lib" >>"$LOG" 2>&1 || die "fetching jmx_exporter; see $LOG"
 fi
-# jmx_exporter's minimal configuration: every MBean attribute, default naming.
+# jmx_exporter's minimal configuration: every MBean attribute, default naming. The small one (scrape
+# load only) keeps one MBean, so its scrape has about as many series as ours.
 printf 'rules:\n  - pattern: ".*"\n' >"$JMX_CONFIG"
+printf 'includeObjectNames: ["java.lang:type=Runtime"]\nrules:\n  - pattern: ".*"\n' >"$JMX_SMALL_CONFIG"
 
 # The application and helpers, compiled now for Java 8 so every JDK under test runs them.
 JAVAC_HOME=${BENCH_JDKS%% *}; JAVAC_HOME=${JAVAC_HOME#*=}
@@ -234,16 +239,17 @@ wrk_case() {
 # background CPU, the same wall window for all three so machine load hits them alike), then the
 # probe cost from /report, then the scrape load on ours and jmx_exporter.
 measure_running() {
-    local jdk=$1 java=$2 v lifetime_ms thr0
+    local jdk=$1 java=$2 v lifetime_ms thr0 c
     local -A PID CPU0
-    lifetime_ms=$(( (IDLE_SETTLE_SECONDS + IDLE_WINDOW_SECONDS + 8 * LOAD_SECONDS + 120) * 1000 ))
-    for v in "${VARIANTS[@]}"; do
+    lifetime_ms=$(( (IDLE_SETTLE_SECONDS + IDLE_WINDOW_SECONDS + 12 * LOAD_SECONDS + 120) * 1000 ))
+    for v in "${VARIANTS[@]}" jmxsmall; do
         agent_flags "$v"
         "$java" "${FLAGS[@]}" -Dbench.sleepMillis=$lifetime_ms -cp "$CLASSES" BenchMain >>"$LOG" 2>&1 &
         PID[$v]=$!
     done
     wait_http "http://127.0.0.1:$PORT_OURS/metrics" 60 || die "$jdk: our /metrics never answered; see $LOG"
     wait_http "http://127.0.0.1:$PORT_JMX/metrics" 60 || die "$jdk: jmx_exporter /metrics never answered; see $LOG"
+    wait_http "http://127.0.0.1:$PORT_JMXSMALL/metrics" 60 || die "$jdk: small jmx_exporter never answered; see $LOG"
     curl -fs "http://127.0.0.1:$PORT_OURS/report" >"$RESULTS/$jdk.report.first.json" \
         || die "$jdk: /report did not answer"
     say "$jdk: idle window ${IDLE_SETTLE_SECONDS}s settle + ${IDLE_WINDOW_SECONDS}s measured"
@@ -261,18 +267,19 @@ measure_running() {
         || die "$jdk: /report did not answer"
 
     # Series counts: sample lines of one scrape (comments excluded), and the body size.
-    for v in ours jmx; do
+    for v in ours jmx jmxsmall; do
         curl -fs "http://127.0.0.1:$(port_of "$v")/metrics" >"$RESULTS/$jdk.scrape.$v.txt"
         record "$jdk" "series.$v" "$(grep -cv '^#' "$RESULTS/$jdk.scrape.$v.txt")"
         record "$jdk" "scrape_bytes.$v" "$(wc -c <"$RESULTS/$jdk.scrape.$v.txt")"
     done
     say "$jdk: scrape load, ${LOAD_SECONDS}s per case"
-    for v in ours jmx; do   # warm-up: JIT the scrape path of both before timing it
+    for v in ours jmx jmxsmall; do   # warm-up: JIT the scrape path of both before timing it
         wrk -t1 -c1 -d"$(( LOAD_SECONDS < 5 ? LOAD_SECONDS : 5 ))s" "http://127.0.0.1:$(port_of "$v")/metrics" >/dev/null 2>&1
     done
-    wrk_case "$jdk" ours 1; wrk_case "$jdk" jmx 1
-    wrk_case "$jdk" ours 50; wrk_case "$jdk" jmx 50
-    for v in "${VARIANTS[@]}"; do stop "${PID[$v]}"; done
+    for c in 1 50; do
+        for v in ours jmx jmxsmall; do wrk_case "$jdk" "$v" "$c"; done
+    done
+    for v in "${VARIANTS[@]}" jmxsmall; do stop "${PID[$v]}"; done
 }
 
 # The agent's own per-call costs for CLOCK_MONOTONIC (CLI report --json) against the C loop,
