@@ -10,7 +10,15 @@ run_clock_call_jmh() {
         echo "$JMH_SCRIPT is not on this branch" >"$WORK/jmh.out"
         return 0
     fi
-    "$ROOT/$JMH_SCRIPT" >"$WORK/jmh.out" 2>&1 || say "$JMH_SCRIPT failed; see $WORK/jmh.out"
+    local try
+    for try in 1 2 3 4 5 6; do
+        "$ROOT/$JMH_SCRIPT" >"$WORK/jmh.out" 2>&1 && return 0
+        # JMH allows one instance per machine (/tmp/jmh.lock): wait for another user's run to end.
+        grep -qs "Unable to acquire the JMH lock" "$ROOT"/examples/benchmarks/target/results/*.log || break
+        say "another JMH run holds /tmp/jmh.lock; retrying in 60 s ($try/6)"
+        sleep 60
+    done
+    say "$JMH_SCRIPT failed; see $WORK/jmh.out and examples/benchmarks/target/results/"
 }
 
 # jmh_ratio JDK BENCH THREADS: the "vs bare" ratio of one row of RatioTable's table, or nan.
@@ -24,17 +32,18 @@ jmh_ratio() {
         END { if (!found) print "nan" }' "$WORK/jmh.out"
 }
 
-# The default count mode (exact), worst of both clocks and both thread counts.
+# jmh_goal_cell JDK MODE: the worst ratio of MODE (Exact, Approximate, Redirect) over both clocks
+# and both thread counts, judged against the 1.05x goal.
 jmh_goal_cell() {
-    local j=$1 worst=nan r b t
-    for b in nanoTimeExact currentTimeMillisExact; do
+    local j=$1 mode=$2 worst=nan r b t
+    for b in "nanoTime$mode" "currentTimeMillis$mode"; do
         for t in 1 2; do
             r=$(jmh_ratio "$j" "$b" "$t")
             [[ $r != nan ]] || continue
             if [[ $worst == nan ]] || awk "BEGIN { exit !($r > $worst) }"; then worst=$r; fi
         done
     done
-    echo "worst exact-mode ratio $worst x $(verdict "$worst <= 1.05")"
+    echo "worst ${worst}x $(verdict "$worst <= 1.05")"
 }
 
 jmh_section() {
