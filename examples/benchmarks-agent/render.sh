@@ -66,7 +66,7 @@ $(verdict "$agent / $c - 1 <= 0.2 && $agent / $c - 1 >= -0.2")"
 
 # row LABEL GOAL FUNCTION: one summary row with a cell per JDK.
 row() {
-    local label=$1 goal=$2 fn=$3 j line="| $1 | $2 |"
+    local fn=$3 j line="| $1 | $2 |"
     shift 3
     for j in "${JDK_NAMES[@]}"; do line+=" $("$fn" "$j" "$@") |"; done
     echo "$line"

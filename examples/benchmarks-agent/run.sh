@@ -109,6 +109,7 @@ source "$HERE/jmh.sh"
 source "$HERE/render.sh"
 if $RENDER_ONLY; then
     [[ -f $RESULTS/meta.sh ]] || die "no samples of an earlier run in $RESULTS"
+    # shellcheck source=/dev/null
     source "$RESULTS/meta.sh"
     render >"$OUT"
     say "wrote $OUT from the samples of $STARTED"
@@ -120,8 +121,9 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: apt-get install
 need gcc gcc; need wrk wrk; need jq jq; need curl curl; need mvn maven
 
 port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-port_free "$PORT_OURS" && port_free "$PORT_JMX" && port_free "$PORT_JMXSMALL" \
-    || die "port $PORT_OURS, $PORT_JMX or $PORT_JMXSMALL is in use here; set BENCH_PORT to the first of three free ports"
+for port in "$PORT_OURS" "$PORT_JMX" "$PORT_JMXSMALL"; do
+    port_free "$port" || die "port $port is in use here; set BENCH_PORT to the first of three free ports"
+done
 
 rm -rf "$RESULTS" "$CLASSES"
 mkdir -p "$WORK/lib" "$CLASSES" "$RESULTS"
