@@ -50,6 +50,7 @@ public final class AgentConfig {
         d.put("instrument-exclude", "");
         d.put("sample-every", "1024");
         d.put("top-sites", "20");
+        d.put("count-mode", "exact");
         d.put("basic-auth-user", "");
         d.put("basic-auth-password", "");
         DEFAULTS = Collections.unmodifiableMap(d);
@@ -195,6 +196,12 @@ public final class AgentConfig {
             return level;
         } else if ("instrument-include".equals(key) || "instrument-exclude".equals(key)) {
             return toList(raw);
+        } else if ("count-mode".equals(key)) {
+            String mode = raw.toLowerCase(Locale.ROOT);
+            if (!"exact".equals(mode) && !"approximate".equals(mode)) {
+                throw new ConfigurationException("exact or approximate");
+            }
+            return mode;
         } else if ("host".equals(key)) {
             if (raw.isEmpty()) {
                 throw new ConfigurationException("must not be empty");
@@ -326,6 +333,11 @@ public final class AgentConfig {
 
     public int topSites() {
         return getInt("top-sites");
+    }
+
+    /** exact (per-thread counters) or approximate (a shared plain counter, cheaper, may lose counts). */
+    public String countMode() {
+        return getString("count-mode");
     }
 
     public String basicAuthUser() {

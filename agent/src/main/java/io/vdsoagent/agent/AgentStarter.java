@@ -30,6 +30,7 @@ public final class AgentStarter {
                 return;
             }
             log.debug("starting ({}) from {}: {}", fromPremain ? "premain" : "attach", agentJar, config);
+            log.debug("premain took {} ms", premainNanos.get() / 1e6);
             RunningAgent.start(config, inst, premainNanos);
         } catch (Throwable t) {
             // The application must not notice: one line, no stack trace at info.

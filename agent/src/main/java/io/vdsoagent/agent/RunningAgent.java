@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
+import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
+import io.vdsoagent.agent.instrument.CountMode;
+import io.vdsoagent.agent.instrument.InstrumentSettings;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.Prober;
@@ -35,36 +38,57 @@ final class RunningAgent {
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
 
     private final AgentConfig config;
-    private final ClockHealthMonitor monitor;
     private final PrometheusMeterRegistry registry;
-    private final ClockCallHook clockCalls;
+    /** Null until the first probe completes: until then /metrics has no vdso_* series (unknown). */
+    private volatile ClockHealthMonitor monitor;
+    private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
 
-    private RunningAgent(AgentConfig config, ClockHealthMonitor monitor, PrometheusMeterRegistry registry,
-                         ClockCallHook clockCalls) {
+    private RunningAgent(AgentConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
-        this.monitor = monitor;
         this.registry = registry;
-        this.clockCalls = clockCalls;
     }
 
+    /**
+     * Order matters for start-up: the endpoint comes up first (scrapers and readiness checks get an
+     * answer at once, without vdso_* series while nothing is known, as for any unknown value), then the
+     * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
+     * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
+     */
     static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
-        ClockHealthMonitor monitor = firstProbe(config);
+        long t0 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         Gauge.builder("vdso.agent.premain", premainNanos, RunningAgent::seconds)
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
                 .register(registry);
-        ClockCallHook clockCalls = ClockCallHook.install(inst, config);
-        clockCalls.bindTo(registry);
-
-        RunningAgent agent = new RunningAgent(config, monitor, registry, clockCalls);
+        RunningAgent agent = new RunningAgent(config, registry);
+        long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
+        long t2 = System.nanoTime();
+
+        ClockHealthMonitor monitor = firstProbe(config);
+        VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
+        agent.monitor = monitor;
+        long t3 = System.nanoTime();
         log.info("{}, {}", monitor.current().headline(), endpoint);
-        log.debug("premain took {} ms", premainNanos.get() / 1e6);
+        log.debug("registry {} ms, endpoint {} ms, first probe {} ms (probe itself {} ms)",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                monitor.current().probeWallNanos() / 1_000_000);
         agent.scheduleRefresh();
+        // Loading Byte Buddy and retransforming loaded classes takes a few hundred ms; the verdicts
+        // should not wait for it. Its jvm_clock_* series appear from the next scrape on.
+        agent.instrumentClockCalls(inst);
         return agent;
+    }
+
+    private void instrumentClockCalls(Instrumentation inst) {
+        InstrumentSettings settings = new InstrumentSettings(config.instrument(),
+                String.join(",", config.instrumentInclude()), String.join(",", config.instrumentExclude()),
+                config.sampleEvery(), config.topSites(), CountMode.parse(config.countMode()));
+        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, settings);
+        installed.metrics().bindTo(registry);
+        clockCalls = installed;
     }
 
     /**
@@ -112,15 +136,20 @@ final class RunningAgent {
     }
 
     String reportJson() {
-        Map<String, String> extra = new LinkedHashMap<String, String>();
-        String sites = clockCalls.topSitesJson(config.topSites());
-        if (sites != null) {
-            extra.put("topCallSites", sites);
+        ClockHealthMonitor current = monitor;
+        if (current == null) {
+            throw new IllegalStateException("the first probe is still running");
         }
-        return JsonReport.toJson(monitor.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
+        Map<String, String> extra = new LinkedHashMap<String, String>();
+        ClockCallInstrumentation instrumentation = clockCalls;
+        if (instrumentation != null && instrumentation.isInstalled()) {
+            extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
+        }
+        return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
 
     private void scheduleRefresh() {
+        final ClockHealthMonitor monitor = this.monitor;
         monitor.addListener(new ClockHealthMonitor.Listener() {
             @Override
             public void onChange(ClockHealth before, ClockHealth after, boolean clocksourceChanged) {

@@ -102,20 +102,32 @@ public final class AgentBootstrap {
         public void run() {
             try {
                 File jar = agentJar();
-                if (AgentBootstrap.class.getClassLoader() != null) {
-                    // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
-                    // still be visible from every class loader. Costs a CDS warning, hence only here.
-                    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+                if (AgentBootstrap.class.getClassLoader() == null) {
+                    launch(agentArgs, inst, fromPremain, premainNanos, jar);
+                    return;
                 }
-                AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
-                Thread.currentThread().setContextClassLoader(loader);
-                Method start = loader.loadClass(STARTER_CLASS).getMethod("start",
-                        String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
-                start.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
+                // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
+                // still be visible from every class loader. Costs a CDS warning, hence only here. The
+                // bootstrap package must then live in one loader only, so the boot copy takes over.
+                inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+                Method bootLaunch = Class.forName(AgentBootstrap.class.getName(), true, null).getDeclaredMethod(
+                        "launch", String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
+                bootLaunch.setAccessible(true);
+                bootLaunch.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
             }
         }
+    }
+
+    /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
+    static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos,
+                       File jar) throws Exception {
+        AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+        Thread.currentThread().setContextClassLoader(loader);
+        Method start = loader.loadClass(STARTER_CLASS).getMethod("start",
+                String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
+        start.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
     }
 
     /**

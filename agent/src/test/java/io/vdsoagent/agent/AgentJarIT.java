@@ -120,6 +120,27 @@ class AgentJarIT {
         }
     }
 
+    @Test
+    void aRenamedJarStillPutsTheRecorderOnTheBootPath() throws Exception {
+        // Boot-Class-Path names vdso-agent.jar; a renamed copy in a directory without that file must
+        // fall back to appendToBootstrapClassLoaderSearch (JDK prints a CDS note for that: documented).
+        java.nio.file.Path dir = Files.createTempDirectory("renamed-agent");
+        java.nio.file.Path renamed = dir.resolve("clock-agent-renamed.jar");
+        Files.copy(AgentJvm.agentJar().toPath(), renamed);
+        try (AgentJvm app = AgentJvm.start(Arrays.asList("-javaagent:" + renamed + "=port=0,host=127.0.0.1"),
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "8000", "0")) {
+            int port = app.awaitReadyPort();
+            assertEquals(200, AgentJvm.get(port, "/metrics", null).status);
+            assertEquals(0, app.awaitExit(30));
+            assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout());
+            assertEquals(1, app.agentLines().size(), "only the ready line: " + app.stderr());
+            assertTrue(!app.stderr().contains("Error"), app.stderr());
+        } finally {
+            Files.deleteIfExists(renamed);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** [start, end) of the [vdso] mapping: the ground truth, read by the test, not by the agent. */
     static long[] vdsoRange(long pid) throws Exception {
         for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/maps"))) {

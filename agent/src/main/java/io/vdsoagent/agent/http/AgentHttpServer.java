@@ -102,7 +102,7 @@ public final class AgentHttpServer {
         @Override
         public void handle(HttpExchange exchange) throws IOException {
             try {
-                if (!allowed(exchange)) {
+                if (!allowed(exchange, "/metrics")) {
                     return;
                 }
                 ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
@@ -126,7 +126,7 @@ public final class AgentHttpServer {
         @Override
         public void handle(HttpExchange exchange) throws IOException {
             try {
-                if (!allowed(exchange)) {
+                if (!allowed(exchange, "/report")) {
                     return;
                 }
                 String json;
@@ -155,20 +155,25 @@ public final class AgentHttpServer {
         @Override
         public void handle(HttpExchange exchange) throws IOException {
             try {
-                if (!allowed(exchange)) {
+                String path = exchange.getRequestURI().getPath();
+                if (!allowed(exchange, "/-/healthy".equals(path) ? path : "/")) {
                     return;
                 }
-                String path = exchange.getRequestURI().getPath();
-                boolean known = "/".equals(path) || "/-/healthy".equals(path);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                send(exchange, known ? 200 : 404, known ? body : "not found\n".getBytes(StandardCharsets.UTF_8));
+                send(exchange, 200, body);
             } finally {
                 exchange.close();
             }
         }
     }
 
-    private static boolean allowed(HttpExchange exchange) throws IOException {
+    /** Contexts match by prefix ("/metricsfoo" reaches the /metrics handler): only the exact path is ours. */
+    private static boolean allowed(HttpExchange exchange, String path) throws IOException {
+        if (!path.equals(exchange.getRequestURI().getPath())) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            send(exchange, 404, "not found\n".getBytes(StandardCharsets.UTF_8));
+            return false;
+        }
         String method = exchange.getRequestMethod();
         if ("GET".equals(method) || "HEAD".equals(method)) {
             return true;
