@@ -41,5 +41,5 @@ echo
 for jdk in 17 25; do
   java_home_var=JDK$jdk
   echo "count loss, JDK $jdk:"
-  "${!java_home_var}/bin/java" -cp "$JAR" io.vdsoagent.examples.benchmarks.ApproximateCountError 2 20000000
+  "${!java_home_var}/bin/java" -cp "$JAR" io.vdsoagent.examples.benchmarks.ApproximateCountError 20000000
 done

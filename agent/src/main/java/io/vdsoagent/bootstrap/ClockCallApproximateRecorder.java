@@ -10,16 +10,17 @@ import java.time.ZonedDateTime;
 
 /**
  * The count-mode=approximate twin of {@link ClockCallRecorder}: same entry points, but the count is one
- * plain increment of a per-site counter shared by all threads (see {@link ClockCallSharedCounts}), which
- * costs less than the thread-local lookup of exact mode and may lose increments when threads call the
- * same site at the same instant. Sampling and return values are as in exact mode.
+ * plain increment of a per-site counter striped by thread id (see {@link ClockCallSharedCounts}), which
+ * costs less than the thread-local lookup of exact mode and may lose increments when threads of the same
+ * stripe call the same site at the same instant. Sampling and return values are as in exact mode.
  */
 public final class ClockCallApproximateRecorder {
 
-    /** Counts a call of {@code site}; returns the new shared count (0 for an unknown site: never sampled). */
+    /** Counts a call of {@code site}; returns the new count of this thread's stripe of the site. */
     private static long count(int site) {
         long[] c = ClockCallSharedCounts.counts;
-        int i = site << ClockCallSharedCounts.STRIDE_SHIFT;
+        int i = (site << ClockCallSharedCounts.STRIDE_SHIFT)
+                | ((int) Thread.currentThread().getId() & ClockCallSharedCounts.STRIPE_MASK);
         if (i >= 0 && i < c.length) {
             return ++c[i];
         }

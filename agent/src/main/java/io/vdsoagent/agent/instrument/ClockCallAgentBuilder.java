@@ -13,7 +13,6 @@ import java.lang.instrument.Instrumentation;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -39,7 +38,7 @@ final class ClockCallAgentBuilder {
 
     static ClassFileTransformer install(Instrumentation instrumentation, final InstrumentSettings settings,
             ClockCallSites sites, final AtomicLong failures) {
-        String byteBuddyPackage = ByteBuddy.class.getPackage().getName() + "."; // relocated when shaded
+        String byteBuddyPackage = ClockCallInstrumentation.byteBuddyPackage(); // relocated when shaded
         return new AgentBuilder.Default()
                 // Classes loaded before us (the agent installs from a background thread) are rewritten too;
                 // only method bodies change, which retransformation allows.

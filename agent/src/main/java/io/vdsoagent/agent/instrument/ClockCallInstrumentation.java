@@ -75,10 +75,19 @@ public final class ClockCallInstrumentation {
      * Buddy, so this never changes the behaviour of an application's own Byte Buddy.
      */
     private static void preferSafeByteBuddy() {
-        String property = ByteBuddy.class.getPackage().getName() + ".safe";
+        String property = byteBuddyPackage() + "safe";
         if (System.getProperty(property) == null) {
             System.setProperty(property, "true");
         }
+    }
+
+    /**
+     * "net.bytebuddy." or its relocated name, from the class name: Class.getPackage() can be null on JDK 8
+     * for classes of a custom loader.
+     */
+    static String byteBuddyPackage() {
+        String name = ByteBuddy.class.getName();
+        return name.substring(0, name.lastIndexOf('.') + 1);
     }
 
     /** The jvm_clock_* metrics; binds nothing when the instrumentation is off or failed to install. */
