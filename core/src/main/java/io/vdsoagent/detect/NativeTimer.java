@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class NativeTimer {
     static final int BATCHES = 7;
     private static final int CALIBRATION_CALLS = 32;
-    private static final double BATCH_NANOS = 40_000;
+    private static final double BATCH_NANOS = 20_000;
     private static volatile long sink;
 
     private final NativeAccess na;
@@ -98,7 +98,7 @@ final class NativeTimer {
     }
 
     /**
-     * Sizes batches to ~{@link #BATCH_NANOS} so a slow path (a CPU-time clock, a syscall fallback
+     * Sizes batches to ~{@link #BATCH_NANOS} (20 us: 7 of them per path keep a probe cheap) so a slow path (a CPU-time clock, a syscall fallback
      * at ~0.5-2 us) costs no more wall and CPU than a fast one.
      */
     private int callsFor(int clockId, boolean raw, long nr, int maxCalls) {

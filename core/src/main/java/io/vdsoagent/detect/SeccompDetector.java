@@ -53,6 +53,9 @@ public final class SeccompDetector implements Detector {
             synchronized (BUFFERS_LOCK) {
                 return probe(na.get(), clocks);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
+            return allUnknown(clocks, "interrupted while waiting for the probe thread", true);
         } catch (Throwable t) {
             return allUnknown(clocks, "probe failed: " + t, true);
         }

@@ -86,8 +86,8 @@ public final class ClockHealth {
                 : "clocksource unknown";
         List<String> fallback = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        List<String> vdso = new ArrayList<>();
         Set<String> deciders = new LinkedHashSet<>();
-        int vdso = 0;
         for (ClockStatus s : clocks) {
             if (s.clock().isCpuTime()) {
                 continue;
@@ -98,7 +98,7 @@ public final class ClockHealth {
             } else if (s.verdict() == Verdict.UNKNOWN) {
                 unknown.add(s.clock().label());
             } else {
-                vdso++;
+                vdso.add(s.clock().label());
                 deciders.add(s.detector());
             }
         }
@@ -107,11 +107,11 @@ public final class ClockHealth {
             return cs + ", clock_gettime FALLS BACK to syscalls for " + String.join(", ", fallback) + by
                     + (unknown.isEmpty() ? "" : "; unknown for " + String.join(", ", unknown));
         }
-        if (vdso == 0) {
-            return cs + ", clock_gettime path unknown";
+        if (!unknown.isEmpty()) {
+            return cs + ", clock_gettime path unknown for " + String.join(", ", unknown)
+                    + (vdso.isEmpty() ? "" : "; in vDSO for " + String.join(", ", vdso) + by);
         }
-        return cs + ", clock_gettime in vDSO" + by
-                + (unknown.isEmpty() ? "" : "; unknown for " + String.join(", ", unknown));
+        return cs + ", clock_gettime in vDSO" + by;
     }
 
     @Override

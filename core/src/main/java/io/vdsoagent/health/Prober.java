@@ -73,7 +73,8 @@ public final class Prober {
         if (Detectors.SECCOMP.equals(name)) {
             return new SeccompDetector(b.seccompTimeoutMillis);
         } else if (Detectors.RUSAGE.equals(name)) {
-            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageLoopMillis * 20 + 2000);
+            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
+                    b.rusageWallCapMillis * 2 + 5000);
         } else if (Detectors.LATENCY.equals(name)) {
             return new LatencyDetector();
         }
@@ -121,7 +122,7 @@ public final class Prober {
                 }
             }
         }
-        if (!detectors.isEmpty() && NativeAccess.unavailableReason() != null) {
+        if (usesNativeAccess() && NativeAccess.unavailableReason() != null) {
             errors.put("native", 1);
         }
         JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");
@@ -133,6 +134,19 @@ public final class Prober {
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
         return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors);
+    }
+
+    /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
+    private boolean usesNativeAccess() {
+        if (jvmClockPath) {
+            return true;
+        }
+        for (Detector d : detectors) {
+            if (!Detectors.CLOCKSOURCE.equals(d.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host) {
@@ -240,6 +254,7 @@ public final class Prober {
         private long seccompTimeoutMillis = 2000;
         private long rusageLoopMillis = 25;
         private long rusageMinCpuMillis = 12;
+        private long rusageWallCapMillis = 250;
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
 
@@ -276,10 +291,16 @@ public final class Prober {
             return this;
         }
 
-        /** Wall time rusage loops each clock, and the CPU below which it answers unknown. */
+        /** CPU time rusage loops each clock (at most 10x in wall time), and the CPU below which it answers unknown. */
         public Builder rusageLoopMillis(long loopMillis, long minCpuMillis) {
             this.rusageLoopMillis = loopMillis;
             this.rusageMinCpuMillis = minCpuMillis;
+            return this;
+        }
+
+        /** Wall time after which a rusage loop stops short of its CPU budget (a loaded host); default 250 ms. */
+        public Builder rusageWallCapMillis(long millis) {
+            this.rusageWallCapMillis = millis;
             return this;
         }
 

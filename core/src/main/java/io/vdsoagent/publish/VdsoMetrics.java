@@ -22,18 +22,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Publishes a {@link ClockHealthMonitor}'s current snapshot as the {@code vdso_*} metrics
  * (names in the README's metrics reference). Any application can bind it; the agent does too.
  *
  * <p>Series whose labels change over time (symbols, clocksources, per-clock verdicts) are
- * {@link MultiGauge}s re-registered on every new snapshot, so stale series disappear, and an
- * unknown value has no series at all rather than NaN. Scalars read the current snapshot on scrape.
+ * {@link MultiGauge}s whose row set is recomputed on every new snapshot, so stale series
+ * disappear and an unknown value has no series at all rather than NaN. Values are read from the
+ * monitor's current snapshot at scrape time.
  */
 public final class VdsoMetrics implements MeterBinder {
 
@@ -69,12 +70,6 @@ public final class VdsoMetrics implements MeterBinder {
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("vdso.aslr.mode", monitor, m -> m.current().host().aslr().known()
-                        ? m.current().host().aslr().get() : Double.NaN)
-                .tags(tags)
-                .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
-                .strongReference(true)
-                .register(registry);
         Gauge.builder("vdso.probe.duration", monitor, m -> m.current().probeWallNanos() / 1e9)
                 .tags(tags)
                 .description("Wall time of the last full probe run.")
@@ -102,7 +97,7 @@ public final class VdsoMetrics implements MeterBinder {
                 .tags(tags)
                 .description("Size of the vDSO image mapped into this process.")
                 .baseUnit(BaseUnits.BYTES)
-                .register(registry), VdsoMetrics::imageBytes);
+                .register(registry), this::imageBytes);
         b.add(MultiGauge.builder("vdso.symbol.info")
                 .tags(tags)
                 .description("One series per dynamic symbol the vDSO exports, with its version.")
@@ -118,25 +113,29 @@ public final class VdsoMetrics implements MeterBinder {
         b.add(MultiGauge.builder("vdso.clock.fallback")
                 .tags(tags)
                 .description("1 when clock_gettime for this clock falls back to a syscall, 0 when the vDSO serves it; no series while unknown.")
-                .register(registry), VdsoMetrics::fallback);
+                .register(registry), this::fallback);
         b.add(MultiGauge.builder("vdso.clock.call")
                 .tags(tags)
                 .description("Per-call cost of clock_gettime through libc (path vdso) and as a raw syscall (path syscall).")
                 .baseUnit(SECONDS)
-                .register(registry), VdsoMetrics::clockCalls);
+                .register(registry), this::clockCalls);
         b.add(MultiGauge.builder("vdso.jvm.clock.call")
                 .tags(tags)
                 .description("Per-call cost of the JVM's own clock methods, measured in a short loop.")
                 .baseUnit(SECONDS)
-                .register(registry), VdsoMetrics::jvmCalls);
+                .register(registry), this::jvmCalls);
         b.add(MultiGauge.builder("vdso.jvm.clock.interposed")
                 .tags(tags)
                 .description("1 when the JVM's clock calls are much slower than a direct vDSO call (an LD_PRELOAD interposer); no series while unknown.")
-                .register(registry), VdsoMetrics::interposed);
+                .register(registry), this::interposed);
         b.add(MultiGauge.builder("vdso.vsyscall.mode.info")
                 .tags(tags)
                 .description("The legacy vsyscall page's mode: none, xonly, emulate or native.")
                 .register(registry), VdsoMetrics::vsyscall);
+        b.add(MultiGauge.builder("vdso.aslr.mode")
+                .tags(tags)
+                .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
+                .register(registry), this::aslr);
         bound.add(b);
         b.refresh(monitor.current());
     }
@@ -160,9 +159,11 @@ public final class VdsoMetrics implements MeterBinder {
                 "build_id", v.buildId()), 1);
     }
 
-    private static List<MultiGauge.Row<?>> imageBytes(ClockHealth h) {
-        return h.host().vdso().known() ? one(Tags.empty(), h.host().vdso().get().imageBytes())
-                : Collections.<MultiGauge.Row<?>>emptyList();
+    private List<MultiGauge.Row<?>> imageBytes(ClockHealth h) {
+        return h.host().vdso().known() ? live(Tags.empty(), () -> {
+            HostFacts now = monitor.current().host();
+            return now.vdso().known() ? now.vdso().get().imageBytes() : Double.NaN;
+        }) : Collections.<MultiGauge.Row<?>>emptyList();
     }
 
     private static List<MultiGauge.Row<?>> symbols(ClockHealth h) {
@@ -186,38 +187,67 @@ public final class VdsoMetrics implements MeterBinder {
         return rows;
     }
 
-    private static List<MultiGauge.Row<?>> fallback(ClockHealth h) {
+    private List<MultiGauge.Row<?>> fallback(ClockHealth h) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (ClockStatus s : h.clocks()) {
             if (s.verdict() != Verdict.UNKNOWN) {
-                rows.add(MultiGauge.Row.of(Tags.of("clock", s.clock().label(), "detector", s.detector()),
-                        s.verdict() == Verdict.SYSCALL ? 1 : 0));
+                final ClockId clock = s.clock();
+                final String detector = s.detector();
+                rows.add(MultiGauge.Row.of(Tags.of("clock", clock.label(), "detector", detector), () -> {
+                    ClockStatus now = monitor.current().clock(clock);
+                    if (now == null || !detector.equals(now.detector())) {
+                        return Double.NaN; // only until the listener drops this row
+                    }
+                    return now.verdict() == Verdict.SYSCALL ? 1 : 0;
+                }));
             }
         }
         return rows;
     }
 
-    private static List<MultiGauge.Row<?>> clockCalls(ClockHealth h) {
+    private List<MultiGauge.Row<?>> clockCalls(ClockHealth h) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (ClockStatus s : h.clocks()) {
-            addSeconds(rows, Tags.of("clock", s.clock().label(), "path", "vdso"), s.vdsoNanos());
-            addSeconds(rows, Tags.of("clock", s.clock().label(), "path", "syscall"), s.syscallNanos());
+            final ClockId clock = s.clock();
+            if (!Double.isNaN(s.vdsoNanos())) {
+                rows.add(MultiGauge.Row.of(Tags.of("clock", clock.label(), "path", "vdso"), () -> {
+                    ClockStatus now = monitor.current().clock(clock);
+                    return now == null ? Double.NaN : now.vdsoNanos() / 1e9;
+                }));
+            }
+            if (!Double.isNaN(s.syscallNanos())) {
+                rows.add(MultiGauge.Row.of(Tags.of("clock", clock.label(), "path", "syscall"), () -> {
+                    ClockStatus now = monitor.current().clock(clock);
+                    return now == null ? Double.NaN : now.syscallNanos() / 1e9;
+                }));
+            }
         }
         return rows;
     }
 
-    private static List<MultiGauge.Row<?>> jvmCalls(ClockHealth h) {
+    private List<MultiGauge.Row<?>> jvmCalls(ClockHealth h) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (Map.Entry<String, Double> e : h.jvmClockPath().methodNanos().entrySet()) {
-            addSeconds(rows, Tags.of("method", e.getKey()), e.getValue());
+        for (final String method : h.jvmClockPath().methodNanos().keySet()) {
+            rows.add(MultiGauge.Row.of(Tags.of("method", method), () -> {
+                Double nanos = monitor.current().jvmClockPath().methodNanos().get(method);
+                return nanos == null ? Double.NaN : nanos / 1e9;
+            }));
         }
         return rows;
     }
 
-    private static List<MultiGauge.Row<?>> interposed(ClockHealth h) {
-        JvmClockPath p = h.jvmClockPath();
-        return p.interposed().known() ? one(Tags.empty(), p.interposed().get() ? 1 : 0)
-                : Collections.<MultiGauge.Row<?>>emptyList();
+    private List<MultiGauge.Row<?>> interposed(ClockHealth h) {
+        return h.jvmClockPath().interposed().known() ? live(Tags.empty(), () -> {
+            JvmClockPath now = monitor.current().jvmClockPath();
+            return now.interposed().known() ? (now.interposed().get() ? 1 : 0) : Double.NaN;
+        }) : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    private List<MultiGauge.Row<?>> aslr(ClockHealth h) {
+        return h.host().aslr().known() ? live(Tags.empty(), () -> {
+            HostFacts now = monitor.current().host();
+            return now.aslr().known() ? now.aslr().get() : Double.NaN;
+        }) : Collections.<MultiGauge.Row<?>>emptyList();
     }
 
     private static List<MultiGauge.Row<?>> vsyscall(ClockHealth h) {
@@ -225,10 +255,9 @@ public final class VdsoMetrics implements MeterBinder {
                 : Collections.<MultiGauge.Row<?>>emptyList();
     }
 
-    private static void addSeconds(List<MultiGauge.Row<?>> rows, Tags tags, double nanos) {
-        if (!Double.isNaN(nanos)) {
-            rows.add(MultiGauge.Row.of(tags, nanos / 1e9));
-        }
+    /** A row whose value is read from the current snapshot at scrape time. */
+    private static List<MultiGauge.Row<?>> live(Tags tags, Supplier<Number> value) {
+        return Collections.<MultiGauge.Row<?>>singletonList(MultiGauge.Row.of(tags, value));
     }
 
     private static List<MultiGauge.Row<?>> one(Tags tags, Number value) {
@@ -254,8 +283,9 @@ public final class VdsoMetrics implements MeterBinder {
         synchronized void refresh(ClockHealth h) {
             for (int i = 0; i < gauges.size(); i++) {
                 try {
-                    // overwrite = true: rows absent from the new snapshot are removed from the registry.
-                    gauges.get(i).register(rows.get(i).apply(h), true);
+                    // Rows absent from the new snapshot are removed; rows that stay keep their meter
+                    // (no remove/re-add churn under a concurrent scrape) and read the current value.
+                    gauges.get(i).register(rows.get(i).apply(h), false);
                 } catch (Throwable ignored) {
                     // One metric's failure must not stop the others (nor a probe run).
                 }

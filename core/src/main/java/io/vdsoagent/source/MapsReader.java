@@ -1,6 +1,5 @@
 package io.vdsoagent.source;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +22,7 @@ public final class MapsReader {
     }
 
     public Probed<SpecialMappings> read() {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(root.resolve("/proc/self/maps")), 16384)) {
+        try (InputStream in = Files.newInputStream(root.resolve("/proc/self/maps"))) {
             return Probed.of(scan(in));
         } catch (Exception e) {
             return Probed.unknown("cannot read " + root.resolve("/proc/self/maps") + ": " + BoundedFiles.describe(e));
@@ -33,14 +32,19 @@ public final class MapsReader {
     static SpecialMappings scan(InputStream in) throws IOException {
         Collector found = new Collector();
         StringBuilder line = new StringBuilder(128);
+        byte[] chunk = new byte[16384];
         long total = 0;
-        int b;
-        while ((b = in.read()) >= 0 && total++ < MAX_BYTES) {
-            if (b == '\n') {
-                found.accept(special(line));
-                line.setLength(0);
-            } else if (line.length() < MAX_LINE_CHARS) {
-                line.append((char) b); // maps is ASCII apart from file names, which we skip anyway
+        int n;
+        while (total < MAX_BYTES && (n = in.read(chunk)) > 0) {
+            total += n;
+            for (int i = 0; i < n; i++) {
+                byte b = chunk[i];
+                if (b == '\n') {
+                    found.accept(special(line));
+                    line.setLength(0);
+                } else if (line.length() < MAX_LINE_CHARS) {
+                    line.append((char) (b & 0xff)); // maps is ASCII apart from file names, skipped anyway
+                }
             }
         }
         found.accept(special(line)); // a last line without newline

@@ -16,12 +16,11 @@ class ProberLiveTest {
     void liveProbeDecidesTheCpuTimeClocksBySeccomp() {
         assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
         ClockHealth h = Prober.builder().build().probe();
-        System.out.println(TextReport.render(h, false));
         for (ClockId c : new ClockId[] {ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID}) {
             ClockStatus s = h.clock(c);
-            assertNotNull(s);
+            assertNotNull(s, TextReport.render(h, false));
             // Linux never serves CPU-time clocks from the vDSO: the positive control on any host.
-            assertEquals(Verdict.SYSCALL, s.verdict(), s.findings().toString());
+            assertEquals(Verdict.SYSCALL, s.verdict(), TextReport.render(h, false));
             assertEquals("seccomp", s.detector());
         }
     }

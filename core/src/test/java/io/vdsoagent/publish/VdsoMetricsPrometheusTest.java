@@ -28,7 +28,6 @@ class VdsoMetricsPrometheusTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VdsoMetrics.builder(monitor).exposeAddress(true).build().bindTo(registry);
         String scrape = registry.scrape();
-        System.out.println(scrape);
         for (String name : new String[] {"vdso_info{", "vdso_base_address ", "vdso_image_bytes ", "vdso_symbol_info{",
                 "vdso_clocksource_current_info{", "vdso_clocksource_available_info{", "vdso_clocksource_changes_total ",
                 "vdso_clock_fallback{", "vdso_clock_call_seconds{", "vdso_vsyscall_mode_info{", "vdso_aslr_mode ",

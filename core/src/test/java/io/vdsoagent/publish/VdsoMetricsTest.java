@@ -92,8 +92,9 @@ class VdsoMetricsTest {
     void anUnknownVdsoLeavesItsSeriesOut() {
         HostFacts h = Fixtures.host("tsc", "tsc");
         host.set(new HostFacts(h.kernelRelease(), h.arch(), Probed.<io.vdsoagent.source.VdsoFacts>unknown("no maps"),
-                h.clocksource(), h.vsyscall(), h.aslr()));
+                h.clocksource(), h.vsyscall(), Probed.<Integer>unknown("no /proc/sys")));
         monitor.reprobe();
+        assertNull(registry.find("vdso.aslr.mode").gauge());
         assertNull(registry.find("vdso.info").gauge());
         assertNull(registry.find("vdso.image.bytes").gauge());
         assertNull(registry.find("vdso.symbol.info").gauge());

@@ -11,8 +11,15 @@ public final class ProbeMain {
     private ProbeMain() {
     }
 
+    /** Optional argument {@code rusageWallCapMillis=N}: lets tests on a loaded machine give rusage time. */
     public static void main(String[] args) {
-        ClockHealth h = Prober.builder().build().probe();
+        Prober.Builder b = Prober.builder();
+        for (String a : args) {
+            if (a.startsWith("rusageWallCapMillis=")) {
+                b.rusageWallCapMillis(Long.parseLong(a.substring(a.indexOf('=') + 1)));
+            }
+        }
+        ClockHealth h = b.build().probe();
         System.out.println("NATIVE " + NativeAccess.get());
         for (ClockStatus s : h.clocks()) {
             System.out.println("VERDICT " + s.clock().label() + " " + s.verdict().label() + " " + s.detector());

@@ -1,0 +1,138 @@
+package io.vdsoagent.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vdsoagent.source.elf.TestImages;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HostFactsReader over fixture trees: each field from its own file, each failure confined to its field. */
+class HostFactsReaderFixtureTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void tscHostWithAnX86Image() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        HostFacts facts = new HostFactsReader(SystemRoot.at(root)).read();
+        VdsoFacts vdso = facts.vdso().get();
+        assertEquals(0x7ffd4e5fc000L, vdso.baseAddress());
+        assertEquals(0x2000, vdso.imageBytes());
+        assertEquals("linux-vdso.so.1", vdso.soname());
+        assertEquals("x86_64", vdso.elfMachine());
+        assertEquals(TestImages.BUILD_ID_HEX, vdso.buildId());
+        assertEquals(Arrays.asList(new VdsoSymbol("LINUX_2.6", "LINUX_2.6"),
+                new VdsoSymbol("__vdso_clock_gettime", "LINUX_2.6"), new VdsoSymbol("__vdso_time", "LINUX_2.6"),
+                new VdsoSymbol("clock_gettime", "LINUX_2.6")), vdso.symbols(), "sorted");
+        assertEquals("x86_64", facts.arch().get());
+        assertEquals("6.18.44", facts.kernelRelease().get());
+        assertEquals("tsc", facts.clocksource().get().current());
+        assertEquals(VsyscallMode.XONLY, facts.vsyscall().get());
+        assertEquals(2, (int) facts.aslr().get());
+    }
+
+    @Test
+    void arm64HostTakesArchFromTheVdsoWhenProcHasNone() throws IOException {
+        Path root = copyHost("arm64");
+        Files.delete(root.resolve("proc/sys/kernel/arch"));
+        installVdso(root, 0xffff8a1c2000L, TestImages.aarch64(ByteOrder.LITTLE_ENDIAN), 0x1000);
+        HostFacts facts = new HostFactsReader(SystemRoot.at(root)).read();
+        assertEquals("aarch64", facts.arch().get());
+        assertEquals(Arrays.asList(new VdsoSymbol("LINUX_2.6.39", "LINUX_2.6.39"),
+                new VdsoSymbol("__kernel_clock_gettime", "LINUX_2.6.39")), facts.vdso().get().symbols());
+        assertEquals("arch_sys_counter", facts.clocksource().get().current());
+        assertEquals(VsyscallMode.NONE, facts.vsyscall().get());
+    }
+
+    @Test
+    void committedHostsWithoutAuxvStillReportEverythingElse() {
+        for (String host : new String[] {"hpet", "acpi_pm", "xen", "arm64"}) {
+            HostFacts facts = new HostFactsReader(Fixtures.host(host)).read();
+            assertFalse(facts.vdso().known(), host);
+            assertTrue(facts.vdso().reason().contains("auxv"), facts.vdso().reason());
+            assertEquals(host.equals("arm64") ? "arch_sys_counter" : host, facts.clocksource().get().current());
+            assertTrue(facts.kernelRelease().known(), host);
+            assertTrue(facts.vsyscall().known(), host);
+            assertTrue(facts.aslr().known(), host);
+        }
+    }
+
+    @Test
+    void auxvDisagreeingWithMapsRefusesToReadTheImage() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        writeAuxv(root, 0x7ffd4e5f6000L); // the [vvar] start: must never be read
+        Probed<VdsoFacts> vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
+        assertFalse(vdso.known());
+        assertTrue(vdso.reason().contains("is not the [vdso] start"), vdso.reason());
+    }
+
+    @Test
+    void corruptOrShortImageIsUnknownWithReason() throws IOException {
+        Path root = copyHost("tsc");
+        byte[] image = TestImages.x86_64();
+        image[5] = 9; // EI_DATA
+        installVdso(root, 0x7ffd4e5fc000L, image, 0x2000);
+        Probed<VdsoFacts> vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
+        assertTrue(vdso.reason().contains("not a valid ELF"), vdso.reason());
+
+        Files.write(root.resolve("proc/self/vdso.bin"), new byte[100]);
+        vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
+        assertTrue(vdso.reason().contains("cannot copy 8192 bytes"), vdso.reason());
+    }
+
+    @Test
+    void emptyJunkAndMissingRootsNeverThrow() {
+        for (SystemRoot root : new SystemRoot[] {Fixtures.host("empty"), Fixtures.host("junk"),
+                SystemRoot.at(tmp.resolve("does-not-exist"))}) {
+            HostFacts facts = new HostFactsReader(root).read();
+            assertFalse(facts.vdso().known(), root.toString());
+            assertFalse(facts.clocksource().known(), root.toString());
+            assertFalse(facts.kernelRelease().known(), root.toString());
+            assertFalse(facts.aslr().known(), root.toString());
+            assertFalse(facts.arch().known(), root + ": no /proc/sys/kernel/arch and no vDSO");
+            assertTrue(facts.arch().reason().contains("no vDSO image"), facts.arch().reason());
+        }
+    }
+
+    private Path copyHost(String host) throws IOException {
+        Path from = Fixtures.hostPath(host);
+        Path to = tmp.resolve(host);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return to;
+    }
+
+    /** What a dump of a real host would hold: the auxv entry and the [vdso] range's bytes. */
+    private static void installVdso(Path root, long base, byte[] image, int mappingSize) throws IOException {
+        writeAuxv(root, base);
+        Files.write(root.resolve("proc/self/vdso.bin"), Arrays.copyOf(image, mappingSize));
+    }
+
+    private static void writeAuxv(Path root, long base) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(48).order(ByteOrder.nativeOrder());
+        b.putLong(Auxv.AT_PAGESZ).putLong(4096).putLong(Auxv.AT_SYSINFO_EHDR).putLong(base).putLong(0).putLong(0);
+        Files.write(root.resolve("proc/self/auxv"), b.array());
+    }
+}

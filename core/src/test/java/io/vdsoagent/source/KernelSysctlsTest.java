@@ -1,0 +1,41 @@
+package io.vdsoagent.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class KernelSysctlsTest {
+    @ParameterizedTest
+    @CsvSource({
+        "tsc,     6.18.44,                        2",
+        "acpi_pm, 5.10.0-30-amd64,                1",
+        "xen,     4.14.355-275.572.amzn2.x86_64,  2",
+        "arm64,   6.8.0-1019-aws,                 0",
+    })
+    void readsFixtureHosts(String host, String release, int aslr) {
+        KernelSysctls sysctls = new KernelSysctls(Fixtures.host(host));
+        assertEquals(release, sysctls.osRelease().get());
+        assertEquals(aslr, (int) sysctls.randomizeVaSpace().get());
+    }
+
+    @Test
+    void archFileIsOptional() {
+        assertEquals("aarch64", new KernelSysctls(Fixtures.host("arm64")).arch().get());
+        assertFalse(new KernelSysctls(Fixtures.host("xen")).arch().known(), "pre-6.x kernels have no kernel/arch");
+    }
+
+    @Test
+    void junkAndEmptyValuesAreUnknownWithTheValueInBrackets() {
+        KernelSysctls junk = new KernelSysctls(Fixtures.host("junk"));
+        assertTrue(junk.randomizeVaSpace().reason().contains("[7]"), junk.randomizeVaSpace().reason());
+        assertTrue(junk.osRelease().reason().contains("[6.1 with spaces]"), junk.osRelease().reason());
+        assertFalse(junk.arch().known());
+        KernelSysctls empty = new KernelSysctls(Fixtures.host("empty"));
+        assertFalse(empty.osRelease().known());
+        assertFalse(empty.randomizeVaSpace().known());
+    }
+}
