@@ -80,6 +80,11 @@ header() {
 
 mr() { calc "$(m "$1" "$2")" "${3:-1}"; }           # mr JDK KEY [DECIMALS]: rounded median
 
+threads_cell() {                                   # older runs summed threads that could end: < 0
+    local v
+    v=$(mr "$1" agent_threads_cpu_ms_per_min.ours)
+    if [[ $v == -* ]]; then echo "n/a (a thread ended in the window)"; else echo "$v ms"; fi
+}
 scrape_size() { echo "$(m "$1" "series.$2") / $(m "$1" "scrape_bytes.$2")"; }
 load_cell() {                                     # load_cell JDK VARIANT CLIENTS
     local j=$1 v=$2 c=$3
@@ -174,7 +179,7 @@ $(for j in "${JDK_NAMES[@]}"; do
     detail "$j" "heap used after System.gc()" heap_mib " MiB" 2
     detail "$j" "non-heap used (metaspace, code cache)" nonheap_mib " MiB" 2
     detail "$j" "process CPU while idle, per minute (${IDLE_WINDOW_SECONDS} s window)" idle_cpu_ms_per_min " ms"
-    echo "| $j | CPU of our live vdso-agent* threads, per minute | - | $(mr "$j" agent_threads_cpu_ms_per_min.ours) ms | - |"
+    echo "| $j | CPU of our vdso-agent* threads alive at both ends of the window, per minute | - | $(threads_cell "$j") | - |"
     echo "| $j | first probe (cold JIT): wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.first.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
     echo "| $j | latest probe at the end of the window: wall / CPU | - | $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.wallNanos) / 1e6" 1) / $(calc "$(json_num "$RESULTS/$j.report.last.json" .probe.cpuNanos) / 1e6" 1) ms | - |"
     echo "| $j | CLOCK_MONOTONIC per call, vDSO / syscall: C loop | $(mr "$j" c_vdso_ns) / $(mr "$j" c_syscall_ns) ns | - | - |"

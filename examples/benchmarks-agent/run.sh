@@ -9,6 +9,7 @@
 #   --no-jmh    skip the clock-call JMH benchmark (examples/benchmarks, owned by its module)
 #   --out FILE  write the markdown somewhere else than BENCHMARKS.md
 #   --render-only  rewrite the markdown from the samples of the last run (no measuring)
+#   --jmh-only  run only the JMH part, then rewrite the markdown with the last run's other samples
 # Environment: VDSO_AGENT_JAR (agent jar to measure), BENCH_PORT (first of two free loopback
 #   ports, default 19411), BENCH_JDKS ("name=JAVA_HOME ..." pairs).
 # Needs Debian packages: gcc, wrk, jq, curl, maven. Raw samples land in examples/benchmarks-agent/work/.
@@ -19,15 +20,16 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$HERE/work
 COMMAND_LINE="examples/benchmarks-agent/run.sh${*:+ $*}"
 
-QUICK=false BUILD=true JMH=true RENDER_ONLY=false OUT=$ROOT/BENCHMARKS.md
+QUICK=false BUILD=true JMH=true RENDER_ONLY=false JMH_ONLY=false OUT=$ROOT/BENCHMARKS.md
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=true ;;
         --no-build) BUILD=false ;;
         --no-jmh) JMH=false ;;
         --render-only) RENDER_ONLY=true ;;
+        --jmh-only) JMH_ONLY=true ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -88,13 +90,18 @@ calc() {                                           # calc EXPR [DECIMALS]: arith
 }
 kv() { awk -v k="$2" '$1 == k {print $2}' "$1"; }   # kv FILE KEY: value of a "key value" line
 proc_cpu_ms() { awk -v hz="$HZ" '{sub(/^.*\) /, ""); print ($12 + $13) * 1000 / hz}' "/proc/$1/stat"; }
-agent_threads_cpu_ms() {                           # CPU of the live threads named vdso-agent*
-    local pid=$1 t sum=0
-    for t in /proc/"$pid"/task/*; do
+agent_threads_cpu() {                              # "tid ns" of each live thread named vdso-agent*
+    local t
+    for t in /proc/"$1"/task/*; do
         [[ $(cat "$t/comm" 2>/dev/null) == vdso-agent* ]] || continue
-        sum=$((sum + $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)))
+        echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)"
     done
-    calc "$sum / 1e6" 1
+}
+# thread_cpu_delta_ms BEFORE AFTER: CPU the threads spent between two agent_threads_cpu listings
+# (threads that ended in between are missing: only the process total sees them).
+thread_cpu_delta_ms() {
+    awk 'NR == FNR { before[$1] = $2; next } { sum += $2 - before[$1] } END { printf "%.2f", sum / 1e6 }' \
+        <(echo "$1") <(echo "$2")
 }
 wait_http() {                                      # wait_http URL SECONDS: until it answers 200
     local deadline=$((SECONDS + $2))
@@ -107,10 +114,15 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 source "$HERE/jmh.sh"
 source "$HERE/render.sh"
-if $RENDER_ONLY; then
+if $RENDER_ONLY || $JMH_ONLY; then
     [[ -f $RESULTS/meta.sh ]] || die "no samples of an earlier run in $RESULTS"
     # shellcheck source=/dev/null
     source "$RESULTS/meta.sh"
+    if $JMH_ONLY; then
+        JMH=true
+        say "clock-call JMH benchmark ($JMH_SCRIPT)"
+        run_clock_call_jmh
+    fi
     render >"$OUT"
     say "wrote $OUT from the samples of $STARTED"
     exit 0
@@ -257,14 +269,14 @@ measure_running() {
     say "$jdk: idle window ${IDLE_SETTLE_SECONDS}s settle + ${IDLE_WINDOW_SECONDS}s measured"
     sleep "$IDLE_SETTLE_SECONDS"
     for v in "${VARIANTS[@]}"; do CPU0[$v]=$(proc_cpu_ms "${PID[$v]}"); done
-    thr0=$(agent_threads_cpu_ms "${PID[ours]}")
+    thr0=$(agent_threads_cpu "${PID[ours]}")
     sleep "$IDLE_WINDOW_SECONDS"
     for v in "${VARIANTS[@]}"; do
         record "$jdk" "idle_cpu_ms_per_min.$v" \
             "$(calc "($(proc_cpu_ms "${PID[$v]}") - ${CPU0[$v]}) * 60 / $IDLE_WINDOW_SECONDS" 1)"
     done
     record "$jdk" "agent_threads_cpu_ms_per_min.ours" \
-        "$(calc "($(agent_threads_cpu_ms "${PID[ours]}") - $thr0) * 60 / $IDLE_WINDOW_SECONDS" 2)"
+        "$(calc "$(thread_cpu_delta_ms "$thr0" "$(agent_threads_cpu "${PID[ours]}")") * 60 / $IDLE_WINDOW_SECONDS" 2)"
     curl -fs "http://127.0.0.1:$PORT_OURS/report" >"$RESULTS/$jdk.report.last.json" \
         || die "$jdk: /report did not answer"
 
