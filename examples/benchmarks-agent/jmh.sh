@@ -25,7 +25,7 @@ run_clock_call_jmh() {
 # jmh_ratio JDK BENCH THREADS: the "vs bare" ratio of one row of RatioTable's table, or nan.
 # Columns: | benchmark | threads | 17 ns/call | 17 vs bare | 25 ns/call | 25 vs bare |
 jmh_ratio() {
-    [[ -s $WORK/jmh.out ]] || { echo nan; return; }
+    if ! $JMH || [[ ! -s $WORK/jmh.out ]]; then echo nan; return; fi   # never an older run's table
     awk -F'|' -v jdk="jdk$1" -v bench="$2" -v threads="$3" '
         $2 ~ /benchmark/ { for (i = 4; i <= NF; i++) if ($i ~ jdk " +vs bare") col = i }
         { b = $2; t = $3; gsub(/ /, "", b); gsub(/ /, "", t) }
