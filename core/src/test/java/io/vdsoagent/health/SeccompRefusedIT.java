@@ -22,8 +22,11 @@ class SeccompRefusedIT {
                 Collections.<String>emptyList(), SeccompRefusedMain.class, "rusageWallCapMillis=10000");
         assertEquals(0, r.exitCode, r.toString());
         assertTrue(r.output.contains("seccomp: unknown - seccomp refused: errno 1"), r.output);
-        assertTrue(r.output.contains("VERDICT thread_cputime syscall rusage"), r.output);
-        assertTrue(r.output.contains("VERDICT process_cputime syscall rusage"), r.output);
-        assertTrue(r.output.contains("VERDICT monotonic_coarse vdso rusage"), r.output);
+        // The next-ranked detector that answers decides; rusage's tick-sampled share can land in its
+        // inconclusive band, and then latency decides. Never seccomp, never a wrong verdict.
+        assertTrue(r.output.matches("(?s).*VERDICT thread_cputime syscall (rusage|latency)\\n.*"), r.output);
+        assertTrue(r.output.matches("(?s).*VERDICT process_cputime syscall (rusage|latency)\\n.*"), r.output);
+        assertTrue(r.output.matches("(?s).*VERDICT monotonic_coarse vdso (rusage|latency)\\n.*"), r.output);
+        assertTrue(r.output.matches("(?s).*VERDICT monotonic vdso (rusage|latency)\\n.*"), r.output);
     }
 }
