@@ -50,7 +50,7 @@ public final class AgentHttpServer {
     public static AgentHttpServer start(String host, int port, PrometheusRegistry registry,
                                         Callable<String> reportJson, EndpointSecurity security)
             throws IOException {
-        HttpServer server = security.bind(new InetSocketAddress(host, port), 16);
+        HttpServer server = security.bind(new InetSocketAddress(host, port), 64); // >= 50 concurrent scrapers reconnecting: no SYN drops
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<Runnable>(16), DaemonThreads.named("vdso-agent-http"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
