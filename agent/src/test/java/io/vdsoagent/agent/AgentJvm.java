@@ -1,9 +1,9 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,16 +165,8 @@ final class AgentJvm implements AutoCloseable {
         }
         int status = c.getResponseCode();
         InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if (in != null) {
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                body.write(buffer, 0, n);
-            }
-            in.close();
-        }
-        return new Response(status, c.getContentType(), new String(body.toByteArray(), StandardCharsets.UTF_8));
+        String body = in == null ? "" : Streams.readUtf8(in);
+        return new Response(status, c.getContentType(), body);
     }
 
     static final class Response {

@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -43,21 +44,11 @@ class ScrapePromtoolE2E {
                     .redirectInput(scrape.toFile())
                     .redirectErrorStream(true)
                     .start();
-            String output = new String(readAll(check), StandardCharsets.UTF_8);
+            String output = Streams.readUtf8(check.getInputStream());
             assertEquals(0, check.waitFor(), output);
             assertEquals("", output.trim(), "promtool reports no problems");
             Files.delete(scrape);
         }
-    }
-
-    private static byte[] readAll(Process p) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] b = new byte[8192];
-        int n;
-        while ((n = p.getInputStream().read(b)) > 0) {
-            out.write(b, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private static String onPath(String tool) {

@@ -1,12 +1,11 @@
 package io.vdsoagent.reliability;
 
+import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -255,7 +254,7 @@ class FaultMatrixIT {
         long t0 = System.nanoTime();
         Process attach = new ProcessBuilder(FaultJvm.java(), "-jar", FaultJvm.agentJar().toString(), "attach",
                 Long.toString(app.pid()), "host=127.0.0.1,port=0").redirectErrorStream(true).start();
-        String attachOutput = read(attach.getInputStream());
+        String attachOutput = Streams.readUtf8(attach.getInputStream());
         assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
         long attachMillis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, attach.exitValue(), "attach failed: " + attachOutput);
@@ -376,18 +375,7 @@ class FaultMatrixIT {
         c.setConnectTimeout(5000);
         c.setReadTimeout(10000);
         assertEquals(200, c.getResponseCode());
-        return read(c.getInputStream());
+        return Streams.readUtf8(c.getInputStream());
     }
 
-    private static String read(InputStream in) throws IOException {
-        try (InputStream s = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = s.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-            return new String(out.toByteArray(), StandardCharsets.UTF_8);
-        }
-    }
 }

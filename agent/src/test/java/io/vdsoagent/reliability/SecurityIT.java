@@ -1,11 +1,11 @@
 package io.vdsoagent.reliability;
 
+import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -252,7 +252,7 @@ class SecurityIT {
             pb.environment().put("VDSO_AGENT_EXPOSE_ADDRESS", exposeEnv);
         }
         Process p = pb.start();
-        String out = read(p.getInputStream());
+        String out = Streams.readUtf8(p.getInputStream());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "CLI hung: " + cmd);
         assertEquals(0, p.exitValue(), cmd + ":\n" + out);
         return out;
@@ -267,7 +267,7 @@ class SecurityIT {
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
                 "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit")
                 .redirectErrorStream(true).start();
-        String out = read(p.getInputStream());
+        String out = Streams.readUtf8(p.getInputStream());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keytool hung");
         assertEquals(0, p.exitValue(), "keytool: " + out);
         return ks;
@@ -321,22 +321,11 @@ class SecurityIT {
         }
         int status = c.getResponseCode();
         InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
-        String text = body == null ? "" : read(body);
+        String text = body == null ? "" : Streams.readUtf8(body);
         Response r = new Response(status, text, c.getHeaderField("WWW-Authenticate"));
         c.disconnect();
         assertNotNull(r);
         return r;
     }
 
-    private static String read(InputStream in) throws IOException {
-        try (InputStream s = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = s.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-            return new String(out.toByteArray(), StandardCharsets.UTF_8);
-        }
-    }
 }
