@@ -21,17 +21,18 @@ public final class ElfParser {
     private static final int PT_DYNAMIC = 2;
     private static final int PT_NOTE = 4;
 
-    private static final long DT_NULL = 0;
-    private static final long DT_HASH = 4;
-    private static final long DT_STRTAB = 5;
-    private static final long DT_SYMTAB = 6;
-    private static final long DT_STRSZ = 10;
-    private static final long DT_SYMENT = 11;
-    private static final long DT_SONAME = 14;
-    private static final long DT_GNU_HASH = 0x6ffffef5L;
-    private static final long DT_VERSYM = 0x6ffffff0L;
-    private static final long DT_VERDEF = 0x6ffffffcL;
-    private static final long DT_VERDEFNUM = 0x6ffffffdL;
+    // Package-private: the corruption test aims its damage at these tags.
+    static final long DT_NULL = 0;
+    static final long DT_HASH = 4;
+    static final long DT_STRTAB = 5;
+    static final long DT_SYMTAB = 6;
+    static final long DT_STRSZ = 10;
+    static final long DT_SYMENT = 11;
+    static final long DT_SONAME = 14;
+    static final long DT_GNU_HASH = 0x6ffffef5L;
+    static final long DT_VERSYM = 0x6ffffff0L;
+    static final long DT_VERDEF = 0x6ffffffcL;
+    static final long DT_VERDEFNUM = 0x6ffffffdL;
 
     private static final int VER_FLG_BASE = 1;
     private static final int VERSYM_HIDDEN = 0x8000;

@@ -1,5 +1,15 @@
 package io.vdsoagent.source.elf;
 
+import static io.vdsoagent.source.elf.ElfParser.DT_GNU_HASH;
+import static io.vdsoagent.source.elf.ElfParser.DT_HASH;
+import static io.vdsoagent.source.elf.ElfParser.DT_SONAME;
+import static io.vdsoagent.source.elf.ElfParser.DT_STRSZ;
+import static io.vdsoagent.source.elf.ElfParser.DT_STRTAB;
+import static io.vdsoagent.source.elf.ElfParser.DT_SYMENT;
+import static io.vdsoagent.source.elf.ElfParser.DT_SYMTAB;
+import static io.vdsoagent.source.elf.ElfParser.DT_VERDEF;
+import static io.vdsoagent.source.elf.ElfParser.DT_VERDEFNUM;
+import static io.vdsoagent.source.elf.ElfParser.DT_VERSYM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,16 +29,6 @@ import org.junit.jupiter.api.function.Executable;
  * every length, with random byte flips (fixed seed), and with single fields aimed outside the image.
  */
 class ElfParserCorruptionTest {
-    private static final long DT_HASH = 4;
-    private static final long DT_STRTAB = 5;
-    private static final long DT_SYMTAB = 6;
-    private static final long DT_STRSZ = 10;
-    private static final long DT_SYMENT = 11;
-    private static final long DT_SONAME = 14;
-    private static final long DT_GNU_HASH = 0x6ffffef5L;
-    private static final long DT_VERSYM = 0x6ffffff0L;
-    private static final long DT_VERDEF = 0x6ffffffcL;
-    private static final long DT_VERDEFNUM = 0x6ffffffdL;
 
     private static byte[] live;
 
