@@ -55,6 +55,7 @@ public final class AgentConfig {
         d.put("basic-auth-password", "");
         d.put("tls-keystore", "");
         d.put("tls-keystore-password", "");
+        d.put("native-dir", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 

@@ -11,6 +11,7 @@ import io.vdsoagent.agent.instrument.InstrumentSettings;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.Prober;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.vdsoagent.source.ClocksourceReader;
@@ -68,6 +69,8 @@ final class RunningAgent {
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
 
+        NativeAccessLoader.nativeDir(config.getString("native-dir"));
+        NativeAccessLoader.instrumentation(inst);
         ClockHealthMonitor monitor = firstProbe(config);
         VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.monitor = monitor;

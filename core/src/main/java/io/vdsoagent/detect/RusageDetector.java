@@ -1,7 +1,8 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.Probed;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ public final class RusageDetector implements Detector {
     private final long minCpuNanos;
     private final long wallCapNanos;
     private final long timeoutMillis;
+    private final Probed<NativeAccess> nativeAccess;
+    /** struct rusage and a timespec, owned by this detector; loops run one at a time (each is joined). */
+    private NativeBuffer usage;
+    private NativeBuffer timespec;
 
     /**
      * @param loopMillis CPU time each clock is looped (5 ticks at HZ=250 = 20 ms)
@@ -42,6 +47,12 @@ public final class RusageDetector implements Detector {
      *                      (a loaded machine gives it only part of a core)
      */
     public RusageDetector(long loopMillis, long minCpuMillis, long wallCapMillis, long timeoutMillis) {
+        this(loopMillis, minCpuMillis, wallCapMillis, timeoutMillis, NativeAccessLoader.shared());
+    }
+
+    public RusageDetector(long loopMillis, long minCpuMillis, long wallCapMillis, long timeoutMillis,
+            Probed<NativeAccess> nativeAccess) {
+        this.nativeAccess = nativeAccess;
         this.loopNanos = loopMillis * 1_000_000L;
         this.minCpuNanos = minCpuMillis * 1_000_000L;
         this.wallCapNanos = wallCapMillis * 1_000_000L;
@@ -54,9 +65,9 @@ public final class RusageDetector implements Detector {
     }
 
     @Override
-    public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
+    public synchronized List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
-        Probed<NativeAccess> na = NativeAccess.get();
+        Probed<NativeAccess> na = nativeAccess;
         boolean timedOut = false;
         for (ClockId c : clocks) {
             if (timedOut) {
@@ -65,7 +76,7 @@ public final class RusageDetector implements Detector {
                 continue;
             }
             if (!na.known()) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, NativeAccess.unavailableReason()));
+                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
                 continue;
             }
             try {
@@ -84,13 +95,19 @@ public final class RusageDetector implements Detector {
     }
 
     private Finding probe(NativeAccess na, ClockId clock) throws InterruptedException {
-        Loop loop = new Loop(na, clock.linuxId(), loopNanos, wallCapNanos);
+        if (usage == null) {
+            usage = na.allocate(RUSAGE_BYTES);
+            timespec = na.allocate(16);
+        }
+        Loop loop = new Loop(na, usage, timespec, clock.linuxId(), loopNanos, wallCapNanos);
         Thread t = new Thread(loop, "vdso-agent-rusage-probe");
         t.setDaemon(true);
         t.setContextClassLoader(null);
         t.start();
         t.join(timeoutMillis);
         if (t.isAlive() || !loop.finished) {
+            usage = null; // that thread keeps its buffers; the next run gets fresh ones
+            timespec = null;
             return Finding.failed(name(), clock, "loop thread did not finish within " + timeoutMillis + " ms");
         }
         if (loop.failed) {
@@ -121,7 +138,10 @@ public final class RusageDetector implements Detector {
 
     private static final class Loop implements Runnable {
         private final NativeAccess na;
-        private final LibC libc;
+        private final NativeAccess libc;
+        /** Held, not just their addresses: reachable while this thread runs, even past a timeout. */
+        private final NativeBuffer usageBuffer;
+        private final NativeBuffer timespecBuffer;
         private final int clockId;
         private final long loopNanos;
         private final long wallCapNanos;
@@ -135,14 +155,16 @@ public final class RusageDetector implements Detector {
         volatile int errno;
         volatile boolean finished;
 
-        Loop(NativeAccess na, int clockId, long loopNanos, long wallCapNanos) {
+        Loop(NativeAccess na, NativeBuffer usage, NativeBuffer timespec, int clockId, long loopNanos, long wallCapNanos) {
             this.na = na;
-            this.libc = na.libc();
+            this.libc = na;
+            this.usageBuffer = usage;
+            this.timespecBuffer = timespec;
             this.clockId = clockId;
             this.loopNanos = loopNanos;
             this.wallCapNanos = wallCapNanos;
-            this.usage = buffers(na)[0];
-            this.timespec = buffers(na)[1];
+            this.usage = usage.address();
+            this.timespec = timespec.address();
         }
 
         @Override
@@ -152,7 +174,7 @@ public final class RusageDetector implements Detector {
                 // the kernel's scaling would otherwise smear over the measured loop.
                 loop(loopNanos / 5, wallCapNanos / 5);
                 if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
-                    errno = na.lastError();
+                    errno = na.lastErrno();
                     failed = true;
                     return;
                 }
@@ -160,7 +182,7 @@ public final class RusageDetector implements Detector {
                 long s0 = micros(16);
                 long n = loop(loopNanos, wallCapNanos);
                 if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
-                    errno = na.lastError();
+                    errno = na.lastErrno();
                     failed = true;
                     return;
                 }
@@ -184,7 +206,7 @@ public final class RusageDetector implements Detector {
             long cpu;
             do {
                 for (long i = 0; i < batch; i++) {
-                    libc.clock_gettime_fast(clockId, timespec);
+                    libc.clockGettimeFast(clockId, timespec);
                 }
                 n += batch;
                 // Look at the clocks about once a millisecond only: they may be syscalls on a
@@ -199,18 +221,8 @@ public final class RusageDetector implements Detector {
         }
 
         /** struct timeval at the given offset of struct rusage, in microseconds. */
-        private long micros(long offset) {
-            return na.readLong(usage, offset) * 1_000_000L + na.readLong(usage, offset + 8);
+        private long micros(int offset) {
+            return usageBuffer.readLong(offset) * 1_000_000L + usageBuffer.readLong(offset + 8);
         }
-    }
-
-    private static long[] buffers;
-
-    /** Loops run one at a time (the detector joins each thread), so they can share two buffers. */
-    private static synchronized long[] buffers(NativeAccess na) {
-        if (buffers == null) {
-            buffers = new long[] {na.allocateForever(RUSAGE_BYTES), na.allocateForever(16)};
-        }
-        return buffers;
     }
 }

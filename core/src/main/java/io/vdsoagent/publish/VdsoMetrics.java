@@ -88,6 +88,8 @@ public final class VdsoMetrics implements MeterBinder {
                     .register(registry);
         }
 
+        new DegradedMetrics(monitor, tags).bindTo(registry);
+
         Bound b = new Bound();
         b.add(MultiGauge.builder("vdso.info")
                 .tags(tags)

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class RusageDetectorTest {
 
     @Test
     void cpuTimeClockLoopsSpendTheirTimeInTheKernelAndCoarseOnesDoNot() {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         // A CPU budget with a generous wall cap: even a heavily loaded machine accumulates 10 ticks (HZ=250).
         List<Finding> f = new RusageDetector(40, 20, 5_000, 20_000).detect(null,
                 Arrays.asList(ClockId.THREAD_CPUTIME_ID, ClockId.MONOTONIC_COARSE));

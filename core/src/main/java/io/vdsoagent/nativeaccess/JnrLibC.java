@@ -4,24 +4,22 @@ import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The few libc functions the detectors need. All-primitive signatures (addresses as {@code long})
- * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64 and aarch64 Linux
- * the variadic and the fixed calling conventions agree for integer arguments, so fixed arities work.
+ * The jnr-ffi binding behind {@link JnrNativeAccess}. All-primitive signatures (addresses as {@code long})
+ * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64 and aarch64 Linux the
+ * variadic and the fixed calling conventions agree for integer arguments, so fixed arities work.
+ * Public only because jnr implements it.
  */
-public interface LibC {
+public interface JnrLibC {
 
-    /** Saves errno: the seccomp probe reads its marker from it. */
     @SaveError
     int clock_gettime(int clockId, long timespecAddress);
 
-    /** Same symbol, no errno bookkeeping: the cheaper path for timing loops. */
     @IgnoreError
     int clock_gettime_fast(int clockId, long timespecAddress);
 
     @SaveError
     long syscall3(long number, long arg1, long arg2, long arg3);
 
-    /** The raw syscall path for timing loops: 2 arguments (clock id, timespec address). */
     @IgnoreError
     long syscall2_fast(long number, long arg1, long arg2);
 
@@ -31,7 +29,13 @@ public interface LibC {
     @SaveError
     int getrusage(int who, long rusageAddress);
 
-    /** The FFI baseline: a call that does nothing worth timing. */
+    @IgnoreError
+    long getauxval(long type);
+
     @IgnoreError
     int abs(int value);
+
+    /** RTLD_DEFAULT is the null handle on glibc and musl. */
+    @IgnoreError
+    long dlsym(long handle, String name);
 }
