@@ -30,6 +30,7 @@ final class FaultJvm {
     private final List<String> appArgs = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private String mainClass = FaultApp.class.getName();
+    private File directory;
 
     static Path agentJar() {
         Path jar = Paths.get(System.getProperty("vdso.agent.jar", "target/vdso-agent.jar")).toAbsolutePath();
@@ -64,6 +65,12 @@ final class FaultJvm {
     /** Runs the JVM through a launcher command, e.g. one that installs a seccomp filter first. */
     FaultJvm launcher(String... command) {
         prefix.addAll(Arrays.asList(command));
+        return this;
+    }
+
+    /** The child's working directory (default: ours). */
+    FaultJvm directory(File dir) {
+        directory = dir;
         return this;
     }
 
@@ -108,6 +115,7 @@ final class FaultJvm {
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(command())
+                .directory(directory)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -34,6 +34,24 @@ public final class SeccompDenyingLauncher {
     private SeccompDenyingLauncher() {
     }
 
+    /**
+     * The launcher's own JVM: test code playing the outer policy, not the agent. On JDK 22+ it loads
+     * our FFM binding without an agent's Instrumentation, so it is given native access on its command
+     * line (or the JDK would warn on the stderr the child shares).
+     */
+    static String[] command() {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(FaultJvm.java());
+        String v = System.getProperty("java.specification.version");
+        if (!v.startsWith("1.") && Integer.parseInt(v) >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SeccompDenyingLauncher.class.getName());
+        return cmd.toArray(new String[0]);
+    }
+
     public static void main(String[] command) throws Exception {
         Probed<NativeAccess> native_ = NativeAccessLoader.shared();
         if (!native_.known()) {
