@@ -37,11 +37,26 @@ final class JffiStub {
     /** jffi 1.x's stub name and resource layout: jni/<cpu>-Linux/libjffi-1.2.so. */
     private static final String LIBRARY_FILE = "libjffi-1.2.so";
 
+    /**
+     * The outcome of the one placement per class loader ("" = placed). Loading a second copy of the stub
+     * into the same loader would split jffi's native state: methods linked before it bind to one copy,
+     * later ones to the other (errno saved by one and read from the other was seen in tests).
+     */
+    private static String outcome;
+
     private JffiStub() {
     }
 
-    /** Null when the stub is loaded (or the user chose a boot path); otherwise why not. */
-    static String place(ArchTable.Arch arch, String nativeDir) {
+    /** Null when the stub is loaded (or the user chose a boot path); otherwise why not. At most once. */
+    static synchronized String place(ArchTable.Arch arch, String nativeDir) {
+        if (outcome == null) {
+            String failure = placeOnce(arch, nativeDir);
+            outcome = failure == null ? "" : failure;
+        }
+        return outcome.isEmpty() ? null : outcome;
+    }
+
+    private static String placeOnce(ArchTable.Arch arch, String nativeDir) {
         if (System.getProperty(BOOT_PATH) != null) {
             return null; // the user pointed jffi at a library of their choice
         }
