@@ -34,7 +34,9 @@ MONO='[c for c in d["clocks"] if c["clock"]=="monotonic"][0]'
 # One measurement round of one configuration: label, java home, -Dvdso.native value.
 measure() {
     local label=$1 home=$2 impl=$3 out
-    out=$("$WORK/clockref")
+    # Short batches (1000 vDSO / 100 syscall calls, median of 101) like the latency detector's ~20 us
+    # batches: on a loaded host long batches are preempted and read several times too slow.
+    out=$("$WORK/clockref" 1000 100 101)
     echo "$label c_vdso $(awk '/^vdso_ns/{print $2}' <<<"$out")"
     echo "$label c_syscall $(awk '/^syscall_ns/{print $2}' <<<"$out")"
     local report
@@ -44,16 +46,17 @@ measure() {
     echo "$label first_probe_cpu_ms $(json 'd["probe"]["cpuNanos"]/1e6' <<<"$report")"
     # Re-probe CPU: an agent re-probing every second; /report holds the latest snapshot's figure.
     "$home/bin/java" "-Dvdso.native=$impl" "-javaagent:$AGENT_JAR=port=0,host=127.0.0.1,interval=1s,instrument=false" \
-        -cp "$WORK/app" Sleeper 6000 2>"$WORK/err" &
+        -cp "$WORK/app" Sleeper 120000 2>"$WORK/err" &
     local pid=$! port=""
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 600); do
         port=$(sed -n 's/.*metrics on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/err")
         [ -n "$port" ] && break
         sleep 0.1
     done
-    sleep 3.5
+    sleep 3.5 # the first probe plus at least two re-probes
     echo "$label reprobe_cpu_ms $(curl -s "http://127.0.0.1:$port/report" | json 'd["probe"]["cpuNanos"]/1e6')"
-    wait "$pid"
+    kill "$pid"
+    wait "$pid" || true
 }
 
 # stderr lines of a plain application that the agent added (default flags, nothing else on stderr).
