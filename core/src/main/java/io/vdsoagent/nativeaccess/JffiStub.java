@@ -29,6 +29,9 @@ import java.util.Set;
  * directory are deleted (the mapping stays). When no candidate works, jffi is never initialised and the
  * reason lists every place tried and why it failed. A user's own {@code jffi.boot.library.path} is left
  * to jffi.
+ *
+ * <p>The property is set JVM-wide for the few milliseconds jffi initialises: an application jffi that
+ * initialises in that same instant would load our stub file (as with {@code jffi.unsafe.disabled}).
  */
 final class JffiStub {
     static final String BOOT_PATH = "jffi.boot.library.path";

@@ -23,7 +23,7 @@ public interface NativeAccess {
 
     ArchTable.Arch arch();
 
-    /** A zeroed, 16-byte aligned buffer of {@code bytes} bytes, owned by the returned object. */
+    /** A zeroed buffer of {@code bytes} bytes at a fixed address, owned by the returned object. */
     NativeBuffer allocate(int bytes);
 
     /** libc {@code clock_gettime(clockId, (struct timespec *) timespec)}; saves errno. */
