@@ -73,7 +73,7 @@ class NativeAccessIT {
      */
     @Test
     void anApplicationsOldJffiNativeJarDoesNotReplaceOurStub() throws Exception {
-        File oldJffi = new File(System.getProperty("vdso.old-deps.dir"), "jffi-1.2.23-native.jar");
+        File oldJffi = new File(System.getProperty("vdso.old-jffi.dir"), "jffi-1.2.23-native.jar");
         assertTrue(oldJffi.isFile(), "missing " + oldJffi + " (maven-dependency-plugin copies it)");
         Path tmp = Files.createTempDirectory("native-it-tmp");
         List<String> cmd = javaCommand(tmp, AgentJvm.testClasses() + File.pathSeparator + oldJffi);
