@@ -54,7 +54,16 @@ measure() {
         sleep 0.1
     done
     sleep 3.5 # the first probe plus at least two re-probes
-    echo "$label reprobe_cpu_ms $(curl -s "http://127.0.0.1:$port/report" | json 'd["probe"]["cpuNanos"]/1e6')"
+    local body=""
+    for _ in 1 2 3 4 5; do
+        body=$(curl -sf "http://127.0.0.1:$port/report") && break
+        sleep 1
+    done
+    if [ -n "$body" ]; then
+        echo "$label reprobe_cpu_ms $(json 'd["probe"]["cpuNanos"]/1e6' <<<"$body")"
+    else
+        echo "$label: no /report from port [$port]: $(cat "$WORK/err")" >&2
+    fi
     kill "$pid"
     wait "$pid" || true
 }
