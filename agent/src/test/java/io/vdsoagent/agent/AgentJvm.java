@@ -107,6 +107,18 @@ final class AgentJvm implements AutoCloseable {
         return Arrays.stream(stderr().split("\n")).filter(l -> l.startsWith("vdso-agent: ")).collect(Collectors.toList());
     }
 
+    /** Waits until stdout contains {@code text} (the app reached that point). */
+    void awaitStdout(String text, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!stdout().contains(text)) {
+            if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+                fail("no [" + text + "] on stdout within " + timeoutMillis + " ms; stdout:\n" + stdout()
+                        + "\nstderr:\n" + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Waits until stderr matches; returns the match. */
     Matcher awaitStderr(Pattern pattern, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;

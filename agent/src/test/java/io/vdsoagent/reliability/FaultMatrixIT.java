@@ -249,8 +249,10 @@ class FaultMatrixIT {
 
     @Test
     void attachIntoAJvmUnderLoad() throws Exception {
-        FaultJvm.Running app = new FaultJvm().app(0, 6_000, 2).start(WORK.resolve("attach-under-load"));
-        Thread.sleep(500); // let the busy threads spin up
+        Path stop = WORK.resolve("attach-under-load").resolve("stop");
+        Files.deleteIfExists(stop);
+        FaultJvm.Running app = new FaultJvm().appUntil(0, stop, 2).start(WORK.resolve("attach-under-load"));
+        assertTrue(app.awaitStderr(FaultApp.BUSY_RUNNING, 30_000), "the app's busy threads never started");
         long t0 = System.nanoTime();
         Process attach = new ProcessBuilder(FaultJvm.java(), "-jar", FaultJvm.agentJar().toString(), "attach",
                 Long.toString(app.pid()), "host=127.0.0.1,port=0").redirectErrorStream(true).start();
@@ -258,7 +260,8 @@ class FaultMatrixIT {
         assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
         long attachMillis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, attach.exitValue(), "attach failed: " + attachOutput);
-        assertTrue(app.awaitStderr("metrics on", 30_000), "no ready line after attach: " + app.stderrLines());
+        assertTrue(app.awaitStderr("metrics on", 60_000), "no ready line after attach: " + app.stderrLines());
+        Files.createFile(stop); // the app stays until the agent is up, however slow the attach was
         FaultJvm.Result r = app.waitFor(60);
         assertEquals(FaultApp.EXIT_CODE, r.exitCode, r.toString());
         assertEquals(Arrays.asList(FaultApp.STDOUT_LINE), r.stdout, r.toString());
