@@ -78,13 +78,17 @@ final class AgentJvm implements AutoCloseable {
         Process process = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         return new AgentJvm(process, out, err);
     }
 
     static String agentArg(String args) {
         return "-javaagent:" + agentJar().getAbsolutePath() + (args == null ? "" : "=" + args);
+    }
+
+    /** Closes the child's stdin: an app waiting on it ({@code SleepyApp stdin}) returns from main. */
+    void release() throws IOException {
+        process.getOutputStream().close();
     }
 
     long pid() {
