@@ -92,11 +92,7 @@ final class AgentJvm implements AutoCloseable {
     }
 
     long pid() {
-        try {
-            return (Long) Process.class.getMethod("pid").invoke(process);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return process.pid();
     }
 
     String stdout() throws IOException {

@@ -139,12 +139,7 @@ final class FaultJvm {
         }
 
         long pid() {
-            // Process.pid() is Java 9+; test code is compiled for 8, so ask reflectively.
-            try {
-                return (Long) Process.class.getMethod("pid").invoke(process);
-            } catch (Exception e) {
-                throw new IllegalStateException("needs JDK 9+", e);
-            }
+            return process.pid();
         }
 
         /** stderr so far. */
