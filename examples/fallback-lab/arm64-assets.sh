@@ -55,14 +55,15 @@ arm64_ready() {
   policy=$(apt-cache "${APT_ARM64[@]}" policy busybox-static 2>/dev/null || true)
   [[ "$policy" == *"Candidate: "[0-9]* ]]
 }
-if ! arm64_ready; then
+require_arm64_apt() {
+  arm64_ready && return 0
   if [ "$INSTALL" = 1 ] && [ "$(id -u)" = 0 ]; then
     log "adding the arm64 architecture to apt (dpkg --add-architecture arm64; apt-get update)"
     dpkg --add-architecture arm64
     apt-get update -q -o DPkg::Lock::Timeout=300 >&2
   fi
   arm64_ready || die "apt knows no arm64 packages: dpkg --add-architecture arm64 && apt-get update (or run as root with --install)"
-fi
+}
 for tool in qemu-system-aarch64:qemu-system-arm dtc:device-tree-compiler cpio:cpio modinfo:kmod xz:xz-utils; do
   command -v "${tool%%:*}" >/dev/null || [ -x "/sbin/${tool%%:*}" ] || die "missing Debian package ${tool#*:}"
 done
@@ -104,9 +105,31 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -w 900 9 || die "another build holds $CACHE/.lock"
 
+# --- which packages --------------------------------------------------------------------------------
+# apt's answer changes only with its package lists (apt-get update) or this script: remember it per
+# state of both, which saves the seconds each apt resolution costs on every boot.
+RESOLVED=$CACHE/resolved-$( (dpkg --print-foreign-architectures; sha256sum <"${BASH_SOURCE[0]}"
+  stat -c '%n %s %Y' /var/lib/apt/lists/* 2>/dev/null) | key_of)
+if [ -s "$RESOLVED" ]; then
+  USER_CLOSURE=$(sed -n 's/^user //p' "$RESOLVED")
+  KERNEL_PKG=$(sed -n 's/^kernel //p' "$RESOLVED")
+else
+  require_arm64_apt
+  USER_CLOSURE=$(closure "${USERLAND[@]}")
+  [ -n "$USER_CLOSURE" ] || die "apt resolved nothing for ${USERLAND[*]} (arm64)"
+  # The newest concrete kernel package behind the first meta-package apt knows.
+  KERNEL_PKG=
+  for meta in "${KERNEL_METAS[@]}"; do
+    KERNEL_PKG=$(closure "$meta" | awk '!found && $1 ~ /^linux-image-[0-9]+\.[0-9]+\.[0-9]+.*-arm64$/ { print; found = 1 }')
+    [ -n "$KERNEL_PKG" ] && break
+  done
+  [ -n "$KERNEL_PKG" ] || die "no arm64 kernel package found (tried ${KERNEL_METAS[*]})"
+  rm -f "$CACHE"/resolved-*
+  { sed 's/^/user /' <<<"$USER_CLOSURE"; echo "kernel $KERNEL_PKG"; } >"$RESOLVED.tmp"
+  mv "$RESOLVED.tmp" "$RESOLVED"
+fi
+
 # --- userland ------------------------------------------------------------------------------------
-USER_CLOSURE=$(closure "${USERLAND[@]}")
-[ -n "$USER_CLOSURE" ] || die "apt resolved nothing for ${USERLAND[*]} (arm64)"
 ROOTFS_KEY=$( (echo "$USER_CLOSURE"; sha256sum <"${BASH_SOURCE[0]}") | key_of)
 ROOTFS=$CACHE/rootfs-$ROOTFS_KEY
 if [ ! -d "$ROOTFS" ]; then
@@ -129,12 +152,6 @@ JAVA=$(ls -d "$ROOTFS"/usr/lib/jvm/java-17-openjdk-arm64/bin/java 2>/dev/null) |
 [ -x "$ROOTFS/bin/busybox" ] || die "no busybox in $ROOTFS"
 
 # --- kernel and initramfs --------------------------------------------------------------------------
-KERNEL_PKG=
-for meta in "${KERNEL_METAS[@]}"; do
-  KERNEL_PKG=$(closure "$meta" | awk '!found && $1 ~ /^linux-image-[0-9]+\.[0-9]+\.[0-9]+.*-arm64$/ { print; found = 1 }')
-  [ -n "$KERNEL_PKG" ] && break
-done
-[ -n "$KERNEL_PKG" ] || die "no arm64 kernel package found (tried ${KERNEL_METAS[*]})"
 read -r kname kversion karch <<<"$KERNEL_PKG"
 KVER=${kname#linux-image-}
 BOOT_KEY=$( (echo "$KERNEL_PKG"; echo "${MODULES[*]}"; sha256sum <"${BASH_SOURCE[0]}") | key_of)
