@@ -2,7 +2,7 @@ package io.vdsoagent.detect;
 
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.vdsoagent.health;
 
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.ClocksourceReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

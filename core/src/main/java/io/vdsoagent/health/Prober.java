@@ -15,7 +15,7 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.HostFactsReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

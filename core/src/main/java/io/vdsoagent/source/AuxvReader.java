@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.nio.ByteOrder;
 
 /** Reads {@code <root>/proc/self/auxv} in pure Java (native byte order and word size of this JVM). */

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import io.vdsoagent.source.elf.ElfImage;
 import io.vdsoagent.source.elf.ElfParseException;
 import io.vdsoagent.source.elf.ElfParser;

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.util.regex.Pattern;
 
 /** The few {@code /proc/sys/kernel/*} values we report: osrelease, arch, randomize_va_space. */

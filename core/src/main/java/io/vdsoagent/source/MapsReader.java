@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 /**
  * libc {@code getauxval} through a tiny jnr-ffi binding of our own (the detectors' libc binding
  * lives in {@code nativeaccess}; this one is kept here so the sources do not depend on it).
