@@ -8,6 +8,7 @@ import io.vdsoagent.agent.http.EndpointSecurity;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.agent.instrument.InstrumentSettings;
+import io.vdsoagent.base.DaemonThreads;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.Prober;
