@@ -19,7 +19,7 @@ public final class AgentStarter {
     public static void start(String agentArgs, Instrumentation inst, boolean fromPremain,
                              AtomicLong premainNanos, File agentJar) {
         try {
-            AgentConfig config = AgentConfig.load(agentArgs);
+            AgentArguments config = AgentArguments.load(agentArgs);
             AgentLogLevel.set(config.logLevel());
             Logger log = LoggerFactory.getLogger(AgentStarter.class);
             for (String problem : config.problems()) {

@@ -6,8 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointSecurity;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
-import io.vdsoagent.agent.instrument.CountMode;
-import io.vdsoagent.agent.instrument.InstrumentSettings;
 import io.vdsoagent.base.DaemonThreads;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
@@ -39,14 +37,14 @@ final class RunningAgent {
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
 
-    private final AgentConfig config;
+    private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
     /** Null until the first probe completes: until then /metrics has no vdso_* series (unknown). */
     private volatile ClockHealthMonitor monitor;
     private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
 
-    private RunningAgent(AgentConfig config, PrometheusMeterRegistry registry) {
+    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
     }
@@ -57,7 +55,7 @@ final class RunningAgent {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, AtomicLong premainNanos) {
         long t0 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("vdso.agent.premain", premainNanos, RunningAgent::seconds)
@@ -89,10 +87,7 @@ final class RunningAgent {
     }
 
     private void instrumentClockCalls(Instrumentation inst) {
-        InstrumentSettings settings = new InstrumentSettings(config.instrument(),
-                String.join(",", config.instrumentInclude()), String.join(",", config.instrumentExclude()),
-                config.sampleEvery(), config.topSites(), CountMode.parse(config.countMode()));
-        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, settings);
+        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, config.instrumentSettings());
         installed.metrics().bindTo(registry);
         clockCalls = installed;
     }
@@ -102,7 +97,7 @@ final class RunningAgent {
      * use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise), for our copy only: the
      * property is put back once our jffi has read it.
      */
-    private static ClockHealthMonitor firstProbe(AgentConfig config) {
+    private static ClockHealthMonitor firstProbe(AgentArguments config) {
         String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
         if (previous == null) {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
@@ -124,7 +119,7 @@ final class RunningAgent {
     /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
     private String startHttp() {
         EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
-                config.getString("tls-keystore"), config.getString("tls-keystore-password"));
+                config.tlsKeystore(), config.tlsKeystorePassword());
         try {
             server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
                     new Callable<String>() {

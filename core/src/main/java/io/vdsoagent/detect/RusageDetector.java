@@ -50,7 +50,7 @@ public final class RusageDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.RUSAGE;
+        return DetectorId.RUSAGE.label();
     }
 
     @Override
@@ -104,18 +104,18 @@ public final class RusageDetector implements Detector {
         String nums = String.format(Locale.ROOT, "%d calls, %.1f ms user, %.1f ms system",
                 calls, userNanos / 1e6, systemNanos / 1e6);
         if (total < minCpuNanos) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN,
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN,
                     "too few ticks: " + nums + " (needs " + minCpuNanos / 1_000_000 + " ms CPU)");
         }
         double share = systemNanos / (double) total;
         String detail = String.format(Locale.ROOT, "system share %.0f %%: %s", share * 100, nums);
         if (share >= SYSCALL_SHARE) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, detail);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, detail);
         }
         if (share <= VDSO_SHARE) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, detail);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, detail);
         }
-        return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN,
+        return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN,
                 detail + "; between " + (int) (VDSO_SHARE * 100) + " and " + (int) (SYSCALL_SHARE * 100) + " % is not conclusive");
     }
 

@@ -14,12 +14,12 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.health.ProbeId;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -39,9 +39,7 @@ import java.util.function.Supplier;
 public final class VdsoMetrics implements MeterBinder {
 
     /** Probe names that can fail, pre-registered so their error counters exist at 0. */
-    static final List<String> PROBES = Collections.unmodifiableList(Arrays.asList(
-            "kernel_release", "arch", "vdso", "clocksource", "vsyscall", "aslr", "native",
-            "seccomp", "rusage", "latency"));
+    static final List<String> PROBES = ProbeId.LABELS;
 
     private static final String SECONDS = "seconds";
 
