@@ -3,10 +3,9 @@ package io.vdsoagent.agent.cli;
 import io.vdsoagent.agent.AgentArguments;
 import io.vdsoagent.agent.ConfigKey;
 import io.vdsoagent.health.ClockHealth;
-import io.vdsoagent.health.Prober;
+import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
-import io.vdsoagent.source.SystemRoot;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -83,11 +82,10 @@ public final class Cli {
             }
         }
         AgentArguments config = AgentArguments.load(null);
-        ClockHealth health = Prober.builder()
-                .root(SystemRoot.live())
-                .detectors(config.detectors())
-                .build()
-                .probe();
+        ClockHealth health;
+        try (ClockHealthService service = ClockHealthService.builder().detectors(config.detectors()).start()) {
+            health = service.current();
+        }
         // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
         // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
         // environment) still hides it: that setting removes the address from every output.
