@@ -213,7 +213,7 @@ public final class AgentArguments {
         return get(ConfigKey.TOP_SITES);
     }
 
-    /** exact (per-thread counters) or approximate (a shared plain counter, cheaper, may lose counts). */
+    /** exact (per-thread counters) or approximate (per-site counters striped by thread, cheaper, may lose counts). */
     public CountMode countMode() {
         return get(ConfigKey.COUNT_MODE);
     }

@@ -160,6 +160,7 @@ public final class AgentBootstrap {
         return new File(new URI(bang < 0 ? spec : spec.substring(0, bang)));
     }
 
+    /** Like core's {@code base.Failures.describe}, which this JDK-only class cannot see. */
     static String describe(Throwable t) {
         Throwable cause = t;
         while ((cause instanceof InvocationTargetException || cause instanceof ExceptionInInitializerError)

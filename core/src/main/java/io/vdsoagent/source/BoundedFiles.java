@@ -57,11 +57,4 @@ final class BoundedFiles {
         }
         return out.toString();
     }
-
-    /** Turns any failure into a short reason for {@link Probed#unknown(String)}. */
-    static String describe(Throwable t) {
-        String message = t.getMessage();
-        String type = t.getClass().getSimpleName();
-        return message == null || message.isEmpty() ? type : type + ": " + message;
-    }
 }

@@ -1,5 +1,6 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 
 import java.util.regex.Pattern;
@@ -36,7 +37,7 @@ public final class KernelSysctls {
         try {
             text = BoundedFiles.readTrimmedText(root.resolve(path));
         } catch (Exception e) {
-            return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
+            return Probed.unknown("cannot read " + path + ": " + Failures.describe(e));
         }
         if (!valid.matcher(text).matches()) {
             return Probed.unknown(path + " holds an unexpected value [" + BoundedFiles.quote(text) + "]");

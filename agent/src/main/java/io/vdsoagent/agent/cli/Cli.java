@@ -2,6 +2,7 @@ package io.vdsoagent.agent.cli;
 
 import io.vdsoagent.agent.AgentArguments;
 import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.base.Failures;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
@@ -115,7 +116,7 @@ public final class Cli {
             out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
             return OK;
         } catch (Exception e) {
-            err.println("vdso-agent: attach to " + pid + " failed: " + Attacher.describe(e));
+            err.println("vdso-agent: attach to " + pid + " failed: " + Failures.describe(e));
             return FAILED;
         }
     }
