@@ -3,7 +3,7 @@ package io.vdsoagent.detect;
 import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +57,7 @@ public final class RusageDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.RUSAGE;
+        return DetectorId.RUSAGE.label();
     }
 
     @Override
@@ -176,11 +176,11 @@ public final class RusageDetector implements Detector {
                 + percent(vdsoControl.systemShare());
         for (Measurement x : new Measurement[] {m, syscallControl, vdsoControl}) {
             if (x.cpuNanos() < minCpuNanos) {
-                return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "too few ticks: " + nums
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "too few ticks: " + nums
                         + " (each loop needs " + minCpuNanos / 1_000_000 + " ms CPU)");
             }
             if (x.coreShare() < MIN_CORE_SHARE) {
-                return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
                         + percent(x.coreShare()) + " of a core; " + nums);
             }
         }
@@ -188,17 +188,17 @@ public final class RusageDetector implements Detector {
         double low = vdsoControl.systemShare();
         double gap = high - low;
         if (gap < MIN_CONTROL_GAP) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
         if (share >= high - gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, "near the syscall control: " + nums);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "near the syscall control: " + nums);
         }
         if (share <= low + gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, "near the vDSO control: " + nums);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "near the vDSO control: " + nums);
         }
-        return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+        return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
     }
 
     private static String percent(double share) {

@@ -1,11 +1,12 @@
 package io.vdsoagent.agent.cli;
 
-import io.vdsoagent.agent.AgentConfig;
+import io.vdsoagent.agent.AgentArguments;
+import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.base.Failures;
 import io.vdsoagent.health.ClockHealth;
-import io.vdsoagent.health.Prober;
+import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
-import io.vdsoagent.source.SystemRoot;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -81,16 +82,15 @@ public final class Cli {
                 return USAGE;
             }
         }
-        AgentConfig config = AgentConfig.load(null);
-        ClockHealth health = Prober.builder()
-                .root(SystemRoot.live())
-                .detectors(config.detectors())
-                .build()
-                .probe();
+        AgentArguments config = AgentArguments.load(null);
+        ClockHealth health;
+        try (ClockHealthService service = ClockHealthService.builder().detectors(config.detectors()).start()) {
+            health = service.current();
+        }
         // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
         // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
         // environment) still hides it: that setting removes the address from every output.
-        boolean exposeAddress = explicitlySet("expose-address") ? config.exposeAddress() : true;
+        boolean exposeAddress = explicitlySet(ConfigKey.EXPOSE_ADDRESS) ? config.exposeAddress() : true;
         if (json) {
             out.println(JsonReport.toJson(health, exposeAddress, Collections.<String, String>emptyMap()));
         } else {
@@ -99,9 +99,8 @@ public final class Cli {
         return health.host().vdso().known() ? OK : FAILED;
     }
 
-    private static boolean explicitlySet(String key) {
-        return System.getProperty(AgentConfig.SYSTEM_PROPERTY_PREFIX + key) != null
-                || System.getenv(AgentConfig.ENV_PREFIX + key.replace('-', '_').toUpperCase(java.util.Locale.ROOT)) != null;
+    private static boolean explicitlySet(ConfigKey<?> key) {
+        return System.getProperty(key.systemProperty()) != null || System.getenv(key.envName()) != null;
     }
 
     private int attach(List<String> args, File agentJar) {
@@ -117,7 +116,7 @@ public final class Cli {
             out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
             return OK;
         } catch (Exception e) {
-            err.println("vdso-agent: attach to " + pid + " failed: " + Attacher.describe(e));
+            err.println("vdso-agent: attach to " + pid + " failed: " + Failures.describe(e));
             return FAILED;
         }
     }
