@@ -101,6 +101,9 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
+                if (Dormancy.standsDown(agentArgs)) {
+                    return;
+                }
                 File jar = agentJar();
                 if (AgentBootstrap.class.getClassLoader() == null) {
                     launch(agentArgs, inst, fromPremain, premainNanos, jar);
