@@ -63,6 +63,7 @@ final class RunningAgent {
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
                 .register(registry);
+        BuildInfo.current().bindTo(registry);
         RunningAgent agent = new RunningAgent(config, registry);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
@@ -72,7 +73,7 @@ final class RunningAgent {
         VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.monitor = monitor;
         long t3 = System.nanoTime();
-        log.info("{}, {}", monitor.current().headline(), endpoint);
+        log.info("{} {}: {}, {}", BuildInfo.current().version(), BuildInfo.current().revision(), monitor.current().headline(), endpoint);
         String degraded = DegradedReport.line(monitor.current());
         if (degraded != null) {
             log.warn(degraded);
@@ -149,6 +150,7 @@ final class RunningAgent {
             throw new IllegalStateException("the first probe is still running");
         }
         Map<String, String> extra = new LinkedHashMap<String, String>();
+        extra.put("agent", BuildInfo.current().json());
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
