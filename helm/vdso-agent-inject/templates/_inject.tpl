@@ -129,33 +129,22 @@ that would replace it. (dict ... "javaToolOptions" "...") keeps a value your ima
 {{- $base = trim (printf "%s %s" $base ($entry.value | default "")) }}
 {{- end }}
 {{- end }}
+{{- $entries := list }}
 {{- range $entry := $existing }}
 {{- if ne $entry.name "JAVA_TOOL_OPTIONS" }}
-- {{- toYaml $entry | nindent 2 }}
+{{- $entries = append $entries $entry }}
 {{- end }}
 {{- end }}
-- name: JAVA_TOOL_OPTIONS
-  value: {{ trim (printf "%s %s" $base (include "vdso-agent.javaagentOption" .)) | quote }}
+{{- $entries = append $entries (dict "name" "JAVA_TOOL_OPTIONS" "value" (trim (printf "%s %s" $base (include "vdso-agent.javaagentOption" .)))) }}
 {{- if $agent.basicAuth.enabled }}
 {{- $secret := required "agent.basicAuth.existingSecret: the Secret with the user and password" $agent.basicAuth.existingSecret }}
-- name: VDSO_AGENT_BASIC_AUTH_USER
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secret }}
-      key: {{ $agent.basicAuth.userKey }}
-- name: VDSO_AGENT_BASIC_AUTH_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secret }}
-      key: {{ $agent.basicAuth.passwordKey }}
+{{- $entries = append $entries (dict "name" "VDSO_AGENT_BASIC_AUTH_USER" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" $agent.basicAuth.userKey))) }}
+{{- $entries = append $entries (dict "name" "VDSO_AGENT_BASIC_AUTH_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" $agent.basicAuth.passwordKey))) }}
 {{- end }}
 {{- if $agent.tls.enabled }}
-- name: VDSO_AGENT_TLS_KEYSTORE_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $agent.tls.existingSecret }}
-      key: {{ $agent.tls.passwordKey }}
+{{- $entries = append $entries (dict "name" "VDSO_AGENT_TLS_KEYSTORE_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $agent.tls.existingSecret "key" $agent.tls.passwordKey))) }}
 {{- end }}
+{{- toYaml $entries }}
 {{- end }}
 
 {{/* ports item for the JVM container: the agent's /metrics, named for the PodMonitor. */}}
