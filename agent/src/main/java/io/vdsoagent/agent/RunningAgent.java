@@ -73,7 +73,7 @@ final class RunningAgent {
         VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.monitor = monitor;
         long t3 = System.nanoTime();
-        log.info("{} {}: {}, {}", BuildInfo.current().version(), BuildInfo.current().revision(), monitor.current().headline(), endpoint);
+        log.info("{}, version {} ({}), {}", monitor.current().headline(), BuildInfo.current().version(), BuildInfo.current().revision(), endpoint);
         String degraded = DegradedReport.line(monitor.current());
         if (degraded != null) {
             log.warn(degraded);

@@ -40,7 +40,7 @@ class BuildInfoIT {
             AgentJvm.Response report = AgentJvm.get(port, "/report", null);
             assertTrue(report.body.contains("\"agent\":{\"version\":\"" + VERSION + "\",\"revision\":\"" + revision
                     + "\",\"jdk\":\"" + System.getProperty("java.version") + "\"}"), report.body);
-            assertTrue(app.agentLines().get(0).startsWith("vdso-agent: " + VERSION + " " + revision + ": "),
+            assertTrue(app.agentLines().get(0).contains(", version " + VERSION + " (" + revision + "), metrics on "),
                     app.agentLines().toString());
         }
     }
