@@ -103,6 +103,7 @@ final class RunningAgent implements Closeable {
                 .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
+        BuildInfo.current().bindTo(registry);
         RunningAgent agent = new RunningAgent(config, registry, startTimes);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
@@ -112,7 +113,8 @@ final class RunningAgent implements Closeable {
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         long t3 = System.nanoTime();
-        log.info("{}, {}", health.current().headline(), endpoint);
+        log.info("{}, version {} ({}), {}", health.current().headline(), BuildInfo.current().version(),
+                BuildInfo.current().revision(), endpoint);
         String degraded = DegradedReport.line(health.current());
         if (degraded != null) {
             log.warn(degraded);
@@ -187,6 +189,7 @@ final class RunningAgent implements Closeable {
             throw new IllegalStateException("the first probe is still running");
         }
         Map<String, String> extra = new LinkedHashMap<String, String>();
+        extra.put("agent", BuildInfo.current().json());
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));

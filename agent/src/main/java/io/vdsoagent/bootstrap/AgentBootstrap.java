@@ -103,6 +103,9 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
+                if (Dormancy.standsDown(agentArgs)) {
+                    return;
+                }
                 File jar = agentJar();
                 if (AgentBootstrap.class.getClassLoader() == null) {
                     launch(agentArgs, inst, fromPremain, entered, premainNanos, jar);

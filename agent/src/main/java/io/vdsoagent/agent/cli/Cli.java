@@ -1,6 +1,7 @@
 package io.vdsoagent.agent.cli;
 
 import io.vdsoagent.agent.AgentArguments;
+import io.vdsoagent.agent.BuildInfo;
 import io.vdsoagent.agent.ConfigKey;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.health.ClockHealth;
@@ -31,6 +32,7 @@ public final class Cli {
             "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
             "  attach <pid> [args]      load the agent into the running JVM <pid>; args as for -javaagent,",
             "                           e.g. port=9419,host=127.0.0.1",
+            "  version, --version       print the agent's version, git revision and this JVM's version",
             "  help, --help             this text",
             "",
             "As an agent: java -javaagent:vdso-agent.jar[=[host:]port|key=value,...] -jar app.jar",
@@ -60,6 +62,9 @@ public final class Cli {
         List<String> rest = args.subList(1, args.size());
         if ("help".equals(command) || "--help".equals(command) || "-h".equals(command)) {
             out.print(USAGE_TEXT);
+            return OK;
+        } else if ("version".equals(command) || "--version".equals(command)) {
+            out.println(BuildInfo.current().describe());
             return OK;
         } else if ("report".equals(command)) {
             return report(rest);
