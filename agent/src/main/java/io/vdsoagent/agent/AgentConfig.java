@@ -53,8 +53,11 @@ public final class AgentConfig {
         d.put("count-mode", "exact");
         d.put("basic-auth-user", "");
         d.put("basic-auth-password", "");
+        d.put("basic-auth-password-file", "");
         d.put("tls-keystore", "");
         d.put("tls-keystore-password", "");
+        d.put("tls-key-file", "");
+        d.put("tls-cert-file", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -193,7 +196,7 @@ public final class AgentConfig {
         if ("enabled".equals(key) || "expose-address".equals(key) || "instrument".equals(key)) {
             return toBoolean(raw);
         } else if ("port".equals(key)) {
-            return toInt(raw, 0, 65535);
+            return toPorts(raw);
         } else if ("interval".equals(key) || "clocksource-poll".equals(key)) {
             return toMillis(raw);
         } else if ("sample-every".equals(key)) {
@@ -227,6 +230,20 @@ public final class AgentConfig {
             return raw;
         }
         return raw;
+    }
+
+    /** 9419, or a range 9419-9429 (the first free one is used); kept as text, read by port()/portLast(). */
+    private static String toPorts(String raw) throws ConfigurationException {
+        int dash = raw.indexOf('-');
+        if (dash < 0) {
+            return Integer.toString(toInt(raw, 0, 65535));
+        }
+        int first = toInt(raw.substring(0, dash).trim(), 1, 65535);
+        int last = toInt(raw.substring(dash + 1).trim(), 1, 65535);
+        if (first > last) {
+            throw new ConfigurationException("a range runs from low to high");
+        }
+        return first == last ? Integer.toString(first) : first + "-" + last;
     }
 
     private static Boolean toBoolean(String raw) throws ConfigurationException {
@@ -307,8 +324,18 @@ public final class AgentConfig {
         return getString("host");
     }
 
+    /** The port, or the first of the range. */
     public int port() {
-        return getInt("port");
+        String ports = getString("port");
+        int dash = ports.indexOf('-');
+        return Integer.parseInt(dash < 0 ? ports : ports.substring(0, dash));
+    }
+
+    /** The last port of the range ({@link #port()} for a single port). */
+    public int portLast() {
+        String ports = getString("port");
+        int dash = ports.indexOf('-');
+        return dash < 0 ? port() : Integer.parseInt(ports.substring(dash + 1));
     }
 
     public long intervalMillis() {

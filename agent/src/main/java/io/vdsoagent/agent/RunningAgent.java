@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
-import io.vdsoagent.agent.http.EndpointSecurity;
+import io.vdsoagent.agent.http.EndpointContent;
+import io.vdsoagent.agent.http.EndpointSettings;
+import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.agent.instrument.InstrumentSettings;
@@ -15,16 +17,20 @@ import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.vdsoagent.source.ClocksourceReader;
 import io.vdsoagent.source.SystemRoot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,23 +126,74 @@ final class RunningAgent {
         }
     }
 
-    /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
+    /**
+     * Starts the endpoint; a bind failure is one log line, the agent keeps probing and tries the port
+     * again at each clocksource poll ({@link #retryHttp()}).
+     */
     private String startHttp() {
-        EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
-                config.getString("tls-keystore"), config.getString("tls-keystore-password"));
+        String where = hostForLog(config.host()) + ":" + ports();
         try {
-            server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
-                    new Callable<String>() {
-                        @Override
-                        public String call() {
-                            return reportJson();
-                        }
-                    }, security);
-            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + security.describe();
+            EndpointSettings settings = endpointSettings();
+            server = AgentHttpServer.start(settings, new EndpointContent() {
+                @Override
+                public MetricSnapshots scrape(Predicate<String> names) {
+                    return registry.getPrometheusRegistry().scrape(names);
+                }
+
+                @Override
+                public String reportJson() {
+                    return RunningAgent.this.reportJson();
+                }
+            });
+            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + settings.describe();
         } catch (IOException | RuntimeException e) {
-            return "metrics NOT served: cannot listen on " + hostForLog(config.host()) + ":" + config.port()
-                    + " (" + e.getMessage() + "); probing continues";
+            return "metrics NOT served: cannot listen on " + where + " (" + e.getMessage()
+                    + "); probing continues, the port is tried again every clocksource-poll";
         }
+    }
+
+    /** From the refresh thread: a port taken at start-up may have been freed since. */
+    private void retryHttp() {
+        if (server != null) {
+            return;
+        }
+        String line = startHttp();
+        if (server != null) {
+            log.info("{} (on retry)", line);
+        }
+    }
+
+    private String ports() {
+        return config.port() == config.portLast() ? Integer.toString(config.port())
+                : config.port() + "-" + config.portLast();
+    }
+
+    private EndpointSettings endpointSettings() throws IOException {
+        String password = config.basicAuthPassword();
+        String passwordFile = config.getString("basic-auth-password-file");
+        if (!passwordFile.isEmpty()) {
+            try {
+                password = new String(Files.readAllBytes(Paths.get(passwordFile)), StandardCharsets.UTF_8)
+                        .replaceAll("[\\r\\n]+$", ""); // a secret file often ends with a newline
+            } catch (IOException e) {
+                throw new IOException("basic-auth-password-file " + passwordFile + ": " + e, e);
+            }
+        }
+        String key = config.getString("tls-key-file");
+        String cert = config.getString("tls-cert-file");
+        String keystore = config.getString("tls-keystore");
+        EndpointTls tls = null;
+        if (!key.isEmpty() || !cert.isEmpty()) {
+            if (key.isEmpty() || cert.isEmpty()) {
+                throw new IOException("tls-key-file and tls-cert-file go together");
+            }
+            tls = EndpointTls.pem(key, cert);
+        } else if (!keystore.isEmpty()) {
+            tls = EndpointTls.keystore(keystore, config.getString("tls-keystore-password"));
+        }
+        return EndpointSettings.of(config.host(), config.port(), config.portLast())
+                .withBasicAuth(config.basicAuthUser(), password)
+                .withTls(tls);
     }
 
     private static String hostForLog(String host) {
@@ -153,6 +210,9 @@ final class RunningAgent {
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
         }
+        AgentHttpServer endpoint = server;
+        extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
+                : "{\"served\":false,\"ports\":\"" + ports() + "\"}");
         return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
 
@@ -177,6 +237,7 @@ final class RunningAgent {
             @Override
             public void run() {
                 monitor.pollClocksource();
+                retryHttp();
             }
         }), poll, poll, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded("re-probe", new Runnable() {
