@@ -60,20 +60,21 @@ final class HttpRequest {
             start++; // RFC 9112 2.2: ignore blank lines before a request line (some clients send one after a body)
         }
         int lineEnd = indexOf(buf, start, end, (byte) '\n');
+        // Caps count from buf[0], blank lines included: a full buffer always ends in a refusal, never a wait.
         if (lineEnd < 0) {
             if (end - start > EndpointSettings.MAX_REQUEST_LINE) {
                 return refuse(414, "request line too long", end);
             }
-            return end - start > EndpointSettings.MAX_HEADER_BYTES ? refuse(431, "request too long", end) : null;
+            return end > EndpointSettings.MAX_HEADER_BYTES ? refuse(431, "request too long", end) : null;
         }
         if (lineEnd - start > EndpointSettings.MAX_REQUEST_LINE) {
             return refuse(414, "request line too long", end);
         }
         int headEnd = headEnd(buf, lineEnd, end);
         if (headEnd < 0) {
-            return end - start > EndpointSettings.MAX_HEADER_BYTES ? refuse(431, "headers too large", end) : null;
+            return end > EndpointSettings.MAX_HEADER_BYTES ? refuse(431, "headers too large", end) : null;
         }
-        if (headEnd - start > EndpointSettings.MAX_HEADER_BYTES) {
+        if (headEnd > EndpointSettings.MAX_HEADER_BYTES) {
             return refuse(431, "headers too large", headEnd);
         }
         String head = new String(buf, start, headEnd - start, StandardCharsets.ISO_8859_1);
