@@ -54,6 +54,9 @@ public final class AgentHttpServer {
     private final List<Connection> connections = new ArrayList<Connection>();
     private volatile boolean closed;
     private boolean acceptRefusedLogged;
+    private SelectionKey listenerKey;
+    /** When accept failed (out of file descriptors): accepting resumes at this time, NONE when not paused. */
+    private long acceptPausedUntil = Connection.NONE;
 
     private AgentHttpServer(EndpointSettings settings, EndpointContent content, ServerSocketChannel listener,
                             Selector selector, int port) {
@@ -91,9 +94,10 @@ public final class AgentHttpServer {
                 listener.bind(new InetSocketAddress(settings.host, p), BACKLOG);
                 listener.configureBlocking(false);
                 Selector selector = Selector.open();
-                listener.register(selector, SelectionKey.OP_ACCEPT);
+                SelectionKey listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
                 int bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
                 AgentHttpServer server = new AgentHttpServer(settings, content, listener, selector, bound);
+                server.listenerKey = listenerKey;
                 server.begin();
                 return server;
             } catch (BindException e) {
@@ -147,7 +151,7 @@ public final class AgentHttpServer {
     private void runLoop() {
         try {
             while (!closed) {
-                long now = System.currentTimeMillis();
+                long now = millis();
                 long wait = expire(now);
                 try {
                     selector.select(wait);
@@ -158,7 +162,7 @@ public final class AgentHttpServer {
                 if (closed) {
                     break;
                 }
-                now = System.currentTimeMillis();
+                now = millis();
                 Connection back;
                 while ((back = returned.poll()) != null) {
                     resume(back, now);
@@ -216,7 +220,11 @@ public final class AgentHttpServer {
                 }
                 continue; // the JDK closed the refused connection; take the next one
             } catch (IOException e) {
-                return; // e.g. EMFILE: try again at the next select
+                // e.g. EMFILE: the pending connection stays pending; stop selecting on it for a moment
+                // rather than spinning on a listener that is always ready.
+                listenerKey.interestOps(0);
+                acceptPausedUntil = now + 100;
+                return;
             }
             if (channel == null) {
                 return;
@@ -261,7 +269,7 @@ public final class AgentHttpServer {
             return;
         }
         if (n > 0) {
-            if (c.requestStart == 0) {
+            if (c.requestStart == Connection.NONE) {
                 c.requestStart = now;
             }
             c.lastActive = now;
@@ -334,7 +342,7 @@ public final class AgentHttpServer {
             return;
         }
         if (!c.handshaking()) {
-            c.requestStart = c.in.position() > 0 ? now : 0;
+            c.requestStart = c.in.position() > 0 ? now : Connection.NONE;
         }
         if (c.pendingOut != null) {
             c.key.interestOps(SelectionKey.OP_WRITE);
@@ -346,12 +354,20 @@ public final class AgentHttpServer {
     /** Cuts connections past their deadline; returns how long select may wait (0 = no deadline). */
     private long expire(long now) {
         long next = Long.MAX_VALUE;
+        if (acceptPausedUntil != Connection.NONE) {
+            if (acceptPausedUntil <= now) {
+                acceptPausedUntil = Connection.NONE;
+                listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+            } else {
+                next = acceptPausedUntil;
+            }
+        }
         for (Iterator<Connection> it = connections.iterator(); it.hasNext(); ) {
             Connection c = it.next();
             if (c.inWorker) {
                 continue;
             }
-            long deadline = c.requestStart != 0 ? c.requestStart + settings.requestTimeoutMillis
+            long deadline = c.requestStart != Connection.NONE ? c.requestStart + settings.requestTimeoutMillis
                     : c.pendingOut != null ? c.lastActive + settings.requestTimeoutMillis
                     : c.lastActive + settings.idleTimeoutMillis;
             if (deadline <= now) {
@@ -362,6 +378,11 @@ public final class AgentHttpServer {
             }
         }
         return next == Long.MAX_VALUE ? 0 : Math.max(1, next - now);
+    }
+
+    /** Monotonic milliseconds: a wall-clock step must neither cut every connection nor keep one for ever. */
+    private static long millis() {
+        return System.nanoTime() / 1_000_000L;
     }
 
     private void close(Connection c) {

@@ -16,6 +16,8 @@ import javax.net.ssl.SSLException;
  */
 final class Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** "No time": requestStart when no request is in progress. */
+    static final long NONE = Long.MIN_VALUE;
 
     final SocketChannel channel;
     private final SSLEngine engine;
@@ -26,7 +28,8 @@ final class Connection {
     /** Bytes for the wire not yet written (a large answer to a slow reader, or TLS handshake data). */
     volatile ByteBuffer pendingOut;
     SelectionKey key;
-    long requestStart;
+    /** Monotonic ms when the current request (or the TLS handshake) began, or {@link #NONE}. */
+    long requestStart = NONE;
     long lastActive;
     volatile boolean inWorker;
     volatile boolean closeAfterWrite;
