@@ -339,43 +339,45 @@ class EndpointIT {
     }
 
     /**
-     * Exit → gone, with and without the agent, for System.exit and for returning from main; alternating
-     * rounds, medians compared. The old endpoint added ~300 ms (HotSpot waiting for its thread in epoll);
-     * the bound here is loose for a loaded machine, BENCHMARKS.md has the measured figures.
+     * Exit → gone with and without the endpoint's server, for System.exit and for returning from main:
+     * the same class path and app, alternating rounds. A server thread left in native
+     * code (the JDK HttpServer's epoll) made HotSpot wait ~300 ms at every exit; the bound here catches
+     * that and tolerates a loaded machine. BENCHMARKS.md has the measured figures for the whole agent.
      */
     @Test
     void theEndpointAddsLittleToExit() throws Exception {
         for (String mode : new String[] {"exit", "return"}) {
             List<Long> without = new ArrayList<>();
             List<Long> with = new ArrayList<>();
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < 7; round++) {
                 without.add(exitMicros(mode, false));
                 with.add(exitMicros(mode, true));
             }
-            long delta = median(with) - median(without);
-            System.out.println("exit delay (" + mode + "): without " + without + " µs, with " + with + " µs");
-            assertTrue(delta < 100_000, mode + ": the agent adds " + delta + " µs at exit; without " + without
-                    + ", with " + with);
+            System.out.println("exit delay (" + mode + "): without " + without + " µs, with " + with + " µs; medians "
+                    + median(without) + " / " + median(with) + " µs");
+            // A thread stuck in native code costs every exit ~300 ms, the quickest one included; scheduling
+            // noise on a loaded machine (seen: single exits of 100-600 ms with and without the server)
+            // does not hit all seven rounds. So the quickest exits are compared.
+            long delta = Collections.min(with) - Collections.min(without);
+            assertTrue(delta < 100_000, mode + ": the endpoint adds " + delta + " µs to the quickest exit; without "
+                    + without + ", with " + with);
         }
     }
 
-    private long exitMicros(String mode, boolean agent) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(AgentJvm.java());
-        if (agent) {
-            command.add(AgentJvm.agentArg("host=127.0.0.1,port=0"));
-        }
-        command.addAll(Arrays.asList("-cp", AgentJvm.testClasses(), "agentit.ExitApp", mode));
-        try (Child app = new Child(command, "exit-" + mode + (agent ? "-agent" : ""))) {
-            if (agent) {
-                int port = app.servedPort();
-                try (RawHttp c = RawHttp.connect(port, T)) { // the endpoint has served: its threads exist
-                    assertEquals(200, c.send(RawHttp.get("/metrics")).read().status);
-                }
-            }
+    private long exitMicros(String mode, boolean serve) throws Exception {
+        List<String> command = java(AgentJvm.java(), "-cp", System.getProperty("java.class.path"),
+                "agentit.EndpointExitApp", mode, serve ? "serve" : "none");
+        try (Child app = new Child(command, "exit-" + mode + (serve ? "-serve" : ""))) {
             while (!app.stdout().contains("app up")) {
                 assertTrue(app.process.isAlive(), app.stderr());
                 Thread.sleep(10);
+            }
+            if (serve) {
+                Matcher port = Pattern.compile("port (\\d+)").matcher(app.stdout());
+                assertTrue(port.find(), app.stdout());
+                try (RawHttp c = RawHttp.connect(Integer.parseInt(port.group(1)), T)) { // its threads now exist
+                    assertEquals(200, c.send(RawHttp.get("/metrics")).read().status);
+                }
             }
             OutputStream in = app.process.getOutputStream();
             in.write('\n');

@@ -40,7 +40,8 @@ final class EndpointRoutes {
 
     byte[] respond(HttpRequest request) {
         if (request.error != 0) {
-            return text(request, request.error, request.reason + "\n", null);
+            return text(request, request.error, request.reason + "\n",
+                    request.error == 405 ? "Allow: GET, HEAD\r\n" : null);
         }
         String path = request.path;
         boolean known = "/metrics".equals(path) || "/report".equals(path) || "/-/healthy".equals(path)

@@ -152,16 +152,15 @@ final class HttpRequest {
         if (!http10 && host == null) {
             return refuse(400, "no Host header", headEnd);
         }
-        if (contentLength != null) {
-            if (!contentLength.matches("[0-9]{1,18}")) {
-                return refuse(400, "bad Content-Length", headEnd);
-            }
-            if (Long.parseLong(contentLength) > 0) {
-                return refuse(413, "a request body is not accepted", headEnd);
-            }
+        if (contentLength != null && !contentLength.matches("[0-9]{1,18}")) {
+            return refuse(400, "bad Content-Length", headEnd);
         }
-        if (chunked) {
-            return refuse(413, "a request body is not accepted", headEnd);
+        if (chunked || (contentLength != null && Long.parseLong(contentLength) > 0)) {
+            // The body is never read, so the connection closes after the answer. A POST or PUT is told
+            // what is wrong with it (405), a GET with a body that bodies are refused (413).
+            boolean readOnly = "GET".equals(parts[0]) || "HEAD".equals(parts[0]);
+            return refuse(readOnly ? 413 : 405, readOnly ? "a request body is not accepted" : "only GET and HEAD",
+                    headEnd);
         }
         String target = parts[1];
         int q = target.indexOf('?');

@@ -67,6 +67,9 @@ class HttpRequestTest {
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").error);
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 1\r\n\r\n").error);
         assertEquals(413, parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx").error);
+        HttpRequest post = parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx");
+        assertEquals(405, post.error);
+        assertFalse(post.keepAlive, "the unread body would be taken for the next request");
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n").error);
         assertEquals(400, parse("GET  / HTTP/1.1\r\nHost: a\r\n\r\n").error);
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n").error);
