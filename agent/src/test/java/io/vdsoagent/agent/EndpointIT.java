@@ -237,6 +237,42 @@ class EndpointIT {
     }
 
     @Test
+    void aSecurityManagerRefusingAcceptIsOneLineAndTheAppCarriesOn() throws Exception {
+        assumeTrue(AgentJvm.javaFeature() < 24, "JDK 24+ has no SecurityManager to install");
+        List<String> command = java(AgentJvm.java(), AgentJvm.agentArg("host=127.0.0.1,port=0,instrument=false"));
+        if (AgentJvm.javaFeature() >= 18) {
+            command.add("-Djava.security.manager=allow");
+        }
+        command.addAll(Arrays.asList("-cp", AgentJvm.testClasses(), "agentit.SecurityManagerApp"));
+        try (Child app = new Child(command, "security-manager")) {
+            int port = app.servedPort();
+            try (RawHttp c = RawHttp.connect(port, T)) {
+                assertEquals(200, c.send(RawHttp.get("/-/healthy")).read().status);
+            }
+            OutputStream in = app.process.getOutputStream();
+            in.write('\n');
+            in.flush();
+            while (!app.stdout().contains("sm installed")) {
+                assertTrue(app.process.isAlive(), app.stderr());
+                Thread.sleep(10);
+            }
+            for (int i = 0; i < 3; i++) {
+                try (RawHttp c = RawHttp.connect(port, T)) {
+                    c.send(RawHttp.get("/-/healthy"));
+                    assertTrue(c.closedByServer(), "served despite the SecurityManager");
+                } catch (java.net.SocketException reset) {
+                    // refused and closed before our request went out: as refused
+                }
+            }
+            app.await(Pattern.compile("a SecurityManager refuses its connections"));
+            assertEquals(0, app.finish());
+            assertTrue(app.stdout().contains("app done"), app.stdout());
+            long lines = Arrays.stream(app.stderr().split("\n")).filter(l -> l.contains("SecurityManager refuses")).count();
+            assertEquals(1, lines, "one line, not one per connection:\n" + app.stderr());
+        }
+    }
+
+    @Test
     void aModularApplicationGetsTheAgent() throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assumeTrue(javac != null, "no system Java compiler (a JRE runs the tests)");
