@@ -4,8 +4,9 @@ import io.vdsoagent.detect.Finding;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,12 +33,9 @@ final class DegradedReport {
             problems.put(NATIVE_KEY, nativeProblem);
         }
         HostFacts host = health.host();
-        unknown(problems, "kernel release", host.kernelRelease());
-        unknown(problems, "arch", host.arch());
-        unknown(problems, "vdso", host.vdso());
-        unknown(problems, "clocksource", host.clocksource());
-        unknown(problems, "vsyscall", host.vsyscall());
-        unknown(problems, "aslr", host.aslr());
+        for (HostFact fact : HostFact.values()) {
+            unknown(problems, fact.title(), fact.of(host));
+        }
         for (ClockStatus status : health.clocks()) {
             for (Finding f : status.findings()) {
                 if (f.error() && !problems.containsKey(f.detector() + " detector failed")) {

@@ -4,7 +4,7 @@ import io.vdsoagent.nativeaccess.ArchTable;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.nativeaccess.NativeBuffer;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

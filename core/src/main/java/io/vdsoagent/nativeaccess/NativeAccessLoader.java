@@ -1,6 +1,6 @@
 package io.vdsoagent.nativeaccess;
 
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.lang.reflect.Method;
 import java.util.Locale;
 

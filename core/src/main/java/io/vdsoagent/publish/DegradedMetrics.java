@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.health.ProbeId;
 
 /**
  * {@code vdso_agent_degraded{reason="native_unavailable"}}: 1 while the latest probe had no native
@@ -46,7 +48,7 @@ public final class DegradedMetrics implements MeterBinder {
 
     /** Whether the probe that made this snapshot needed native access and had none. */
     public static boolean nativeUnavailable(ClockHealth health) {
-        return health.probeErrors().containsKey("native");
+        return health.probeErrors().containsKey(ProbeId.NATIVE);
     }
 
     /**
@@ -54,7 +56,7 @@ public final class DegradedMetrics implements MeterBinder {
      * the native failure a detector reported.
      */
     public static String forClock(ClockStatus status) {
-        if (status.verdict() != Verdict.UNKNOWN && !"clocksource".equals(status.detector())) {
+        if (status.verdict() != Verdict.UNKNOWN && !DetectorId.CLOCKSOURCE.label().equals(status.detector())) {
             return null;
         }
         for (Finding f : status.findings()) {

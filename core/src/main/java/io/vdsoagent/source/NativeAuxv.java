@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 
@@ -23,7 +25,7 @@ public final class NativeAuxv {
             long value = na.get().getauxval(type);
             return value != 0 ? Probed.of(value) : Probed.unknown("getauxval(" + type + ") returned 0");
         } catch (Throwable t) {
-            return Probed.unknown("getauxval(" + type + ") failed: " + BoundedFiles.describe(t));
+            return Probed.unknown("getauxval(" + type + ") failed: " + Failures.describe(t));
         }
     }
 }
