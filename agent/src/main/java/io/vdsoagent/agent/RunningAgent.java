@@ -152,6 +152,7 @@ final class RunningAgent {
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
+            extra.put("instrumentedClasses", instrumentation.classesJson());
         }
         return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
@@ -177,6 +178,10 @@ final class RunningAgent {
             @Override
             public void run() {
                 monitor.pollClocksource();
+                ClockCallInstrumentation instrumentation = clockCalls;
+                if (instrumentation != null) {
+                    instrumentation.retryWaitingClasses(); // attach mode: classes whose methods were running
+                }
             }
         }), poll, poll, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded("re-probe", new Runnable() {
