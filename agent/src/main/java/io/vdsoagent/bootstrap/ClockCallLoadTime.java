@@ -1,24 +1,14 @@
 package io.vdsoagent.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The clock-call transformer every class passes on its way into the JVM. Registered in premain, so
@@ -55,20 +45,22 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     private static final long REWRITER_WAIT_MILLIS = 2000;
 
     private static volatile ClockCallLoadTime active;
-    private static volatile Class<?> recorderClass = ClockCallRecorder.class;
+    private static volatile Class<?> recorderClass; // null: ClockCallRecorder (not named here: premain stays light)
     private static AgentClassLoader sharedLoader;
 
     private final Instrumentation inst;
     private final boolean fromPremain;
     private final String agentArgs;
     private final ClassLoader platformLoader;
-    private final AtomicLongArray counts = new AtomicLongArray(COUNTS);
-    private final AtomicBoolean rewriterRequested = new AtomicBoolean();
-    private final CountDownLatch rewriterReady = new CountDownLatch(1);
+    /** AtomicLong, not AtomicLongArray: the latter's VarHandles cost premain a few ms to load. */
+    private final AtomicLong[] counts = new AtomicLong[COUNTS];
+    private final Object rewriterLock = new Object();
+    private boolean rewriterRequested; // guarded by rewriterLock
+    private boolean rewriterReady; // guarded by rewriterLock
     private volatile ClassFileTransformer rewriter;
     private volatile Thread loadingRewriter;
     private volatile String notRewritingBecause;
-    private volatile List<String> excludedLocations;
+    private volatile Class<?>[] loadedBefore;
 
     private ClockCallLoadTime(Instrumentation inst, boolean fromPremain, String agentArgs,
             ClassFileTransformer rewriter) {
@@ -76,19 +68,44 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         this.fromPremain = fromPremain;
         this.agentArgs = agentArgs;
         this.rewriter = rewriter;
+        for (int i = 0; i < COUNTS; i++) {
+            counts[i] = new AtomicLong();
+        }
+        this.rewriterRequested = rewriter != null;
+        this.rewriterReady = rewriter != null;
         ClassLoader system = ClassLoader.getSystemClassLoader();
         this.platformLoader = system == null ? null : system.getParent();
     }
 
     /**
      * premain: registers the transformer; the rewriter itself is loaded later, when a class needs it.
-     * Not retransformation-capable on purpose: it is never run for a retransformation, and the JVM
-     * keeps its output when another agent retransforms a class.
+     * Retransformation-capable only for the rare classes an AOT cache (JDK 24+) loaded before premain,
+     * which the agent retransforms before they run (see {@link #loadedBeforeRegistration()}).
      */
     static void registerFromPremain(String agentArgs, Instrumentation inst) {
         ClockCallLoadTime transformer = new ClockCallLoadTime(inst, true, agentArgs, null);
         active = transformer;
-        inst.addTransformer(transformer, false);
+        inst.addTransformer(transformer, true);
+        transformer.loadedBefore = transformer.applicationClassesLoaded();
+    }
+
+    /** Classes of application loaders loaded before premain (an AOT cache preloads them); usually none. */
+    public Class<?>[] loadedBeforeRegistration() {
+        Class<?>[] before = loadedBefore;
+        return before == null ? new Class<?>[0] : before.clone();
+    }
+
+    private Class<?>[] applicationClassesLoaded() {
+        Class<?>[] all = inst.getAllLoadedClasses();
+        int n = 0;
+        for (Class<?> c : all) {
+            if (!isJdkOrAgentLoader(c.getClassLoader())) { // our own classes among them fail isCandidate later
+                all[n++] = c;
+            }
+        }
+        Class<?>[] out = new Class<?>[n];
+        System.arraycopy(all, 0, out, 0, n);
+        return out;
     }
 
     /** Attach mode: the agent registers this (retransformation-capable) with a rewriter it built itself. */
@@ -97,8 +114,6 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
             return active;
         }
         ClockCallLoadTime transformer = new ClockCallLoadTime(inst, false, null, rewriter);
-        transformer.rewriterRequested.set(true);
-        transformer.rewriterReady.countDown();
         active = transformer;
         inst.addTransformer(transformer, true);
         return transformer;
@@ -106,7 +121,8 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
 
     /** The recorder of the configured count mode; {@link ClockCallTrampoline} copies link to it. */
     public static Class<?> recorderClass() {
-        return recorderClass;
+        Class<?> recorder = recorderClass;
+        return recorder != null ? recorder : ClockCallRecorder.class;
     }
 
     public static void useRecorder(Class<?> recorder) {
@@ -131,7 +147,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     }
 
     public long count(int which) {
-        return counts.get(which);
+        return counts[which].get();
     }
 
     /** Why no class is being rewritten (instrumentation off, the rewriter failed to load), or null. */
@@ -153,38 +169,38 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
             return filterAndRewrite(loader, className, classBeingRedefined, domain, classFile);
         } catch (Throwable t) {
             // Never into the class loader: the class loads unchanged.
-            counts.incrementAndGet(FAILED);
+            counts[FAILED].incrementAndGet();
             return null;
         } finally {
-            counts.addAndGet(TRANSFORM_NANOS, System.nanoTime() - start);
+            counts[TRANSFORM_NANOS].addAndGet(System.nanoTime() - start);
         }
     }
 
     private byte[] filterAndRewrite(ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain domain, byte[] classFile) throws Exception {
-        counts.incrementAndGet(SEEN);
+        counts[SEEN].incrementAndGet();
         if (classBeingRedefined != null) {
-            counts.incrementAndGet(RETRANSFORMATIONS_SEEN);
+            counts[RETRANSFORMATIONS_SEEN].incrementAndGet();
         }
         if (isJdkOrAgentLoader(loader)) {
-            counts.incrementAndGet(JDK_OR_AGENT_LOADER);
+            counts[JDK_OR_AGENT_LOADER].incrementAndGet();
             return null;
         }
         if (!ClockCallPreFilter.mayCallClock(classFile)) {
-            counts.incrementAndGet(PRE_FILTER_REJECTED);
+            counts[PRE_FILTER_REJECTED].incrementAndGet();
             return null;
         }
-        if (!isApplication(loader, domain)) {
-            counts.incrementAndGet(NOT_APPLICATION);
+        if (!isApplication(domain)) {
+            counts[NOT_APPLICATION].incrementAndGet();
             return null;
         }
         ClassFileTransformer r = rewriter();
         if (r == null) {
-            counts.incrementAndGet(REWRITER_NOT_READY);
+            counts[REWRITER_NOT_READY].incrementAndGet();
             return null;
         }
         byte[] rewritten = r.transform(loader, className, classBeingRedefined, domain, classFile);
-        counts.incrementAndGet(rewritten == null ? UNCHANGED : REWRITTEN);
+        counts[rewritten == null ? UNCHANGED : REWRITTEN].incrementAndGet();
         return rewritten;
     }
 
@@ -201,31 +217,9 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         if (isJdkOrAgentLoader(loader)) {
             return false;
         }
-        byte[] classFile = classFileOf(loader, type.getName());
+        byte[] classFile = ClockCallCodeSources.classFileOf(loader, type.getName());
         return classFile != null && ClockCallPreFilter.mayCallClock(classFile)
-                && isApplication(loader, type.getProtectionDomain());
-    }
-
-    private static byte[] classFileOf(ClassLoader loader, String className) {
-        InputStream in = loader.getResourceAsStream(className.replace('.', '/') + ".class");
-        if (in == null) {
-            return null; // generated at run time: nothing to read, left alone
-        }
-        try {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buffer = new byte[8192];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    out.write(buffer, 0, n);
-                }
-                return out.toByteArray();
-            } finally {
-                in.close();
-            }
-        } catch (IOException e) {
-            return null;
-        }
+                && isApplication(type.getProtectionDomain());
     }
 
     /**
@@ -233,79 +227,10 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
      * by package name). Whether the loader can link to the recorder is the rewriter's business: it
      * gives loaders that cannot see the system loader a {@link ClockCallTrampoline}.
      */
-    private boolean isApplication(ClassLoader loader, ProtectionDomain domain) {
+    private static boolean isApplication(ProtectionDomain domain) {
         CodeSource source = domain == null ? null : domain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
-        return location == null || !isExcludedLocation(location);
-    }
-
-    private boolean isExcludedLocation(URL location) {
-        String protocol = location.getProtocol();
-        if ("jrt".equals(protocol)) {
-            return true;
-        }
-        if (!"file".equals(protocol)) {
-            return false;
-        }
-        String path = new File(location.getPath()).getAbsolutePath();
-        for (String excluded : excludedLocations()) {
-            if (path.equals(excluded) || path.startsWith(excluded + File.separator)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<String> excludedLocations() {
-        List<String> known = excludedLocations;
-        if (known == null) {
-            known = Collections.unmodifiableList(findExcludedLocations());
-            excludedLocations = known;
-        }
-        return known;
-    }
-
-    /** java.home, our own jar or classes, and every -javaagent jar named on the command line. */
-    private static List<String> findExcludedLocations() {
-        List<String> out = new ArrayList<String>();
-        addPath(out, System.getProperty("java.home"));
-        CodeSource own = ClockCallLoadTime.class.getProtectionDomain().getCodeSource();
-        if (own != null && own.getLocation() != null && "file".equals(own.getLocation().getProtocol())) {
-            addPath(out, own.getLocation().getPath());
-        }
-        List<String> args = new ArrayList<String>();
-        try {
-            byte[] cmdline = Files.readAllBytes(new File("/proc/self/cmdline").toPath());
-            Collections.addAll(args, new String(cmdline, StandardCharsets.UTF_8).split("\u0000"));
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or /proc hidden: the options below and the loader checks still apply
-        }
-        for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
-            String value = System.getenv(variable);
-            if (value != null) {
-                Collections.addAll(args, value.trim().split("\\s+"));
-            }
-        }
-        for (String arg : args) {
-            if (arg.startsWith("-javaagent:")) {
-                String jar = arg.substring("-javaagent:".length());
-                int equals = jar.indexOf('=');
-                addPath(out, equals < 0 ? jar : jar.substring(0, equals));
-            }
-        }
-        return out;
-    }
-
-    private static void addPath(List<String> out, String path) {
-        if (path != null && !path.isEmpty()) {
-            File file = new File(path).getAbsoluteFile();
-            out.add(file.getPath());
-            try {
-                out.add(file.getCanonicalPath());
-            } catch (IOException e) {
-                // the absolute path is there
-            }
-        }
+        return location == null || !ClockCallCodeSources.isExcluded(location);
     }
 
     /**
@@ -318,7 +243,12 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         if (r != null || notRewritingBecause != null) {
             return r;
         }
-        if (rewriterRequested.compareAndSet(false, true)) {
+        boolean load;
+        synchronized (rewriterLock) {
+            load = !rewriterRequested;
+            rewriterRequested = true;
+        }
+        if (load) {
             loadingRewriter = Thread.currentThread();
             try {
                 r = loadRewriter();
@@ -331,14 +261,23 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
                 inst.removeTransformer(this);
             } finally {
                 loadingRewriter = null;
-                rewriterReady.countDown();
+                synchronized (rewriterLock) {
+                    rewriterReady = true;
+                    rewriterLock.notifyAll();
+                }
             }
             return r;
         }
         if (loadingRewriter == Thread.currentThread()) {
             return null;
         }
-        rewriterReady.await(REWRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + REWRITER_WAIT_MILLIS * 1_000_000L;
+        synchronized (rewriterLock) {
+            long left;
+            while (!rewriterReady && (left = deadline - System.nanoTime()) > 0) {
+                rewriterLock.wait(left / 1_000_000L + 1);
+            }
+        }
         return rewriter;
     }
 

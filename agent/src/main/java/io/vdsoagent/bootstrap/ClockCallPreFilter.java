@@ -1,7 +1,5 @@
 package io.vdsoagent.bootstrap;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The cheap test every loading class goes through: does its constant pool hold a Methodref or
  * InterfaceMethodref whose owner is a clock class and whose name is a clock method's name? Method
@@ -131,7 +129,10 @@ final class ClockCallPreFilter {
     private static byte[][] bytes(String... strings) {
         byte[][] out = new byte[strings.length][];
         for (int i = 0; i < strings.length; i++) {
-            out[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+            out[i] = new byte[strings[i].length()]; // ASCII: no charset classes to load in premain
+            for (int k = 0; k < out[i].length; k++) {
+                out[i][k] = (byte) strings[i].charAt(k);
+            }
         }
         return out;
     }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link ClockCallSiteVisitor}). Two modes:
  * <ul>
  * <li>premain ({@code -javaagent}): premain registered {@link ClockCallLoadTime}, which rewrites each
- * application class as it loads; {@link #install} only wraps it. Nothing is ever retransformed.</li>
+ * application class as it loads; {@link #install} only wraps it. Nothing is retransformed, except
+ * application classes a JDK 24+ AOT cache loaded before premain (as in attach mode).</li>
  * <li>attach ({@code attach PID}): {@link #install} registers the same transformer and retransforms the
  * loaded classes that need it, except those with a frame on some thread's stack (a retransformed method
  * that is running stays interpreted for as long as that frame lives); those wait for
@@ -87,6 +88,8 @@ public final class ClockCallInstrumentation {
                 }
                 handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
                         null);
+                // Classes an AOT cache (JDK 24+) loaded before premain never passed the transformer.
+                handle.retransformCandidates(loadTime.loadedBeforeRegistration());
             } else {
                 loadTime = ClockCallLoadTime.registerForAttach(instrumentation, rewriter);
                 handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
@@ -106,12 +109,19 @@ public final class ClockCallInstrumentation {
     }
 
     private void retransformLoadedClasses() {
+        retransformCandidates(instrumentation.getAllLoadedClasses());
+    }
+
+    private void retransformCandidates(Class<?>[] classes) {
+        if (classes.length == 0) {
+            return;
+        }
         if (!instrumentation.isRetransformClassesSupported()) {
             log.debug("Retransformation unsupported: classes loaded before now keep their clock calls uncounted");
             return;
         }
         List<Class<?>> candidates = new ArrayList<Class<?>>();
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        for (Class<?> type : classes) {
             try {
                 if (instrumentation.isModifiableClass(type) && settings.instruments(type.getName())
                         && loadTime.isCandidate(type)) {
