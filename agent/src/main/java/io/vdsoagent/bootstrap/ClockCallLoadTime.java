@@ -38,7 +38,9 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     public static final int REWRITER_NOT_READY = 7;
     public static final int RETRANSFORMATIONS_SEEN = 8;
     public static final int TRANSFORM_NANOS = 9;
-    private static final int COUNTS = 10;
+    /** Part of TRANSFORM_NANOS: loading the rewriter (ASM, configuration) on the first class that needed it. */
+    public static final int REWRITER_LOAD_NANOS = 10;
+    private static final int COUNTS = 11;
 
     static final String REWRITER_CLASS = "io.vdsoagent.agent.instrument.ClockCallRewriter";
     /** How long a class waits for another thread that is loading the rewriter before it loads unchanged. */
@@ -79,20 +81,40 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
 
     /**
      * premain: registers the transformer; the rewriter itself is loaded later, when a class needs it.
-     * Retransformation-capable only for the rare classes an AOT cache (JDK 24+) loaded before premain,
-     * which the agent retransforms before they run (see {@link #loadedBeforeRegistration()}).
+     * Not retransformation-capable: the JVM keeps its output when another agent retransforms a class, and
+     * a capable registration costs premain a second JVMTI environment. On JDK 24+ an AOT cache can load
+     * application classes before premain: those are listed here, for {@link #forRetransforming}.
      */
     static void registerFromPremain(String agentArgs, Instrumentation inst) {
         ClockCallLoadTime transformer = new ClockCallLoadTime(inst, true, agentArgs, null);
         active = transformer;
-        inst.addTransformer(transformer, true);
-        transformer.loadedBefore = transformer.applicationClassesLoaded();
+        inst.addTransformer(transformer, false);
+        if (!System.getProperty("java.specification.version", "").startsWith("1.")
+                && Integer.parseInt(System.getProperty("java.specification.version")) >= 24) {
+            transformer.loadedBefore = transformer.applicationClassesLoaded();
+        }
     }
 
     /** Classes of application loaders loaded before premain (an AOT cache preloads them); usually none. */
     public Class<?>[] loadedBeforeRegistration() {
         Class<?>[] before = loadedBefore;
         return before == null ? new Class<?>[0] : before.clone();
+    }
+
+    /**
+     * A retransformation-capable transformer that applies this one to the given classes only: premain
+     * mode's way to rewrite the classes an AOT cache loaded before premain, registered off premain.
+     */
+    public ClassFileTransformer forRetransforming(final java.util.Set<Class<?>> classes) {
+        return new ClassFileTransformer() {
+            @Override
+            public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                    ProtectionDomain domain, byte[] classFile) {
+                return classBeingRedefined != null && classes.contains(classBeingRedefined)
+                        ? ClockCallLoadTime.this.transform(loader, className, classBeingRedefined, domain, classFile)
+                        : null;
+            }
+        };
     }
 
     private Class<?>[] applicationClassesLoaded() {
@@ -250,6 +272,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         }
         if (load) {
             loadingRewriter = Thread.currentThread();
+            long start = System.nanoTime();
             try {
                 r = loadRewriter();
                 if (r == null) {
@@ -260,6 +283,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
                 notRewritingBecause = "the rewriter did not load: " + AgentBootstrap.describe(t);
                 inst.removeTransformer(this);
             } finally {
+                counts[REWRITER_LOAD_NANOS].addAndGet(System.nanoTime() - start);
                 loadingRewriter = null;
                 synchronized (rewriterLock) {
                     rewriterReady = true;

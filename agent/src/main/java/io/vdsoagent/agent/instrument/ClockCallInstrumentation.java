@@ -89,7 +89,7 @@ public final class ClockCallInstrumentation {
                 handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
                         null);
                 // Classes an AOT cache (JDK 24+) loaded before premain never passed the transformer.
-                handle.retransformCandidates(loadTime.loadedBeforeRegistration());
+                handle.rewriteClassesLoadedBeforePremain();
             } else {
                 loadTime = ClockCallLoadTime.registerForAttach(instrumentation, rewriter);
                 handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
@@ -108,19 +108,32 @@ public final class ClockCallInstrumentation {
         }
     }
 
+    private void rewriteClassesLoadedBeforePremain() {
+        List<Class<?>> candidates = candidates(loadTime.loadedBeforeRegistration());
+        if (candidates.isEmpty()) {
+            return;
+        }
+        instrumentation.addTransformer(loadTime.forRetransforming(new HashSet<Class<?>>(candidates)), true);
+        retransformUnlessRunning(candidates);
+    }
+
     private void retransformLoadedClasses() {
         retransformCandidates(instrumentation.getAllLoadedClasses());
     }
 
     private void retransformCandidates(Class<?>[] classes) {
+        retransformUnlessRunning(candidates(classes));
+    }
+
+    private List<Class<?>> candidates(Class<?>[] classes) {
+        List<Class<?>> candidates = new ArrayList<Class<?>>();
         if (classes.length == 0) {
-            return;
+            return candidates;
         }
         if (!instrumentation.isRetransformClassesSupported()) {
             log.debug("Retransformation unsupported: classes loaded before now keep their clock calls uncounted");
-            return;
+            return candidates;
         }
-        List<Class<?>> candidates = new ArrayList<Class<?>>();
         for (Class<?> type : classes) {
             try {
                 if (instrumentation.isModifiableClass(type) && settings.instruments(type.getName())
@@ -131,7 +144,7 @@ public final class ClockCallInstrumentation {
                 retransformFailed.incrementAndGet(); // a class whose loader cannot even read its file
             }
         }
-        retransformUnlessRunning(candidates);
+        return candidates;
     }
 
     /**
@@ -251,12 +264,13 @@ public final class ClockCallInstrumentation {
         }
         return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"seen\":%d,\"preFilterRejected\":%d,"
                         + "\"notApplication\":%d,\"instrumented\":%d,\"unchanged\":%d,\"skippedWhileRunning\":%d,"
-                        + "\"failed\":%d,\"retransformed\":%d,\"transformSeconds\":%.3f}",
+                        + "\"failed\":%d,\"retransformed\":%d,\"transformSeconds\":%.3f,\"rewriterLoadSeconds\":%.3f}",
                 loadTime.fromPremain() ? "premain" : "attach", loadTime.count(ClockCallLoadTime.SEEN),
                 loadTime.count(ClockCallLoadTime.PRE_FILTER_REJECTED), loadTime.count(ClockCallLoadTime.NOT_APPLICATION),
                 loadTime.count(ClockCallLoadTime.REWRITTEN), loadTime.count(ClockCallLoadTime.UNCHANGED),
                 waitingClasses(), failedClasses(), retransformed.get(),
-                loadTime.count(ClockCallLoadTime.TRANSFORM_NANOS) / 1e9);
+                loadTime.count(ClockCallLoadTime.TRANSFORM_NANOS) / 1e9,
+                loadTime.count(ClockCallLoadTime.REWRITER_LOAD_NANOS) / 1e9);
     }
 
     /** The top {@code n} call sites as text lines for the CLI. */
