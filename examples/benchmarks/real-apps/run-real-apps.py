@@ -17,6 +17,8 @@ of medians to no agent.
 
   python3 examples/benchmarks/real-apps/run-real-apps.py [rounds]     (after mvn package of agent and
   examples/spring-boot-demo, and test-compile of agent)
+  python3 examples/benchmarks/real-apps/run-real-apps.py [rounds] spring-instrument-off
+      (figure 1 once more, beside ours with instrument=false: the agent's share vs the instrumentation's)
 """
 import json
 import os
@@ -50,6 +52,8 @@ def free_port():
 def agent_args(variant):
     if variant == "ours":
         return ["-javaagent:%s=host=127.0.0.1,port=0" % AGENT]
+    if variant == "ours-noinst":
+        return ["-javaagent:%s=host=127.0.0.1,port=0,instrument=false" % AGENT]
     if variant == "jmx":
         return ["-javaagent:%s=127.0.0.1:%d:%s" % (JMX, free_port(), os.path.join(WORK, "jmx.yaml"))]
     return []
@@ -168,8 +172,25 @@ def loadavg():
         return " ".join(f.read().split()[:3])
 
 
+def spring_only(rounds):
+    """The agent's own share vs the instrumentation's: ours with instrument=false beside ours and none."""
+    variants = ["none", "ours", "ours-noinst"]
+    rows = {v: [] for v in variants}
+    for r in range(rounds):
+        for v in variants:
+            rows[v].append(spring(v))
+        print("round %d done, load %s" % (r + 1, loadavg()), flush=True)
+    summarise("1b. spring-boot-demo (JDK 17) with instrument=false", rows, ["started_s", "hwm_mib", "cpu_s"], variants)
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    if len(sys.argv) > 2 and sys.argv[2] == "spring-instrument-off":
+        os.makedirs(WORK, exist_ok=True)
+        print("load average at start: %s; %d rounds, variants alternate within each round" % (loadavg(), rounds))
+        spring_only(rounds)
+        print("\nload average at end: %s" % loadavg())
+        return
     os.makedirs(WORK, exist_ok=True)
     with open(os.path.join(WORK, "jmx.yaml"), "w") as f:
         f.write('rules:\n  - pattern: ".*"\n')
