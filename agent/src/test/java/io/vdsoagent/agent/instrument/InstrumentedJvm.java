@@ -1,14 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
-import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.net.URL;
-import java.nio.file.Files;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
