@@ -82,6 +82,15 @@ public final class ClockHealth {
      * The CPU-time clocks always make the syscall and are left out.
      */
     public String headline() {
+        String line = verdictLine();
+        JvmClockPath jvm = jvmClockPath;
+        if (jvm.interposed().known() && jvm.interposed().get()) {
+            line += "; the JVM's clock calls are INTERPOSED by " + jvm.library();
+        }
+        return line;
+    }
+
+    private String verdictLine() {
         String cs = host.clocksource().known() ? "clocksource " + host.clocksource().get().current()
                 : "clocksource unknown";
         List<String> fallback = new ArrayList<>();

@@ -134,6 +134,21 @@ public final class JsonReport {
         } else {
             unknown(w, p.interposed());
         }
+        w.name("library").value(p.library());
+        w.name("resolvedTo").beginObject();
+        for (Map.Entry<String, String> e : p.symbols().resolvedTo().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+        w.name("ldPreload").value(p.symbols().ldPreload());
+        w.name("ldSoPreload");
+        text(w, p.symbols().ldSoPreload());
+        w.name("timingHint");
+        if (p.timingHint().known()) {
+            w.value(p.timingHint().get());
+        } else {
+            unknown(w, p.timingHint());
+        }
         w.name("detail").value(p.detail()).endObject();
     }
 

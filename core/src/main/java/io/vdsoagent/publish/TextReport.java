@@ -56,7 +56,8 @@ public final class TextReport {
         for (Map.Entry<String, Double> e : jvm.methodNanos().entrySet()) {
             b.append(e.getKey()).append(' ').append(nanos(e.getValue())).append(" ns  ");
         }
-        b.append("interposed: ").append(jvm.interposed()).append('\n');
+        b.append("interposed: ").append(jvm.interposed())
+                .append(jvm.library().isEmpty() ? "" : " by " + jvm.library()).append('\n');
         b.append("    ").append(jvm.detail()).append('\n');
         b.append(String.format(Locale.ROOT, "%nprobe: %.1f ms wall, %s CPU%n", health.probeWallNanos() / 1e6,
                 health.probeCpuNanos() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f ms", health.probeCpuNanos() / 1e6)));

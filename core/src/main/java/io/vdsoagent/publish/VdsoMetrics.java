@@ -126,7 +126,7 @@ public final class VdsoMetrics implements MeterBinder {
                 .register(registry), this::jvmCalls);
         b.add(MultiGauge.builder("vdso.jvm.clock.interposed")
                 .tags(tags)
-                .description("1 when the JVM's clock calls are much slower than a direct vDSO call (an LD_PRELOAD interposer); no series while unknown.")
+                .description("1 when the JVM's clock functions resolve to a library other than libc or the vDSO (an LD_PRELOAD interposer, named in the library label); no series while unknown.")
                 .register(registry), this::interposed);
         b.add(MultiGauge.builder("vdso.vsyscall.mode.info")
                 .tags(tags)
@@ -237,7 +237,8 @@ public final class VdsoMetrics implements MeterBinder {
     }
 
     private List<MultiGauge.Row<?>> interposed(ClockHealth h) {
-        return h.jvmClockPath().interposed().known() ? live(Tags.empty(), () -> {
+        // library="" (no label) while nothing is interposed; the interposer's path when one is.
+        return h.jvmClockPath().interposed().known() ? live(Tags.of("library", h.jvmClockPath().library()), () -> {
             JvmClockPath now = monitor.current().jvmClockPath();
             return now.interposed().known() ? (now.interposed().get() ? 1 : 0) : Double.NaN;
         }) : Collections.<MultiGauge.Row<?>>emptyList();
