@@ -192,11 +192,15 @@ public final class RusageDetector implements Detector {
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
+        // High confidence only when the controls are far apart and the clock sits close to one of them.
+        Confidence wellApart = gap >= 2 * MIN_CONTROL_GAP ? Confidence.HIGH : Confidence.MEDIUM;
         if (share >= high - gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, "near the syscall control: " + nums);
+            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
+                    + nums).withConfidence(share >= high - gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         if (share <= low + gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, "near the vDSO control: " + nums);
+            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
+                    + nums).withConfidence(share <= low + gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
     }

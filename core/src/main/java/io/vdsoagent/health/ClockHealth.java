@@ -1,6 +1,7 @@
 package io.vdsoagent.health;
 
 import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
@@ -103,12 +104,12 @@ public final class ClockHealth {
             }
             if (s.verdict() == Verdict.SYSCALL) {
                 fallback.add(s.clock().label());
-                deciders.add(s.detector());
+                deciders.add(decider(s));
             } else if (s.verdict() == Verdict.UNKNOWN) {
                 unknown.add(s.clock().label());
             } else {
                 vdso.add(s.clock().label());
-                deciders.add(s.detector());
+                deciders.add(decider(s));
             }
         }
         String by = deciders.isEmpty() ? "" : " (" + String.join(", ", deciders) + ")";
@@ -121,6 +122,12 @@ public final class ClockHealth {
                     + (vdso.isEmpty() ? "" : "; in vDSO for " + String.join(", ", vdso) + by);
         }
         return cs + ", clock_gettime in vDSO" + by;
+    }
+
+    /** "seccomp" for the proof; a heuristic that decided is named as what it is, e.g. "clocksource hint". */
+    private static String decider(ClockStatus s) {
+        Finding f = s.finding(s.detector());
+        return f == null || !f.isHint() ? s.detector() : s.detector() + " hint";
     }
 
     @Override

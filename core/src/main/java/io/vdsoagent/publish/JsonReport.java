@@ -116,6 +116,8 @@ public final class JsonReport {
             w.beginObject()
                     .name("detector").value(f.detector())
                     .name("verdict").value(f.verdict().label())
+                    .name("confidence").value(f.confidence().label())
+                    .name("qualifier").value(f.qualifier())
                     .name("detail").value(f.detail())
                     .name("error").value(f.error())
                     .endObject();

@@ -45,7 +45,7 @@ public final class TextReport {
                     s.detector() == null ? "-" : s.detector(), nanos(s.vdsoNanos()), nanos(s.syscallNanos())));
             for (Finding f : s.findings()) {
                 b.append("    ").append(f.detector()).append(": ").append(f.verdict().label())
-                        .append(" - ").append(f.detail()).append('\n');
+                        .append(" [").append(f.qualifier()).append("] - ").append(f.detail()).append('\n');
             }
             if (!s.remediation().isEmpty()) {
                 b.append("    => ").append(s.remediation()).append('\n');

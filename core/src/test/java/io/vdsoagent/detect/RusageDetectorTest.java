@@ -38,6 +38,13 @@ class RusageDetectorTest {
         Measurement vdso = m(23_000_000, 1_000_000);  // 4 % system
         assertEquals(Verdict.SYSCALL, judge(m(6_000_000, 18_000_000), sys, vdso).verdict());
         assertEquals(Verdict.VDSO, judge(m(21_900_000, 3_700_000), sys, vdso).verdict());
+        // A hint says how sure it is: 75 % against controls 83/4 % is close; 14 % is in the band, not close.
+        assertEquals(Confidence.HIGH, judge(m(6_000_000, 18_000_000), sys, vdso).confidence());
+        assertEquals(Confidence.MEDIUM, judge(m(21_900_000, 3_700_000), sys, vdso).confidence());
+        Finding narrow = judge(m(23_000_000, 1_000_000), m(14_000_000, 10_000_000), vdso);
+        assertEquals(Verdict.VDSO, narrow.verdict(), narrow.toString());
+        assertEquals(Confidence.MEDIUM, narrow.confidence(), "controls only 38 % apart: at most medium; " + narrow);
+        assertTrue(judge(m(6_000_000, 18_000_000), sys, vdso).isHint());
         Finding between = judge(m(14_000_000, 10_000_000), sys, vdso);
         assertEquals(Verdict.UNKNOWN, between.verdict());
         assertTrue(between.detail().startsWith("not conclusive: between"), between.detail());

@@ -23,10 +23,10 @@ class ProberFixtureHostsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "hpet    | SYSCALL | clocksource hpet, clock_gettime FALLS BACK to syscalls for realtime, monotonic, monotonic_raw, boottime, tai (clocksource) | clocksource hpet has no vDSO support; no vDSO-capable clocksource is available on this host",
-            "xen     | UNKNOWN | clocksource xen, clock_gettime path unknown for realtime, monotonic, monotonic_raw, boottime, tai; in vDSO for realtime_coarse, monotonic_coarse (clocksource) | no detector could decide",
-            "arm64   | VDSO    | clocksource arch_sys_counter, clock_gettime in vDSO (clocksource) | ''",
-            "acpi_pm | SYSCALL | clocksource acpi_pm, clock_gettime FALLS BACK to syscalls for realtime, monotonic, monotonic_raw, boottime, tai (clocksource) | clocksource acpi_pm has no vDSO support",
+            "hpet    | SYSCALL | clocksource hpet, clock_gettime FALLS BACK to syscalls for realtime, monotonic, monotonic_raw, boottime, tai (clocksource hint) | clocksource hpet has no vDSO support; no vDSO-capable clocksource is available on this host",
+            "xen     | UNKNOWN | clocksource xen, clock_gettime path unknown for realtime, monotonic, monotonic_raw, boottime, tai; in vDSO for realtime_coarse, monotonic_coarse (clocksource hint) | no detector could decide",
+            "arm64   | VDSO    | clocksource arch_sys_counter, clock_gettime in vDSO (clocksource hint) | ''",
+            "acpi_pm | SYSCALL | clocksource acpi_pm, clock_gettime FALLS BACK to syscalls for realtime, monotonic, monotonic_raw, boottime, tai (clocksource hint) | clocksource acpi_pm has no vDSO support",
     })
     void fixtureHost(String host, Verdict monotonic, String headline, String advice) throws Exception {
         SystemRoot root = SystemRoot.at(Paths.get(getClass().getResource("/hosts/" + host).toURI()));

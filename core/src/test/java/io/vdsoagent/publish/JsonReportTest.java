@@ -43,7 +43,7 @@ class JsonReportTest {
         String json = JsonReport.toJson(health, false, Collections.singletonMap("agent", "{\"version\":\"0.1\"}"));
         assertTrue(json.contains("{\"clock\":\"monotonic\",\"verdict\":\"syscall\",\"detector\":\"seccomp\","
                 + "\"vdsoNanos\":21.0,\"syscallNanos\":301.0,\"findings\":[{\"detector\":\"seccomp\","
-                + "\"verdict\":\"syscall\",\"detail\":\"scripted syscall\",\"error\":false}],"
+                + "\"verdict\":\"syscall\",\"confidence\":\"proof\",\"qualifier\":\"proof\",\"detail\":\"scripted syscall\",\"error\":false}],"
                 + "\"remediation\":\"clocksource hpet has no vDSO support; tsc is available: boot with clocksource=tsc"), json);
         assertTrue(json.contains("\"clocksource\":{\"current\":\"hpet\",\"available\":[\"hpet\",\"tsc\"]}"), json);
         assertTrue(json.contains("\"symbols\":[{\"name\":\"__vdso_clock_gettime\",\"version\":\"LINUX_2.6\"}"), json);
