@@ -42,16 +42,6 @@ public interface LibC {
     @IgnoreError
     long dlopen(String file, int flags);
 
-    /** For non-blocking reads of /dev/kmsg (O_NONBLOCK: EAGAIN at the end instead of waiting). */
-    @SaveError
-    int open(String path, int flags);
-
-    @SaveError
-    long read(int fd, long bufferAddress, long count);
-
-    @IgnoreError
-    int close(int fd);
-
     /** The FFI baseline: a call that does nothing worth timing. */
     @IgnoreError
     int abs(int value);
