@@ -5,6 +5,8 @@ import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelClockEvent;
+import io.vdsoagent.source.Probed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,9 +26,17 @@ public final class ClockHealth {
     private final long probeWallNanos;
     private final long probeCpuNanos;
     private final Map<String, Integer> probeErrors;
+    private final Probed<List<KernelClockEvent>> kernelEvents;
 
     public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
                        long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors) {
+        this(host, clocks, jvmClockPath, takenAt, probeWallNanos, probeCpuNanos, probeErrors,
+                Probed.<List<KernelClockEvent>>unknown("the kernel log was not read"));
+    }
+
+    public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
+                       long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors,
+                       Probed<List<KernelClockEvent>> kernelEvents) {
         this.host = Objects.requireNonNull(host, "host");
         this.clocks = Collections.unmodifiableList(new ArrayList<>(clocks));
         this.jvmClockPath = Objects.requireNonNull(jvmClockPath, "jvmClockPath");
@@ -34,6 +44,12 @@ public final class ClockHealth {
         this.probeWallNanos = probeWallNanos;
         this.probeCpuNanos = probeCpuNanos;
         this.probeErrors = Collections.unmodifiableMap(new LinkedHashMap<>(probeErrors));
+        this.kernelEvents = Objects.requireNonNull(kernelEvents, "kernelEvents");
+    }
+
+    /** The kernel log lines that explain a fallback or a clocksource switch; unknown where the log is hidden. */
+    public Probed<List<KernelClockEvent>> kernelEvents() {
+        return kernelEvents;
     }
 
     public HostFacts host() {

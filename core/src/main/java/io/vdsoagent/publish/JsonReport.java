@@ -6,9 +6,11 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.Probed;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +57,8 @@ public final class JsonReport {
         w.endArray();
         w.name("jvm");
         jvm(w, health.jvmClockPath());
+        w.name("kernelLog");
+        kernelLog(w, health.kernelEvents());
         w.name("probe").beginObject()
                 .name("wallNanos").value(health.probeWallNanos())
                 .name("cpuNanos").value(health.probeCpuNanos())
@@ -152,6 +156,23 @@ public final class JsonReport {
             unknown(w, p.timingHint());
         }
         w.name("detail").value(p.detail()).endObject();
+    }
+
+    private static void kernelLog(JsonWriter w, Probed<List<KernelClockEvent>> events) {
+        if (!events.known()) {
+            unknown(w, events);
+            return;
+        }
+        w.beginObject().name("events").beginArray();
+        for (KernelClockEvent e : events.get()) {
+            w.beginObject()
+                    .name("kind").value(e.kind())
+                    .name("subject").value(e.subject())
+                    .name("bootSeconds").value(e.bootSeconds())
+                    .name("message").value(e.message())
+                    .endObject();
+        }
+        w.endArray().endObject();
     }
 
     private static void text(JsonWriter w, Probed<String> p) {

@@ -16,6 +16,7 @@ import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
 import java.util.ArrayList;
@@ -136,6 +137,15 @@ public final class VdsoMetrics implements MeterBinder {
                 .tags(tags)
                 .description("The kernel's randomize_va_space: 0 off, 1 partial, 2 full address space randomisation.")
                 .register(registry), this::aslr);
+        b.add(MultiGauge.builder("vdso.kernel.clock.events")
+                .tags(tags)
+                .description("Kernel log lines that explain a clock fallback or switch (kind: clocksource_unstable, clocksource_switch, xen_pvclock_no_vdso, arch_timer_workaround; subject: the clocksource or erratum); no series while the log is unreadable.")
+                .register(registry), h -> kernelEvents(h, false));
+        b.add(MultiGauge.builder("vdso.kernel.clock.event.last")
+                .tags(tags)
+                .description("Seconds since boot at which the kernel logged the newest line of this kind and subject.")
+                .baseUnit(SECONDS)
+                .register(registry), h -> kernelEvents(h, true));
         bound.add(b);
         b.refresh(monitor.current());
     }
@@ -254,6 +264,37 @@ public final class VdsoMetrics implements MeterBinder {
     private static List<MultiGauge.Row<?>> vsyscall(ClockHealth h) {
         return h.host().vsyscall().known() ? one(Tags.of("mode", h.host().vsyscall().get().label()), 1)
                 : Collections.<MultiGauge.Row<?>>emptyList();
+    }
+
+    /** One row per (kind, subject): how many such lines, or when the newest was logged; read at scrape time. */
+    private List<MultiGauge.Row<?>> kernelEvents(ClockHealth h, final boolean lastSeconds) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        if (!h.kernelEvents().known()) {
+            return rows;
+        }
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (KernelClockEvent e : h.kernelEvents().get()) {
+            final String kind = e.kind();
+            final String subject = e.subject();
+            if (seen.add(kind + "\u0000" + subject)) {
+                rows.add(MultiGauge.Row.of(Tags.of("kind", kind, "subject", subject), () -> {
+                    ClockHealth now = monitor.current();
+                    if (!now.kernelEvents().known()) {
+                        return Double.NaN;
+                    }
+                    double count = 0;
+                    double last = Double.NaN;
+                    for (KernelClockEvent x : now.kernelEvents().get()) {
+                        if (x.kind().equals(kind) && x.subject().equals(subject)) {
+                            count++;
+                            last = x.bootSeconds();
+                        }
+                    }
+                    return lastSeconds ? last : count;
+                }));
+            }
+        }
+        return rows;
     }
 
     /** A row whose value is read from the current snapshot at scrape time. */

@@ -33,6 +33,10 @@ class JvmClockInterposerE2E {
         assertTrue(r.output.contains("INTERPOSED true"), r.output);
         assertEquals(lib.toRealPath().toString(), Paths.get(line(r.output, "LIBRARY ")).toRealPath().toString(), r.output);
         assertTrue(line(r.output, "RESOLVED ").contains("clock_gettime=" + line(r.output, "LIBRARY ")), r.output);
+        String library = line(r.output, "LIBRARY ");
+        assertEquals("vdso_jvm_clock_interposed{library=\"" + library + "\"} 1.0", line(r.output, "METRIC "), r.output);
+        assertTrue(line(r.output, "HEADLINE ").endsWith("the JVM's clock calls are INTERPOSED by " + library), r.output);
+        assertTrue(line(r.output, "JSON ").contains("\"ldPreload\":\"" + lib + "\""), "LD_PRELOAD reported as a fact");
         System.out.println("[libfaketime] " + line(r.output, "DETAIL "));
     }
 

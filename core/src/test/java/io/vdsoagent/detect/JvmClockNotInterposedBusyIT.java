@@ -37,6 +37,8 @@ class JvmClockNotInterposedBusyIT {
             assertEquals(0, r.exitCode, r.toString());
             assertTrue(r.output.contains("INTERPOSED false"), r.output);
             assertEquals("", JvmClockInterposerE2E.line(r.output, "LIBRARY "), r.output);
+            assertEquals("vdso_jvm_clock_interposed{library=\"\"} 0.0", JvmClockInterposerE2E.line(r.output, "METRIC "), r.output);
+            assertTrue(!JvmClockInterposerE2E.line(r.output, "HEADLINE ").contains("INTERPOSED"), r.output);
             System.out.println("[busy] " + JvmClockInterposerE2E.line(r.output, "DETAIL "));
         } finally {
             for (Process p : spinners) {
