@@ -192,6 +192,10 @@ public final class RusageDetector implements Detector {
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
+        String costs = costDisagreement(m, syscallControl, vdsoControl, share >= high - gap * NEAR_CONTROL);
+        if (costs != null && (share >= high - gap * NEAR_CONTROL || share <= low + gap * NEAR_CONTROL)) {
+            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
+        }
         // High confidence only when the controls are far apart and the clock sits close to one of them.
         Confidence wellApart = gap >= 2 * MIN_CONTROL_GAP ? Confidence.HIGH : Confidence.MEDIUM;
         if (share >= high - gap * NEAR_CONTROL) {
@@ -203,6 +207,34 @@ public final class RusageDetector implements Detector {
                     + nums).withConfidence(share <= low + gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+    }
+
+    /**
+     * Tick-sampled accounting can book a syscall-bound loop as user time (measured in an emulated hpet
+     * guest: 0 % system for a clock that made 2,002 syscalls in 2,000 calls). The loop's own per-call CPU
+     * cost is a second, independent signal: a share that points at one control while the cost per call
+     * lies nearer the other (on a log scale) is a contradiction within the measurement, so no verdict.
+     *
+     * @return why the two signals disagree, or null when they agree (or the costs are not measurable)
+     */
+    static String costDisagreement(Measurement m, Measurement syscallControl, Measurement vdsoControl,
+                                   boolean shareSaysSyscall) {
+        if (m.calls <= 0 || syscallControl.calls <= 0 || vdsoControl.calls <= 0) {
+            return null;
+        }
+        double cost = m.cpuNanos() / (double) m.calls;
+        double sys = syscallControl.cpuNanos() / (double) syscallControl.calls;
+        double vdso = vdsoControl.cpuNanos() / (double) vdsoControl.calls;
+        if (!(sys > vdso) || !(cost > 0)) {
+            return null;
+        }
+        boolean costSaysSyscall = Math.log(cost / vdso) > Math.log(sys / cost);
+        if (costSaysSyscall == shareSaysSyscall) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "the system share points to the %s control but a call costs %.0f ns of CPU,"
+                        + " nearer the %s control (%s %.0f ns, %s %.0f ns)", shareSaysSyscall ? "syscall" : "vDSO", cost,
+                costSaysSyscall ? "syscall" : "vDSO", SYSCALL_CONTROL.label(), sys, VDSO_CONTROL.label(), vdso);
     }
 
     private static String percent(double share) {

@@ -76,6 +76,30 @@ class RusageDetectorTest {
         assertTrue(busy.detail().startsWith("disturbed by load"), busy.detail());
     }
 
+    /**
+     * Measured in the emulated hpet guest of the fallback lab: monotonic_raw made 2,002 syscalls for
+     * 2,000 calls (strace), yet its loop was booked 0 % system time. Its per-call CPU cost (6.2 us) sits
+     * by the syscall control's, not the vDSO control's: the two signals disagree, so no verdict.
+     */
+    @Test
+    void aShareThatContradictsThePerCallCostGivesNoVerdict() {
+        Measurement sys = new Measurement(6_500_000, 18_500_000, 4_000, 26_000_000);       // 74 %, 6.3 us/call
+        Measurement vdso = new Measurement(20_500_000, 4_500_000, 400_000, 26_000_000);    // 18 %, 63 ns/call
+        Measurement raw = new Measurement(29_100_000, 0, 4_707, 30_000_000);               // 0 %, 6.2 us/call
+        Finding f = RusageDetector.judge(ClockId.MONOTONIC_RAW, raw, sys, vdso, MIN_CPU);
+        assertEquals(Verdict.UNKNOWN, f.verdict(), f.toString());
+        assertTrue(f.detail().contains("points to the vDSO control but a call costs 6182 ns of CPU, nearer the syscall control"),
+                f.detail());
+        // The same share with a vDSO-like cost per call keeps its verdict; a syscall-like share with a
+        // vDSO-like cost loses it.
+        assertEquals(Verdict.VDSO, RusageDetector.judge(ClockId.MONOTONIC_RAW,
+                new Measurement(25_000_000, 0, 300_000, 26_000_000), sys, vdso, MIN_CPU).verdict());
+        assertEquals(Verdict.UNKNOWN, RusageDetector.judge(ClockId.REALTIME,
+                new Measurement(6_000_000, 19_000_000, 400_000, 26_000_000), sys, vdso, MIN_CPU).verdict());
+        assertEquals(Verdict.SYSCALL, RusageDetector.judge(ClockId.REALTIME,
+                new Measurement(6_000_000, 19_000_000, 4_100, 26_000_000), sys, vdso, MIN_CPU).verdict());
+    }
+
     private static Finding judge(Measurement clock, Measurement sys, Measurement vdso) {
         return RusageDetector.judge(ClockId.MONOTONIC, clock, sys, vdso, MIN_CPU);
     }
