@@ -161,19 +161,38 @@ public final class ClockSymbolResolver {
             String line;
             while ((line = r.readLine()) != null && total < MAX_MAPS_BYTES) {
                 total += line.length() + 1;
-                Mapping m = Mapping.parse(line);
-                if (m == null) {
-                    continue;
-                }
-                for (long addr : wanted) {
-                    if (addr != 0 && Long.compareUnsigned(addr, m.start()) >= 0 && Long.compareUnsigned(addr, m.end()) < 0) {
+                if (holdsAny(line, wanted)) {
+                    Mapping m = Mapping.parse(line); // the full parse only for the few lines that matter
+                    if (m != null) {
                         out.add(m);
-                        break;
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Reads just the line's address range (a JVM has thousands of mappings; most are skipped here). */
+    static boolean holdsAny(String line, List<Long> addresses) {
+        int dash = line.indexOf('-');
+        int space = line.indexOf(' ');
+        if (dash <= 0 || space <= dash) {
+            return false;
+        }
+        long start;
+        long end;
+        try {
+            start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+            end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        for (long addr : addresses) {
+            if (addr != 0 && Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] readCapped(Path p, int cap) throws IOException {

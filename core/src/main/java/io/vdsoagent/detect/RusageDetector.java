@@ -31,6 +31,8 @@ public final class RusageDetector implements Detector {
     static final double NEAR_CONTROL = 0.25;
     /** A loop that got less than this share of a core in wall time ran on a machine too busy to trust. */
     static final double MIN_CORE_SHARE = 0.25;
+    /** The per-call cost must lie in the third of the (log) span next to the control the share points to. */
+    static final double COST_THIRD = 1 / 3.0;
     static final ClockId SYSCALL_CONTROL = ClockId.THREAD_CPUTIME_ID;
     static final ClockId VDSO_CONTROL = ClockId.MONOTONIC_COARSE;
     private static final int RUSAGE_THREAD = 1;
@@ -210,12 +212,14 @@ public final class RusageDetector implements Detector {
     }
 
     /**
-     * Tick-sampled accounting can book a syscall-bound loop as user time (measured in an emulated hpet
-     * guest: 0 % system for a clock that made 2,002 syscalls in 2,000 calls). The loop's own per-call CPU
-     * cost is a second, independent signal: a share that points at one control while the cost per call
-     * lies nearer the other (on a log scale) is a contradiction within the measurement, so no verdict.
+     * Tick-sampled accounting can book a syscall-bound loop as user time (measured in emulated guests:
+     * 0 % and 5 % system for clocks that made a syscall per call). The loop's own per-call CPU cost is a
+     * second, independent signal, placed on a log scale between the controls' costs (0 = the vDSO
+     * control, 1 = the syscall control). A verdict needs it clearly on the same side as the share: below
+     * {@link #COST_THIRD} for vDSO, above 1 - {@link #COST_THIRD} for syscall. In the middle, or on the
+     * other side, the measurement contradicts itself, so no verdict.
      *
-     * @return why the two signals disagree, or null when they agree (or the costs are not measurable)
+     * @return why the cost does not back the share, or null when it does (or the costs are not measurable)
      */
     static String costDisagreement(Measurement m, Measurement syscallControl, Measurement vdsoControl,
                                    boolean shareSaysSyscall) {
@@ -225,16 +229,18 @@ public final class RusageDetector implements Detector {
         double cost = m.cpuNanos() / (double) m.calls;
         double sys = syscallControl.cpuNanos() / (double) syscallControl.calls;
         double vdso = vdsoControl.cpuNanos() / (double) vdsoControl.calls;
-        if (!(sys > vdso) || !(cost > 0)) {
+        if (!(sys > vdso) || !(cost > 0) || !(vdso > 0)) {
             return null;
         }
-        boolean costSaysSyscall = Math.log(cost / vdso) > Math.log(sys / cost);
-        if (costSaysSyscall == shareSaysSyscall) {
+        double position = Math.log(cost / vdso) / Math.log(sys / vdso);
+        boolean backed = shareSaysSyscall ? position > 1 - COST_THIRD : position < COST_THIRD;
+        if (backed) {
             return null;
         }
         return String.format(Locale.ROOT, "the system share points to the %s control but a call costs %.0f ns of CPU,"
-                        + " nearer the %s control (%s %.0f ns, %s %.0f ns)", shareSaysSyscall ? "syscall" : "vDSO", cost,
-                costSaysSyscall ? "syscall" : "vDSO", SYSCALL_CONTROL.label(), sys, VDSO_CONTROL.label(), vdso);
+                        + " %.0f %% of the way from the vDSO control to the syscall control on a log scale (%s %.0f ns, %s %.0f ns)",
+                shareSaysSyscall ? "syscall" : "vDSO", cost, position * 100, VDSO_CONTROL.label(), vdso,
+                SYSCALL_CONTROL.label(), sys);
     }
 
     private static String percent(double share) {

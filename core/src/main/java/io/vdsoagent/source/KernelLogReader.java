@@ -161,6 +161,9 @@ public final class KernelLogReader {
                 continue;
             }
             String message = line.substring(semi + 1);
+            if (!mayMatch(message)) {
+                continue; // most of a boot log: skip the regexes
+            }
             KernelClockEvent e = match(message, seconds);
             if (e != null) {
                 out.add(e);
@@ -168,6 +171,11 @@ public final class KernelLogReader {
         }
         return out.size() <= MAX_EVENTS ? out
                 : Collections.unmodifiableList(new ArrayList<>(out.subList(out.size() - MAX_EVENTS, out.size())));
+    }
+
+    private static boolean mayMatch(String message) {
+        return message.contains("clocksource") || message.contains("TSC") || message.contains("PVCLOCK")
+                || message.contains("arch_timer");
     }
 
     private static KernelClockEvent match(String message, double seconds) {
