@@ -3,7 +3,8 @@ package io.vdsoagent.detect;
 import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.Mapping;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class ClockSymbolResolver {
                 own.put(s, lookup.libcOwn(s));
             }
         } catch (Throwable t) {
-            return withFacts("dlsym failed: " + t, ldSo);
+            return withFacts("dlsym failed: " + Failures.describe(t), ldSo);
         }
         List<Mapping> maps;
         try {

@@ -38,7 +38,7 @@ public final class Finding {
         if (verdict == Verdict.UNKNOWN) {
             return Confidence.NONE;
         }
-        return Detectors.SECCOMP.equals(detector) ? Confidence.PROOF : Confidence.LOW;
+        return DetectorId.SECCOMP.label().equals(detector) ? Confidence.PROOF : Confidence.LOW;
     }
 
     /** The same finding with the confidence its detector measured (ignored for unknown verdicts). */

@@ -2,7 +2,7 @@ package io.vdsoagent.detect;
 
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +33,7 @@ public final class LatencyDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.LATENCY;
+        return DetectorId.LATENCY.label();
     }
 
     @Override
@@ -80,24 +80,24 @@ public final class LatencyDetector implements Detector {
         String nums = String.format(Locale.ROOT, "libc %.1f ns, syscall %.1f ns per call (FFI baseline ~%.1f ns subtracted)",
                 libcNanos, syscallNanos, baselineNanos);
         if (!(syscallNanos > 0) || syscallNanos < baselineNanos * 0.5) {
-            return Finding.timed(Detectors.LATENCY, c, Verdict.UNKNOWN, "inconclusive: the raw syscall is not measurably"
+            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, "inconclusive: the raw syscall is not measurably"
                     + " dearer than the FFI call itself: " + nums, libcNanos, syscallNanos);
         }
         double ratio = libcNanos / syscallNanos;
         String detail = String.format(Locale.ROOT, "ratio %.2f: %s", ratio, nums);
         if (coreShare < MIN_CORE_SHARE) {
-            return Finding.timed(Detectors.LATENCY, c, Verdict.UNKNOWN, String.format(Locale.ROOT,
+            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, String.format(Locale.ROOT,
                     "inconclusive: disturbed by load (the timing thread got %.0f %% of a core, needs %.0f %%); %s",
                     coreShare * 100, MIN_CORE_SHARE * 100, detail), libcNanos, syscallNanos);
         }
         if (ratio >= VDSO_BELOW && ratio <= SYSCALL_ABOVE) {
-            return Finding.timed(Detectors.LATENCY, c, Verdict.UNKNOWN, "inconclusive: " + detail + "; between "
+            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, "inconclusive: " + detail + "; between "
                     + VDSO_BELOW + " and " + SYSCALL_ABOVE + " the timing cannot separate vDSO from syscall",
                     libcNanos, syscallNanos);
         }
         Verdict v = ratio < VDSO_BELOW ? Verdict.VDSO : Verdict.SYSCALL;
         boolean clear = v == Verdict.VDSO ? ratio < VDSO_CLEAR : ratio > SYSCALL_CLEAR;
-        return Finding.timed(Detectors.LATENCY, c, v, "a timing hint: " + detail, libcNanos, syscallNanos)
+        return Finding.timed(DetectorId.LATENCY.label(), c, v, "a timing hint: " + detail, libcNanos, syscallNanos)
                 .withConfidence(clear ? Confidence.HIGH : Confidence.MEDIUM);
     }
 

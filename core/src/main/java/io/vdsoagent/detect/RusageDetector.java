@@ -3,7 +3,7 @@ package io.vdsoagent.detect;
 import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +59,7 @@ public final class RusageDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.RUSAGE;
+        return DetectorId.RUSAGE.label();
     }
 
     @Override
@@ -178,11 +178,11 @@ public final class RusageDetector implements Detector {
                 + percent(vdsoControl.systemShare());
         for (Measurement x : new Measurement[] {m, syscallControl, vdsoControl}) {
             if (x.cpuNanos() < minCpuNanos) {
-                return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "too few ticks: " + nums
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "too few ticks: " + nums
                         + " (each loop needs " + minCpuNanos / 1_000_000 + " ms CPU)");
             }
             if (x.coreShare() < MIN_CORE_SHARE) {
-                return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
                         + percent(x.coreShare()) + " of a core; " + nums);
             }
         }
@@ -190,25 +190,25 @@ public final class RusageDetector implements Detector {
         double low = vdsoControl.systemShare();
         double gap = high - low;
         if (gap < MIN_CONTROL_GAP) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
         String costs = costDisagreement(m, syscallControl, vdsoControl, share >= high - gap * NEAR_CONTROL);
         if (costs != null && (share >= high - gap * NEAR_CONTROL || share <= low + gap * NEAR_CONTROL)) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
         }
         // High confidence only when the controls are far apart and the clock sits close to one of them.
         Confidence wellApart = gap >= 2 * MIN_CONTROL_GAP ? Confidence.HIGH : Confidence.MEDIUM;
         if (share >= high - gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
                     + nums).withConfidence(share >= high - gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         if (share <= low + gap * NEAR_CONTROL) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
                     + nums).withConfidence(share <= low + gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
-        return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+        return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
     }
 
     /**

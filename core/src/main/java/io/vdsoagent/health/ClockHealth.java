@@ -6,7 +6,7 @@ import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.KernelClockEvent;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -6,7 +6,7 @@ import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.KernelClockEvent;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

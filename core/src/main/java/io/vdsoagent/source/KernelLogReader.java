@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,13 +72,13 @@ public final class KernelLogReader {
             try {
                 return Probed.of(parse(new String(BoundedFiles.readBytes(p, (int) MAX_BYTES), StandardCharsets.UTF_8)));
             } catch (Exception e) {
-                return Probed.unknown("cannot read " + p + ": " + BoundedFiles.describe(e));
+                return Probed.unknown("cannot read " + p + ": " + Failures.describe(e));
             }
         }
         try {
             return readLive(p.toString());
         } catch (Throwable t) { // LinkageError from jffi included: never out of a probe
-            return Probed.unknown("cannot read " + p + ": " + BoundedFiles.describe(t));
+            return Probed.unknown("cannot read " + p + ": " + Failures.describe(t));
         }
     }
 
@@ -209,7 +211,7 @@ public final class KernelLogReader {
             try {
                 return jnr.ffi.LibraryLoader.create(Kmsg.class).failImmediately().load("c");
             } catch (Throwable t) {
-                return "jnr-ffi cannot load libc: " + BoundedFiles.describe(t);
+                return "jnr-ffi cannot load libc: " + Failures.describe(t);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vdsoagent.base.Probed;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.vdsoagent.testing;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
@@ -21,7 +22,7 @@ public final class ClockSymbolsMain {
     }
 
     public static void main(String[] args) {
-        Prober prober = Prober.builder().detectors(Collections.singleton("clocksource")).build();
+        Prober prober = Prober.builder().detectors(Collections.singleton(DetectorId.CLOCKSOURCE)).build();
         ClockHealthMonitor monitor = new ClockHealthMonitor(prober, new ClocksourceReader(SystemRoot.live()));
         ClockHealth h = monitor.current();
         JvmClockPath p = h.jvmClockPath();

@@ -4,7 +4,7 @@ import io.vdsoagent.detect.ClockSymbolResolver;
 import io.vdsoagent.detect.ClockSymbols;
 import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.KernelLogReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.util.Arrays;
 import java.util.List;
