@@ -162,6 +162,7 @@ final class RunningAgent implements Closeable {
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())
                     .onPoll(this::retryHttp)
+                    .onPoll(this::retryWaitingClasses)
                     .start();
         } finally {
             if (previous == null) {
@@ -193,6 +194,14 @@ final class RunningAgent implements Closeable {
         } catch (IOException | RuntimeException e) {
             return "metrics NOT served: cannot listen on " + where + " (" + e.getMessage()
                     + "); probing continues, the port is tried again every clocksource-poll";
+        }
+    }
+
+    /** From the refresh thread, attach mode: classes skipped while one of their methods was running. */
+    private void retryWaitingClasses() {
+        ClockCallInstrumentation instrumentation = clockCalls;
+        if (instrumentation != null) {
+            instrumentation.retryWaitingClasses();
         }
     }
 
@@ -254,6 +263,7 @@ final class RunningAgent implements Closeable {
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
+            extra.put("instrumentedClasses", instrumentation.classesJson());
         }
         AgentHttpServer endpoint = server;
         extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"

@@ -32,10 +32,29 @@ public interface JnrLibC {
     @IgnoreError
     long getauxval(long type);
 
+    /** The FFI baseline: a call that does nothing worth timing. */
     @IgnoreError
     int abs(int value);
 
-    /** RTLD_DEFAULT is the null handle on glibc and musl. */
+    /**
+     * Where a symbol resolves: handle 0 (RTLD_DEFAULT) is the global lookup the JVM's own calls go
+     * through, so an LD_PRELOAD interposer comes first; a library's handle gives its own definition.
+     * glibc before 2.34 keeps dlsym/dlopen in libdl ({@link JnrNativeAccess#load} binds it then).
+     */
     @IgnoreError
     long dlsym(long handle, String name);
+
+    /** With RTLD_NOLOAD: the handle of an already loaded library (e.g. libc.so.6), 0 if it is not. */
+    @IgnoreError
+    long dlopen(String file, int flags);
+
+    /** Variadic in C; the mode is read only with O_CREAT/O_TMPFILE, which callers never pass. */
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    long read(int fd, long bufferAddress, long count);
+
+    @SaveError
+    int close(int fd);
 }

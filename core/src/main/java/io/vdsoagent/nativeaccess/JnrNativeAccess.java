@@ -20,16 +20,25 @@ final class JnrNativeAccess implements NativeAccess {
 
     /** Binds libc; throws (LinkageError included) when jnr cannot, the caller turns that into a reason. */
     static JnrNativeAccess load(ArchTable.Arch arch) {
-        JnrLibC libc = LibraryLoader.create(JnrLibC.class)
-                .map("clock_gettime_fast", "clock_gettime")
-                .map("syscall3", "syscall")
-                .map("syscall2_fast", "syscall")
-                .failImmediately()
-                .load("c");
+        JnrLibC libc;
+        try {
+            libc = loader().load("c");
+        } catch (LinkageError e) {
+            // glibc before 2.34 keeps dlsym/dlopen in libdl.
+            libc = loader().library("dl").load("c");
+        }
         JnrNativeAccess na = new JnrNativeAccess(libc, arch);
         // One real call proves the stubs link; a broken jffi fails here, not inside a probe.
         libc.abs(-1);
         return na;
+    }
+
+    private static LibraryLoader<JnrLibC> loader() {
+        return LibraryLoader.create(JnrLibC.class)
+                .map("clock_gettime_fast", "clock_gettime")
+                .map("syscall3", "syscall")
+                .map("syscall2_fast", "syscall")
+                .failImmediately();
     }
 
     @Override
@@ -88,8 +97,28 @@ final class JnrNativeAccess implements NativeAccess {
     }
 
     @Override
-    public long dlsym(String name) {
-        return libc.dlsym(0, name);
+    public long dlsym(long handle, String name) {
+        return libc.dlsym(handle, name);
+    }
+
+    @Override
+    public long dlopen(String file, int flags) {
+        return libc.dlopen(file, flags);
+    }
+
+    @Override
+    public int open(String path, int flags) {
+        return libc.open(path, flags);
+    }
+
+    @Override
+    public long read(int fd, long buffer, long count) {
+        return libc.read(fd, buffer, count);
+    }
+
+    @Override
+    public int close(int fd) {
+        return libc.close(fd);
     }
 
     @Override
@@ -109,6 +138,11 @@ final class JnrNativeAccess implements NativeAccess {
         @Override
         protected void put(byte[] bytes) {
             memory.put(0, bytes, 0, bytes.length);
+        }
+
+        @Override
+        protected void get(int offset, byte[] target, int targetOffset, int length) {
+            memory.get(offset, target, targetOffset, length);
         }
 
         @Override

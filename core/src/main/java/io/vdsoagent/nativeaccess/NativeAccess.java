@@ -50,15 +50,35 @@ public interface NativeAccess {
     /** libc {@code abs}: the FFI baseline, a call that does nothing worth timing. */
     int abs(int value);
 
+    /** The {@link #dlsym} handle meaning the global lookup (RTLD_DEFAULT: the null handle on glibc and musl). */
+    long RTLD_DEFAULT = 0;
+
     /**
-     * {@code dlsym(RTLD_DEFAULT, name)}: the address the dynamic linker's global lookup resolves
-     * {@code name} to for the process, i.e. what an ordinary call from the JVM's own code would reach,
-     * interposers ({@code LD_PRELOAD}) included. 0 when the symbol is not found (or on a C library
-     * without {@code dlsym}). Map the address to an object with {@code /proc/self/maps}: an address
-     * outside libc's mappings means something sits in front of libc. By contrast, every other method of
+     * libc {@code dlsym(handle, name)}. With {@link #RTLD_DEFAULT} the dynamic linker's global lookup:
+     * the address an ordinary call from the JVM's own code reaches, interposers ({@code LD_PRELOAD})
+     * included; with a library's handle ({@link #dlopen}) that library's own definition. 0 when the
+     * symbol is not found (or on a C library without {@code dlsym}). By contrast, every other method of
      * this interface calls libc's own definition, never an interposer.
      */
-    long dlsym(String name);
+    long dlsym(long handle, String name);
+
+    /**
+     * libc {@code dlopen(file, flags)}; with {@code RTLD_NOLOAD} the handle of an already loaded library
+     * (e.g. {@code libc.so.6}) without loading anything. 0 when there is none (or no {@code dlopen}).
+     */
+    long dlopen(String file, int flags);
+
+    /** libc {@code open(path, flags)} (never {@code O_CREAT}: no mode argument); saves errno. */
+    int open(String path, int flags);
+
+    /**
+     * libc {@code read(fd, buffer, count)} into native memory the caller owns (a {@link NativeBuffer} of
+     * at least {@code count} bytes, kept reachable across the call); saves errno.
+     */
+    long read(int fd, long buffer, long count);
+
+    /** libc {@code close(fd)}; saves errno. */
+    int close(int fd);
 
     /** errno recorded by this thread's last errno-saving call through this interface. */
     int lastErrno();

@@ -38,7 +38,19 @@ public abstract class NativeBuffer {
         return getLong(offset);
     }
 
+    /** Copies {@code length} bytes from {@code offset} into {@code target} at {@code targetOffset}. */
+    public final void read(int offset, byte[] target, int targetOffset, int length) {
+        if (offset < 0 || length < 0 || offset + length > size || targetOffset < 0
+                || targetOffset + length > target.length) {
+            throw new IndexOutOfBoundsException(length + " bytes at " + offset + " of a buffer of " + size
+                    + " into " + target.length + " at " + targetOffset);
+        }
+        get(offset, target, targetOffset, length);
+    }
+
     protected abstract void put(byte[] bytes);
+
+    protected abstract void get(int offset, byte[] target, int targetOffset, int length);
 
     protected abstract long getLong(int offset);
 }

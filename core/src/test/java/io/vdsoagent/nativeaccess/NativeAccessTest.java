@@ -20,15 +20,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each implementation against the kernel's own answers: {@code /proc/self/maps} for getauxval and dlsym,
- * {@code System.nanoTime} (HotSpot's CLOCK_MONOTONIC) for clock_gettime and the raw syscall, the errno
- * the kernel defines for a bad clock id, ThreadMXBean for getrusage. On JDK 22+ both FFM and jnr run.
+ * Each implementation against the kernel's own answers: {@code /proc/self/maps} for getauxval, dlsym and
+ * dlopen, {@code System.nanoTime} (HotSpot's CLOCK_MONOTONIC) for clock_gettime and the raw syscall, the
+ * errno the kernel defines for a bad clock id, a missing file and a closed descriptor, ThreadMXBean for
+ * getrusage, bytes Java wrote for open/read. On JDK 22+ both FFM and jnr run.
  */
 class NativeAccessTest {
     private static final int MONOTONIC = 1;
     private static final int EINVAL = 22;
     private static final int RUSAGE_THREAD = 1;
     private static final long AT_SYSINFO_EHDR = 33;
+    private static final int RTLD_LAZY = 1;
+    private static final int RTLD_NOLOAD = 4;
+    private static final int O_RDONLY_NONBLOCK_CLOEXEC = 04000 | 02000000;
+    private static final int ENOENT = 2;
+    private static final int EBADF = 9;
 
     static Stream<String> implementations() {
         return NativeAccessLoader.featureVersion() >= NativeAccessLoader.FFM_SINCE
@@ -131,12 +137,60 @@ class NativeAccessTest {
     @MethodSource("implementations")
     void dlsymResolvesIntoTheLibcMappingAndZeroWhenAbsent(String implementation) throws Exception {
         NativeAccess na = load(implementation);
-        long address = na.dlsym("clock_gettime");
+        long address = na.dlsym(NativeAccess.RTLD_DEFAULT, "clock_gettime");
         assertTrue(address != 0);
         String object = objectAt(address);
         assertTrue(object.contains("libc.so") || object.contains("libc-"), "clock_gettime in " + object);
-        assertEquals(0, na.dlsym("vdso_agent_no_such_symbol"));
+        assertEquals(0, na.dlsym(NativeAccess.RTLD_DEFAULT, "vdso_agent_no_such_symbol"));
         assertEquals(7, na.abs(-7));
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void dlopenWithNoloadFindsLoadedLibcOnlyAndDlsymOnItsHandleStaysInLibc(String implementation) throws Exception {
+        NativeAccess na = load(implementation);
+        long libc = na.dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+        assumeTrue(libc != 0, "glibc's libc.so.6 (another C library names itself differently)");
+        long own = na.dlsym(libc, "clock_gettime");
+        String object = objectAt(own);
+        assertTrue(object.contains("libc.so") || object.contains("libc-"), "clock_gettime in " + object);
+        if (System.getenv("LD_PRELOAD") == null) {
+            assertEquals(na.dlsym(NativeAccess.RTLD_DEFAULT, "clock_gettime"), own, "nothing in front of libc here");
+        }
+        assertEquals(0, na.dlopen("libvdso-agent-never-loaded.so", RTLD_LAZY | RTLD_NOLOAD), "NOLOAD loads nothing");
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void openReadCloseReturnTheFilesBytesAndTheKernelsErrno(String implementation) throws Exception {
+        NativeAccess na = load(implementation);
+        File file = File.createTempFile("vdso-agent-read", ".bin");
+        try {
+            byte[] written = new byte[300];
+            for (int i = 0; i < written.length; i++) {
+                written[i] = (byte) (i * 7);
+            }
+            Files.write(file.toPath(), written);
+            NativeBuffer buffer = na.allocate(256);
+            int fd = na.open(file.getPath(), O_RDONLY_NONBLOCK_CLOEXEC);
+            assertTrue(fd >= 0, "open: errno " + na.lastErrno());
+            assertEquals(256, na.read(fd, buffer.address(), 256));
+            byte[] first = new byte[256];
+            buffer.read(0, first, 0, 256);
+            assertEquals(Arrays.toString(Arrays.copyOf(written, 256)), Arrays.toString(first));
+            assertEquals(44, na.read(fd, buffer.address(), 256), "the rest");
+            assertEquals(0, na.read(fd, buffer.address(), 256), "end of file");
+            assertEquals(0, na.close(fd));
+            assertEquals(-1, na.close(fd));
+            assertEquals(EBADF, na.lastErrno(), "closing a closed descriptor");
+            assertEquals(-1, na.read(fd, buffer.address(), 16));
+            assertEquals(EBADF, na.lastErrno(), "reading a closed descriptor");
+        } finally {
+            Files.delete(file.toPath());
+        }
+        assertFalse(file.exists());
+        assertEquals(-1, na.open(file.getPath(), O_RDONLY_NONBLOCK_CLOEXEC));
+        assertEquals(ENOENT, na.lastErrno(), "opening a deleted file");
     }
 
     @ParameterizedTest
@@ -152,6 +206,11 @@ class NativeAccessTest {
         assertEquals(0x0101010101010101L, b.readLong(8));
         assertThrowsAny(() -> b.readLong(9));
         assertThrowsAny(() -> b.write(new byte[17]));
+        byte[] out = new byte[4];
+        b.read(12, out, 0, 4);
+        assertEquals("[1, 1, 1, 1]", Arrays.toString(out));
+        assertThrowsAny(() -> b.read(13, out, 0, 4));
+        assertThrowsAny(() -> b.read(0, out, 1, 4));
     }
 
     @Test

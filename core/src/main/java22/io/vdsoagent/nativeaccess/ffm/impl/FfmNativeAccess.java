@@ -22,8 +22,8 @@ import java.lang.invoke.MethodHandle;
  * only module the agent grants native access (see {@code FfmLayer}); do not load it any other way.
  *
  * <p>libc's own definitions are linked (a lookup of {@code libc.so.6}, whose scope has no
- * {@code LD_PRELOAD} interposer), like jnr's {@code dlopen("libc.so.6")}; only {@link #dlsym} asks the
- * global scope. Pointers are passed as {@code JAVA_LONG}, which the LP64 calling conventions of every
+ * {@code LD_PRELOAD} interposer), like jnr's {@code dlopen("libc.so.6")}; only {@link #dlsym} on RTLD_DEFAULT
+ * asks the global scope. Pointers are passed as {@code JAVA_LONG}, which the LP64 calling conventions of every
  * architecture in {@link ArchTable} pass exactly like an address. The errno-free variants are
  * {@link Linker.Option#critical critical} downcalls (no thread-state transition): the calls are short
  * and never block, and the timing loops should measure libc, not the transition.
@@ -139,12 +139,51 @@ public final class FfmNativeAccess implements NativeAccess {
     }
 
     @Override
-    public long dlsym(String name) {
+    public long dlsym(long handle, String name) {
         if (Handles.DLSYM == null) {
             return 0;
         }
         try (Arena arena = Arena.ofConfined()) {
-            return (long) Handles.DLSYM.invokeExact(0L, arena.allocateFrom(name));
+            return (long) Handles.DLSYM.invokeExact(handle, arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public long dlopen(String file, int flags) {
+        if (Handles.DLOPEN == null) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) Handles.DLOPEN.invokeExact(arena.allocateFrom(file), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) Handles.OPEN.invokeExact(callState.get(), arena.allocateFrom(path), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public long read(int fd, long buffer, long count) {
+        try {
+            return (long) Handles.READ.invokeExact(callState.get(), fd, buffer, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public int close(int fd) {
+        try {
+            return (int) Handles.CLOSE.invokeExact(callState.get(), fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -194,7 +233,14 @@ public final class FfmNativeAccess implements NativeAccess {
         static final MethodHandle GETAUXVAL = link("getauxval",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), CRITICAL);
         static final MethodHandle ABS = link("abs", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CRITICAL);
-        static final MethodHandle DLSYM = linkOptional("dlsym", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS));
+        static final MethodHandle DLSYM = linkDl("dlsym", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS));
+        static final MethodHandle DLOPEN = linkDl("dlopen", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+        // int open(const char *path, int flags, ...): the mode is read only with O_CREAT/O_TMPFILE,
+        // which callers never pass, so the two fixed arguments are the whole call.
+        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), SAVE_ERRNO);
+        static final MethodHandle READ = link("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), SAVE_ERRNO);
+        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), SAVE_ERRNO);
 
         private Handles() {
         }
@@ -214,8 +260,17 @@ public final class FfmNativeAccess implements NativeAccess {
             return LINKER.downcallHandle(symbol, descriptor, options);
         }
 
-        private static MethodHandle linkOptional(String name, FunctionDescriptor descriptor) {
-            return LIBC.find(name).map(s -> LINKER.downcallHandle(s, descriptor)).orElse(null);
+        /** dlsym/dlopen: in libc since glibc 2.34, in libdl before; null when neither has it. */
+        private static MethodHandle linkDl(String name, FunctionDescriptor descriptor) {
+            java.util.Optional<MemorySegment> symbol = LIBC.find(name);
+            if (symbol.isEmpty()) {
+                try {
+                    symbol = SymbolLookup.libraryLookup("libdl.so.2", Arena.global()).find(name);
+                } catch (IllegalArgumentException noLibdl) {
+                    return null;
+                }
+            }
+            return symbol.map(s -> LINKER.downcallHandle(s, descriptor)).orElse(null);
         }
     }
 
@@ -231,6 +286,11 @@ public final class FfmNativeAccess implements NativeAccess {
         @Override
         protected void put(byte[] bytes) {
             MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        }
+
+        @Override
+        protected void get(int offset, byte[] target, int targetOffset, int length) {
+            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, target, targetOffset, length);
         }
 
         @Override
