@@ -252,6 +252,11 @@ public final class AgentArguments {
         return get(ConfigKey.TLS_CERT_FILE);
     }
 
+    /** Empty: no directory beyond the ones native access tries anyway. */
+    public String nativeDir() {
+        return get(ConfigKey.NATIVE_DIR);
+    }
+
     /** The instrumentation's settings, from the typed values. */
     public InstrumentSettings instrumentSettings() {
         return new InstrumentSettings(instrument(), instrumentInclude(), instrumentExclude(), sampleEvery(),

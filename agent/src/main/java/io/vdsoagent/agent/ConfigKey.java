@@ -71,6 +71,8 @@ public final class ConfigKey<T> {
             "serve HTTPS from a PEM PKCS#8 private key (with tls-cert-file), as Kubernetes mounts them", raw -> raw);
     public static final ConfigKey<String> TLS_CERT_FILE = key("tls-cert-file", "",
             "the PEM certificate chain for tls-key-file", raw -> raw);
+    public static final ConfigKey<String> NATIVE_DIR = key("native-dir", "",
+            "JDK 8-21 only: a writable, exec-mounted directory for jffi's stub (JDK 22+ writes nothing)", raw -> raw);
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = Collections.unmodifiableList(KEYS);

@@ -3,7 +3,7 @@ package io.vdsoagent.agent;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.base.Probed;
@@ -18,19 +18,23 @@ import java.util.Map;
 final class DegradedReport {
     /** A reason can quote a file; keep the whole line readable. */
     private static final int MAX_REASON = 120;
+    /** The native reason names the places tried and the fix: allowed longer. */
+    private static final int MAX_NATIVE_REASON = 400;
+    static final String NATIVE_KEY = "verdicts are clocksource-name guesses, not proof";
 
     private DegradedReport() {
     }
 
     static String line(ClockHealth health) {
         Map<String, String> problems = new LinkedHashMap<String, String>();
+        String nativeProblem = NativeAccessLoader.unavailableReason();
+        if (nativeProblem != null) {
+            // First: it is the one that turns every verdict into the clocksource name's guess.
+            problems.put(NATIVE_KEY, nativeProblem);
+        }
         HostFacts host = health.host();
         for (HostFact fact : HostFact.values()) {
             unknown(problems, fact.title(), fact.of(host));
-        }
-        String nativeProblem = NativeAccess.unavailableReason();
-        if (nativeProblem != null) {
-            problems.put("native access unavailable", nativeProblem);
         }
         for (ClockStatus status : health.clocks()) {
             for (Finding f : status.findings()) {
@@ -45,7 +49,8 @@ final class DegradedReport {
         StringBuilder line = new StringBuilder("degraded: ");
         String separator = "";
         for (Map.Entry<String, String> p : problems.entrySet()) {
-            line.append(separator).append(p.getKey()).append(" (").append(shorten(p.getValue())).append(')');
+            line.append(separator).append(p.getKey()).append(" (")
+                    .append(shorten(p.getValue(), NATIVE_KEY.equals(p.getKey()) ? MAX_NATIVE_REASON : MAX_REASON)).append(')');
             separator = "; ";
         }
         return line.toString();
@@ -57,8 +62,8 @@ final class DegradedReport {
         }
     }
 
-    private static String shorten(String reason) {
+    private static String shorten(String reason, int max) {
         String oneLine = reason.replace('\n', ' ').replace('\r', ' ');
-        return oneLine.length() <= MAX_REASON ? oneLine : oneLine.substring(0, MAX_REASON) + "...";
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "...";
     }
 }

@@ -12,6 +12,7 @@ import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -115,6 +116,8 @@ final class RunningAgent implements Closeable {
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
 
+        NativeAccessLoader.nativeDir(config.nativeDir());
+        NativeAccessLoader.instrumentation(inst);
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;

@@ -73,9 +73,15 @@ final class AgentJvm implements AutoCloseable {
     }
 
     static AgentJvm start(List<String> command) throws IOException {
+        return start(command, null);
+    }
+
+    /** @param workingDirectory the child's working directory, null for ours */
+    static AgentJvm start(List<String> command, File workingDirectory) throws IOException {
         Path out = Files.createTempFile("agent-it-", ".out");
         Path err = Files.createTempFile("agent-it-", ".err");
         Process process = new ProcessBuilder(command)
+                .directory(workingDirectory)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
@@ -155,10 +161,13 @@ final class AgentJvm implements AutoCloseable {
         return lines;
     }
 
-    /** JEP 472 (JDK 24+): jffi's System.load from the agent's unnamed module. */
+    /**
+     * JEP 472 (JDK 24+): only when a test forces the jnr path there (-Dvdso.it.native=jnr); by default
+     * JDK 22+ uses FFM from a module granted native access, and no warning is tolerated.
+     */
     private static boolean isNativeAccessWarning(String line) {
-        return javaFeature() >= 24 && (line.equals("WARNING: A restricted method in java.lang.System has been called")
-                || line.startsWith("WARNING: java.lang.System::load has been called by com.kenai.jffi.internal.StubLoader")
+        return javaFeature() >= 24 && "jnr".equals(System.getProperty("vdso.it.native")) && (line.equals("WARNING: A restricted method in java.lang.System has been called")
+                || line.startsWith("WARNING: java.lang.System::load has been called by io.vdsoagent.nativeaccess.JffiStub")
                 || line.equals("WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module")
                 || line.equals("WARNING: Restricted methods will be blocked in a future release unless native access is enabled"));
     }

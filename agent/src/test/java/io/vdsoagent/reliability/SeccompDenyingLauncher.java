@@ -2,6 +2,8 @@ package io.vdsoagent.reliability;
 
 import io.vdsoagent.nativeaccess.ArchTable;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.base.Probed;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,8 +34,26 @@ public final class SeccompDenyingLauncher {
     private SeccompDenyingLauncher() {
     }
 
+    /**
+     * The launcher's own JVM: test code playing the outer policy, not the agent. On JDK 22+ it loads
+     * our FFM binding without an agent's Instrumentation, so it is given native access on its command
+     * line (or the JDK would warn on the stderr the child shares).
+     */
+    static String[] command() {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(FaultJvm.java());
+        String v = System.getProperty("java.specification.version");
+        if (!v.startsWith("1.") && Integer.parseInt(v) >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SeccompDenyingLauncher.class.getName());
+        return cmd.toArray(new String[0]);
+    }
+
     public static void main(String[] command) throws Exception {
-        Probed<NativeAccess> native_ = NativeAccess.get();
+        Probed<NativeAccess> native_ = NativeAccessLoader.shared();
         if (!native_.known()) {
             System.err.println("launcher: no native access: " + native_.reason());
             System.exit(EXIT_CANNOT_INSTALL);
@@ -41,24 +61,26 @@ public final class SeccompDenyingLauncher {
         NativeAccess na = native_.get();
         ArchTable.Arch arch = na.arch();
         byte[] program = program(arch.auditArch(), (int) arch.seccompNr());
-        long programAt = na.allocateForever(program.length);
-        na.write(programAt, program);
+        NativeBuffer programBuffer = na.allocate(program.length);
+        programBuffer.write(program);
+        long programAt = programBuffer.address();
         ByteBuffer fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
         fprog.putShort(0, (short) (program.length / 8));
         fprog.putLong(8, programAt);
-        long fprogAt = na.allocateForever(16);
-        na.write(fprogAt, fprog.array());
+        NativeBuffer fprogBuffer = na.allocate(16);
+        fprogBuffer.write(fprog.array());
+        long fprogAt = fprogBuffer.address();
 
-        if (na.libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-            System.err.println("launcher: prctl(PR_SET_NO_NEW_PRIVS) failed, errno " + na.lastError());
+        if (na.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+            System.err.println("launcher: prctl(PR_SET_NO_NEW_PRIVS) failed, errno " + na.lastErrno());
             System.exit(EXIT_CANNOT_INSTALL);
         }
-        if (na.libc().syscall3(arch.seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprogAt) != 0) {
-            System.err.println("launcher: seccomp() failed, errno " + na.lastError());
+        if (na.syscall3(arch.seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprogAt) != 0) {
+            System.err.println("launcher: seccomp() failed, errno " + na.lastErrno());
             System.exit(EXIT_CANNOT_INSTALL);
         }
         // From here on this thread cannot install another filter; prove it before relying on it.
-        if (na.libc().syscall3(arch.seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprogAt) == 0 || na.lastError() != EPERM) {
+        if (na.syscall3(arch.seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprogAt) == 0 || na.lastErrno() != EPERM) {
             System.err.println("launcher: the filter does not refuse seccomp()");
             System.exit(EXIT_CANNOT_INSTALL);
         }

@@ -1,7 +1,7 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.Mapping;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
@@ -62,11 +62,15 @@ public final class ClockSymbolResolver {
 
     /** The live resolver: this process's dynamic linker, maps and environment. */
     public static ClockSymbols resolveLive() {
-        Probed<NativeAccess> na = NativeAccess.get();
+        return resolveLive(NativeAccessLoader.shared());
+    }
+
+    /** The live resolver through the given libc binding (the caller's: one binding per probe). */
+    public static ClockSymbols resolveLive(Probed<NativeAccess> na) {
         if (!na.known()) {
-            return ClockSymbols.unknown(NativeAccess.unavailableReason());
+            return ClockSymbols.unknown("native access unavailable: " + na.reason());
         }
-        return new ClockSymbolResolver(new LiveLookup(na.get().libc()), SystemRoot.live(), System.getenv("LD_PRELOAD"))
+        return new ClockSymbolResolver(new LiveLookup(na.get()), SystemRoot.live(), System.getenv("LD_PRELOAD"))
                 .resolve();
     }
 
@@ -235,15 +239,15 @@ public final class ClockSymbolResolver {
     /** dlsym through the libc binding; libc's handle from dlopen(RTLD_NOLOAD), cached. */
     private static final class LiveLookup implements Lookup {
         private static volatile long libcHandle;
-        private final LibC libc;
+        private final NativeAccess libc;
 
-        LiveLookup(LibC libc) {
+        LiveLookup(NativeAccess libc) {
             this.libc = libc;
         }
 
         @Override
         public long global(String symbol) {
-            return libc.dlsym(0, symbol);
+            return libc.dlsym(NativeAccess.RTLD_DEFAULT, symbol);
         }
 
         @Override

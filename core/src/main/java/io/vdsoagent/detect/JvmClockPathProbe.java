@@ -1,6 +1,8 @@
 package io.vdsoagent.detect;
 
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.base.Probed;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,7 +27,15 @@ public final class JvmClockPathProbe {
     static final double ABSOLUTE_NANOS = 100;
     private static final int CALLS = 2000;
     private static volatile long sink;
-    private static long buffer;
+    private final Probed<NativeAccess> nativeAccess;
+
+    public JvmClockPathProbe() {
+        this(NativeAccessLoader.shared());
+    }
+
+    public JvmClockPathProbe(Probed<NativeAccess> nativeAccess) {
+        this.nativeAccess = nativeAccess;
+    }
 
     private static final int WARM_UP_ROUNDS = 60;
     private static volatile boolean warmedUp;
@@ -33,7 +43,7 @@ public final class JvmClockPathProbe {
     public JvmClockPath probe() {
         ClockSymbols symbols;
         try {
-            symbols = ClockSymbolResolver.resolveLive();
+            symbols = ClockSymbolResolver.resolveLive(nativeAccess);
         } catch (Throwable t) {
             symbols = ClockSymbols.unknown("resolving the clock functions failed: " + t);
         }
@@ -51,13 +61,14 @@ public final class JvmClockPathProbe {
         } catch (Throwable t) {
             return JvmClockPath.unknown("timing the JVM clock methods failed: " + t);
         }
-        Probed<NativeAccess> na = NativeAccess.get();
+        Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
-            String why = "no direct path to compare: " + NativeAccess.unavailableReason();
+            String why = "no direct path to compare: native access unavailable: " + na.reason();
             return new JvmClockPath(jvm, Probed.<Boolean>unknown(why), why);
         }
         try {
-            NativeTimer timer = new NativeTimer(na.get(), buffer(na.get()));
+            // A local buffer: the timer holds it for as long as it calls the kernel with its address.
+            NativeTimer timer = new NativeTimer(na.get(), na.get().allocate(16));
             // Gross costs: the JVM's own path has no FFI transition, so it should never be slower
             // than libc called through jnr unless something sits in front of libc.
             double mono = timer.libc(ClockId.MONOTONIC.linuxId(), CALLS).grossNanos;
@@ -129,12 +140,5 @@ public final class JvmClockPathProbe {
             }
         }
         sink = acc;
-    }
-
-    private static synchronized long buffer(NativeAccess na) {
-        if (buffer == 0) {
-            buffer = na.allocateForever(16);
-        }
-        return buffer;
     }
 }

@@ -1,6 +1,8 @@
 package io.vdsoagent.detect;
 
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
@@ -29,7 +31,17 @@ public final class LatencyDetector implements Detector {
     private static final int LIBC_CALLS = 2000;
     private static final int SYSCALL_CALLS = 200;
 
-    private static long buffer;
+    private final Probed<NativeAccess> nativeAccess;
+    /** The timespec the timed calls write; owned by this detector. */
+    private NativeBuffer buffer;
+
+    public LatencyDetector() {
+        this(NativeAccessLoader.shared());
+    }
+
+    public LatencyDetector(Probed<NativeAccess> nativeAccess) {
+        this.nativeAccess = nativeAccess;
+    }
 
     @Override
     public String name() {
@@ -39,10 +51,10 @@ public final class LatencyDetector implements Detector {
     @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
-        Probed<NativeAccess> na = NativeAccess.get();
+        Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
             for (ClockId c : clocks) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, NativeAccess.unavailableReason()));
+                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
             }
             return out;
         }
@@ -101,9 +113,9 @@ public final class LatencyDetector implements Detector {
                 .withConfidence(clear ? Confidence.HIGH : Confidence.MEDIUM);
     }
 
-    private static synchronized long buffer(NativeAccess na) {
-        if (buffer == 0) {
-            buffer = na.allocateForever(16);
+    private synchronized NativeBuffer buffer(NativeAccess na) {
+        if (buffer == null) {
+            buffer = na.allocate(16);
         }
         return buffer;
     }

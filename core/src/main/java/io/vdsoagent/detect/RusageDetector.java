@@ -1,7 +1,8 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
@@ -43,6 +44,10 @@ public final class RusageDetector implements Detector {
     private final long minCpuNanos;
     private final long wallCapNanos;
     private final long timeoutMillis;
+    private final Probed<NativeAccess> nativeAccess;
+    /** struct rusage and a timespec, owned by this detector; loops run one at a time (each is joined). */
+    private NativeBuffer usage;
+    private NativeBuffer timespec;
 
     /**
      * @param loopMillis CPU time each clock is looped (5 ticks at HZ=250 = 20 ms)
@@ -51,6 +56,12 @@ public final class RusageDetector implements Detector {
      *                      (a loaded machine gives it only part of a core)
      */
     public RusageDetector(long loopMillis, long minCpuMillis, long wallCapMillis, long timeoutMillis) {
+        this(loopMillis, minCpuMillis, wallCapMillis, timeoutMillis, NativeAccessLoader.shared());
+    }
+
+    public RusageDetector(long loopMillis, long minCpuMillis, long wallCapMillis, long timeoutMillis,
+            Probed<NativeAccess> nativeAccess) {
+        this.nativeAccess = nativeAccess;
         this.loopNanos = loopMillis * 1_000_000L;
         this.minCpuNanos = minCpuMillis * 1_000_000L;
         this.wallCapNanos = wallCapMillis * 1_000_000L;
@@ -63,12 +74,12 @@ public final class RusageDetector implements Detector {
     }
 
     @Override
-    public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
+    public synchronized List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
-        Probed<NativeAccess> na = NativeAccess.get();
+        Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
             for (ClockId c : clocks) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, NativeAccess.unavailableReason()));
+                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
             }
             return out;
         }
@@ -109,13 +120,19 @@ public final class RusageDetector implements Detector {
     }
 
     private Measurement measure(NativeAccess na, ClockId clock) throws InterruptedException, ProbeFailure {
-        Loop loop = new Loop(na, clock.linuxId(), loopNanos, wallCapNanos);
+        if (usage == null) {
+            usage = na.allocate(RUSAGE_BYTES);
+            timespec = na.allocate(16);
+        }
+        Loop loop = new Loop(na, usage, timespec, clock.linuxId(), loopNanos, wallCapNanos);
         Thread t = new Thread(loop, "vdso-agent-rusage-probe");
         t.setDaemon(true);
         t.setContextClassLoader(null);
         t.start();
         t.join(timeoutMillis);
         if (t.isAlive() || !loop.finished) {
+            usage = null; // that thread keeps its buffers; the next run gets fresh ones
+            timespec = null;
             throw new ProbeFailure("loop thread did not finish within " + timeoutMillis + " ms");
         }
         if (loop.failed) {
@@ -249,7 +266,9 @@ public final class RusageDetector implements Detector {
 
     private static final class Loop implements Runnable {
         private final NativeAccess na;
-        private final LibC libc;
+        /** Held, not just their addresses: reachable while this thread runs, even past a timeout. */
+        private final NativeBuffer usageBuffer;
+        private final NativeBuffer timespecBuffer;
         private final int clockId;
         private final long loopNanos;
         private final long wallCapNanos;
@@ -264,14 +283,16 @@ public final class RusageDetector implements Detector {
         volatile int errno;
         volatile boolean finished;
 
-        Loop(NativeAccess na, int clockId, long loopNanos, long wallCapNanos) {
+        Loop(NativeAccess na, NativeBuffer usage, NativeBuffer timespec, int clockId, long loopNanos,
+                long wallCapNanos) {
             this.na = na;
-            this.libc = na.libc();
+            this.usageBuffer = usage;
+            this.timespecBuffer = timespec;
             this.clockId = clockId;
             this.loopNanos = loopNanos;
             this.wallCapNanos = wallCapNanos;
-            this.usage = buffers(na)[0];
-            this.timespec = buffers(na)[1];
+            this.usage = usage.address();
+            this.timespec = timespec.address();
         }
 
         @Override
@@ -280,8 +301,8 @@ public final class RusageDetector implements Detector {
                 // A short unmeasured run first: dilutes the thread's start-up (kernel) time, which
                 // the kernel's scaling would otherwise smear over the measured loop.
                 loop(loopNanos / 5, wallCapNanos / 5);
-                if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
-                    errno = na.lastError();
+                if (na.getrusage(RUSAGE_THREAD, usage) != 0) {
+                    errno = na.lastErrno();
                     failed = true;
                     return;
                 }
@@ -290,8 +311,8 @@ public final class RusageDetector implements Detector {
                 long w0 = System.nanoTime();
                 long n = loop(loopNanos, wallCapNanos);
                 wallNanos = System.nanoTime() - w0;
-                if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
-                    errno = na.lastError();
+                if (na.getrusage(RUSAGE_THREAD, usage) != 0) {
+                    errno = na.lastErrno();
                     failed = true;
                     return;
                 }
@@ -315,7 +336,7 @@ public final class RusageDetector implements Detector {
             long cpu;
             do {
                 for (long i = 0; i < batch; i++) {
-                    libc.clock_gettime_fast(clockId, timespec);
+                    na.clockGettimeFast(clockId, timespec);
                 }
                 n += batch;
                 // Look at the clocks about once a millisecond only: they may be syscalls on a
@@ -330,18 +351,8 @@ public final class RusageDetector implements Detector {
         }
 
         /** struct timeval at the given offset of struct rusage, in microseconds. */
-        private long micros(long offset) {
-            return na.readLong(usage, offset) * 1_000_000L + na.readLong(usage, offset + 8);
+        private long micros(int offset) {
+            return usageBuffer.readLong(offset) * 1_000_000L + usageBuffer.readLong(offset + 8);
         }
-    }
-
-    private static long[] buffers;
-
-    /** Loops run one at a time (the detector joins each thread), so they can share two buffers. */
-    private static synchronized long[] buffers(NativeAccess na) {
-        if (buffers == null) {
-            buffers = new long[] {na.allocateForever(RUSAGE_BYTES), na.allocateForever(16)};
-        }
-        return buffers;
     }
 }

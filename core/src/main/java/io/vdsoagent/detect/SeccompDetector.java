@@ -1,7 +1,8 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
@@ -27,14 +28,24 @@ public final class SeccompDetector implements Detector {
     private static final int SECCOMP_SET_MODE_FILTER = 1;
     private static final int MONOTONIC = 1;
 
-    private static final Object BUFFERS_LOCK = new Object();
-    private static long timespecBuffer;
-    private static long fprogBuffer;
-
     private final long timeoutMillis;
+    private final Probed<NativeAccess> nativeAccess;
+    /** Guards the buffers; one probe run at a time per detector. */
+    private final Object lock = new Object();
+    /**
+     * The timespec buffer whose address the filter matches, the BPF program and its sock_fprog. Owned
+     * by this detector and also held by every probe run, so never freed while a probe thread (even
+     * one that outlived its timeout) may still hand an address to the kernel.
+     */
+    private Buffers buffers;
 
     public SeccompDetector(long timeoutMillis) {
+        this(timeoutMillis, NativeAccessLoader.shared());
+    }
+
+    public SeccompDetector(long timeoutMillis, Probed<NativeAccess> nativeAccess) {
         this.timeoutMillis = timeoutMillis;
+        this.nativeAccess = nativeAccess;
     }
 
     @Override
@@ -44,13 +55,13 @@ public final class SeccompDetector implements Detector {
 
     @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
-        Probed<NativeAccess> na = NativeAccess.get();
+        Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
-            return allUnknown(clocks, NativeAccess.unavailableReason(), false);
+            return allUnknown(clocks, "native access unavailable: " + na.reason(), false);
         }
         try {
             // One probe run at a time: they share the buffers and there is no point in racing.
-            synchronized (BUFFERS_LOCK) {
+            synchronized (lock) {
                 return probe(na.get(), clocks);
             }
         } catch (InterruptedException e) {
@@ -62,14 +73,10 @@ public final class SeccompDetector implements Detector {
     }
 
     private List<Finding> probe(NativeAccess na, List<ClockId> clocks) throws InterruptedException {
-        if (timespecBuffer == 0) {
-            timespecBuffer = na.allocateForever(16);
-            long program = na.allocateForever(SeccompFilter.INSTRUCTIONS * 8);
-            na.write(program, SeccompFilter.program(na.arch(), timespecBuffer, ERRNO_MARKER));
-            fprogBuffer = na.allocateForever(16);
-            na.write(fprogBuffer, SeccompFilter.fprog(program));
+        if (buffers == null) {
+            buffers = new Buffers(na);
         }
-        ProbeRun run = new ProbeRun(na, clocks, timespecBuffer, fprogBuffer);
+        ProbeRun run = new ProbeRun(na, clocks, buffers);
         Thread t = new Thread(run, THREAD_NAME);
         t.setDaemon(true);
         t.setContextClassLoader(null);
@@ -112,10 +119,26 @@ public final class SeccompDetector implements Detector {
         return out;
     }
 
+    /** The three buffers of a filter, allocated once per detector. */
+    private static final class Buffers {
+        final NativeBuffer timespec;
+        final NativeBuffer program;
+        final NativeBuffer fprog;
+
+        Buffers(NativeAccess na) {
+            timespec = na.allocate(16);
+            program = na.allocate(SeccompFilter.INSTRUCTIONS * 8);
+            program.write(SeccompFilter.program(na.arch(), timespec.address(), ERRNO_MARKER));
+            fprog = na.allocate(16);
+            fprog.write(SeccompFilter.fprog(program.address()));
+        }
+    }
+
     /** The body of the filtered thread: only primitive work after the filter is installed. */
     private static final class ProbeRun implements Runnable {
         private final NativeAccess na;
-        private final LibC libc;
+        /** Held, not just their addresses: reachable for as long as this thread may run. */
+        private final Buffers buffers;
         private final int[] clockIds;
         private final long buffer;
         private final long fprog;
@@ -127,15 +150,15 @@ public final class SeccompDetector implements Detector {
         volatile int seccompErrno;
         volatile boolean finished;
 
-        ProbeRun(NativeAccess na, List<ClockId> clocks, long buffer, long fprog) {
+        ProbeRun(NativeAccess na, List<ClockId> clocks, Buffers buffers) {
             this.na = na;
-            this.libc = na.libc();
+            this.buffers = buffers;
             this.clockIds = new int[clocks.size()];
             for (int i = 0; i < clockIds.length; i++) {
                 clockIds[i] = clocks.get(i).linuxId();
             }
-            this.buffer = buffer;
-            this.fprog = fprog;
+            this.buffer = buffers.timespec.address();
+            this.fprog = buffers.fprog.address();
             this.rc = new int[clockIds.length];
             this.errno = new int[clockIds.length];
         }
@@ -143,28 +166,28 @@ public final class SeccompDetector implements Detector {
         @Override
         public void run() {
             // Warm-up: link every stub this thread will use while it is still unfiltered.
-            libc.clock_gettime(MONOTONIC, buffer);
-            na.lastError();
-            libc.syscall3(na.arch().clockGettimeNr(), MONOTONIC, buffer, 0);
-            na.lastError();
+            na.clockGettime(MONOTONIC, buffer);
+            na.lastErrno();
+            na.syscall3(na.arch().clockGettimeNr(), MONOTONIC, buffer, 0);
+            na.lastErrno();
             // The last call that is not part of the probe: nothing but the probe after the filter.
             ProbeThreads.recordCurrentThread();
 
-            if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-                prctlErrno = na.lastError();
+            if (na.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+                prctlErrno = na.lastErrno();
                 prctlFailed = true;
                 finished = true;
                 return;
             }
-            if (libc.syscall3(na.arch().seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprog) != 0) {
-                seccompErrno = na.lastError();
+            if (na.syscall3(na.arch().seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprog) != 0) {
+                seccompErrno = na.lastErrno();
                 seccompFailed = true;
                 finished = true;
                 return;
             }
             for (int i = 0; i < clockIds.length; i++) {
-                rc[i] = libc.clock_gettime(clockIds[i], buffer);
-                errno[i] = rc[i] == 0 ? 0 : na.lastError();
+                rc[i] = na.clockGettime(clockIds[i], buffer);
+                errno[i] = rc[i] == 0 ? 0 : na.lastErrno();
             }
             finished = true;
         }

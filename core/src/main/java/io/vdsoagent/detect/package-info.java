@@ -19,6 +19,6 @@
  * </ol>
  * {@link io.vdsoagent.detect.JvmClockPathProbe} separately times System.nanoTime & friends against a
  * direct libc call to expose an LD_PRELOAD interposer. Detectors never throw; native access comes
- * from {@link io.vdsoagent.nativeaccess.NativeAccess} and its absence yields unknown with the reason.
+ * from {@link io.vdsoagent.nativeaccess.NativeAccessLoader} and its absence yields unknown with the reason.
  */
 package io.vdsoagent.detect;

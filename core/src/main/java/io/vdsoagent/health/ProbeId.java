@@ -14,7 +14,7 @@ import java.util.Set;
  * each detector (the clocksource detector shares its label with the clocksource fact), and publishing.
  */
 public final class ProbeId {
-    /** Native access (jnr) could not be loaded. */
+    /** Native access (FFM or jnr) could not be loaded. */
     public static final String NATIVE = "native";
 
     /** Publishing: computing a metric's series from a snapshot failed (that metric kept its old series). */

@@ -12,7 +12,7 @@ import io.vdsoagent.detect.ProbeThreads;
 import io.vdsoagent.detect.RusageDetector;
 import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.HostFactsReader;
@@ -140,7 +140,7 @@ public final class Prober {
                 }
             }
         }
-        if (usesNativeAccess() && NativeAccess.unavailableReason() != null) {
+        if (usesNativeAccess() && NativeAccessLoader.unavailableReason() != null) {
             errors.put(ProbeId.NATIVE, 1);
         }
         JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");

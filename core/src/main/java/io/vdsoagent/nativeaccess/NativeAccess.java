@@ -1,129 +1,85 @@
 package io.vdsoagent.nativeaccess;
 
-import io.vdsoagent.base.Probed;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-
 /**
- * The libc binding, loaded lazily and at most once. Loading can fail in many ways (non-Linux, an
- * unknown architecture, jffi cannot extract its library into a noexec or read-only tmp): every
- * failure is caught (including {@link LinkageError}) and remembered as the reason, so native
- * detectors answer "unknown, because native access unavailable: ..." instead of throwing.
+ * The libc calls the detectors make, behind one interface with two implementations: the FFM API
+ * ({@code java.lang.foreign}, JDK 22+, from the agent's own named module with native access enabled for
+ * that module alone) and jnr-ffi (JDK 8-21). {@link NativeAccessLoader} picks one at run time.
+ *
+ * <p>Addresses are plain {@code long}s (LP64 only: {@link ArchTable} lists no 32-bit architecture), so
+ * both implementations take their primitive fast path and the seccomp filter can compare a call's
+ * argument with a buffer's exact address. Memory handed to the kernel comes only from
+ * {@link #allocate(int)}: the returned {@link NativeBuffer} owns it, and it is freed only once that
+ * object is unreachable. Whoever hands an address to the kernel (or bakes it into a seccomp filter)
+ * keeps the buffer object reachable for as long as that can happen.
+ *
+ * <p>errno: the methods documented "saves errno" record errno on the calling thread right after the
+ * call; {@link #lastErrno()} returns it. The {@code *Fast} variants skip that bookkeeping (timing loops).
+ * Implementations are stateless apart from per-thread errno and are safe to share between threads.
  */
-public final class NativeAccess {
+public interface NativeAccess {
 
-    private static final Object LOCK = new Object();
-    private static volatile Probed<NativeAccess> instance;
+    /** "ffm" or "jnr": which implementation answered (reports and tests). */
+    String implementation();
 
-    /** Native buffers must never be freed while a probe may still hand their address to the kernel. */
-    private static final List<Pointer> NEVER_FREED = new ArrayList<>();
+    ArchTable.Arch arch();
 
-    private final LibC libc;
-    private final Runtime runtime;
-    private final ArchTable.Arch arch;
+    /** A zeroed buffer of {@code bytes} bytes at a fixed address, owned by the returned object. */
+    NativeBuffer allocate(int bytes);
 
-    private NativeAccess(LibC libc, Runtime runtime, ArchTable.Arch arch) {
-        this.libc = libc;
-        this.runtime = runtime;
-        this.arch = arch;
-    }
+    /** libc {@code clock_gettime(clockId, (struct timespec *) timespec)}; saves errno. */
+    int clockGettime(int clockId, long timespec);
 
-    /** The binding, or unknown with the reason it could not be loaded. Never throws. */
-    public static Probed<NativeAccess> get() {
-        Probed<NativeAccess> p = instance;
-        if (p == null) {
-            synchronized (LOCK) {
-                p = instance;
-                if (p == null) {
-                    p = load();
-                    instance = p;
-                }
-            }
-        }
-        return p;
-    }
+    /** The same libc symbol without errno bookkeeping: the cheap path for timing loops. */
+    int clockGettimeFast(int clockId, long timespec);
 
-    /** The reason native access is unavailable, prefixed for findings; null when available. */
-    public static String unavailableReason() {
-        Probed<NativeAccess> p = get();
-        return p.known() ? null : "native access unavailable: " + p.reason();
-    }
+    /** libc {@code syscall(number, arg1, arg2, arg3)}; saves errno. */
+    long syscall3(long number, long arg1, long arg2, long arg3);
 
-    private static Probed<NativeAccess> load() {
-        try {
-            String os = System.getProperty("os.name", "");
-            if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-                return Probed.unknown("not Linux [" + os + "]");
-            }
-            String osArch = System.getProperty("os.arch", "");
-            ArchTable.Arch arch = ArchTable.lookup(osArch);
-            if (arch == null) {
-                return Probed.unknown("unknown architecture [" + osArch + "]");
-            }
-            LibC libc;
-            try {
-                libc = loader().load("c");
-            } catch (LinkageError e) {
-                // glibc before 2.34 keeps dlsym/dlopen in libdl.
-                libc = loader().library("dl").load("c");
-            }
-            Runtime runtime = Runtime.getRuntime(libc);
-            // One real call proves the stubs link; a broken jffi fails here, not inside a probe.
-            libc.abs(-1);
-            return Probed.of(new NativeAccess(libc, runtime, arch));
-        } catch (Throwable t) {
-            // LinkageError / UnsatisfiedLinkError included: the host JVM must never see them.
-            return Probed.unknown(t.getClass().getSimpleName() + ": " + t.getMessage());
-        }
-    }
+    /** libc {@code syscall(number, arg1, arg2)} without errno bookkeeping: the raw path for timing loops. */
+    long syscall2Fast(long number, long arg1, long arg2);
 
-    private static LibraryLoader<LibC> loader() {
-        return LibraryLoader.create(LibC.class)
-                .map("clock_gettime_fast", "clock_gettime")
-                .map("syscall3", "syscall")
-                .map("syscall2_fast", "syscall")
-                .failImmediately();
-    }
+    /** libc {@code prctl}; saves errno. */
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
-    public LibC libc() {
-        return libc;
-    }
+    /** libc {@code getrusage(who, (struct rusage *) rusage)}; saves errno. */
+    int getrusage(int who, long rusage);
 
-    public ArchTable.Arch arch() {
-        return arch;
-    }
+    /** libc {@code getauxval(type)}: 0 when the entry is absent. */
+    long getauxval(long type);
 
-    /** errno saved by the last {@code @SaveError} call on this thread. */
-    public int lastError() {
-        return LastError.getLastError(runtime);
-    }
+    /** libc {@code abs}: the FFI baseline, a call that does nothing worth timing. */
+    int abs(int value);
+
+    /** The {@link #dlsym} handle meaning the global lookup (RTLD_DEFAULT: the null handle on glibc and musl). */
+    long RTLD_DEFAULT = 0;
 
     /**
-     * A zeroed native buffer that is never freed (kept reachable forever); returns its address.
-     * Call sparingly: only for a few fixed-size probe buffers.
+     * libc {@code dlsym(handle, name)}. With {@link #RTLD_DEFAULT} the dynamic linker's global lookup:
+     * the address an ordinary call from the JVM's own code reaches, interposers ({@code LD_PRELOAD})
+     * included; with a library's handle ({@link #dlopen}) that library's own definition. 0 when the
+     * symbol is not found (or on a C library without {@code dlsym}). By contrast, every other method of
+     * this interface calls libc's own definition, never an interposer.
      */
-    public long allocateForever(int bytes) {
-        Pointer p = Memory.allocateDirect(runtime, bytes, true);
-        synchronized (NEVER_FREED) {
-            NEVER_FREED.add(p);
-        }
-        return p.address();
-    }
+    long dlsym(long handle, String name);
 
-    /** Writes bytes into a buffer obtained from {@link #allocateForever(int)}. */
-    public void write(long address, byte[] bytes) {
-        Pointer p = Pointer.wrap(runtime, address);
-        p.put(0, bytes, 0, bytes.length);
-    }
+    /**
+     * libc {@code dlopen(file, flags)}; with {@code RTLD_NOLOAD} the handle of an already loaded library
+     * (e.g. {@code libc.so.6}) without loading anything. 0 when there is none (or no {@code dlopen}).
+     */
+    long dlopen(String file, int flags);
 
-    /** Reads a native long from a buffer obtained from {@link #allocateForever(int)}. */
-    public long readLong(long address, long offset) {
-        return Pointer.wrap(runtime, address).getLong(offset);
-    }
+    /** libc {@code open(path, flags)} (never {@code O_CREAT}: no mode argument); saves errno. */
+    int open(String path, int flags);
+
+    /**
+     * libc {@code read(fd, buffer, count)} into native memory the caller owns (a {@link NativeBuffer} of
+     * at least {@code count} bytes, kept reachable across the call); saves errno.
+     */
+    long read(int fd, long buffer, long count);
+
+    /** libc {@code close(fd)}; saves errno. */
+    int close(int fd);
+
+    /** errno recorded by this thread's last errno-saving call through this interface. */
+    int lastErrno();
 }

@@ -126,7 +126,12 @@ public final class JsonReport {
                     .name("error").value(f.error())
                     .endObject();
         }
-        w.endArray().name("remediation").value(s.remediation()).endObject();
+        w.endArray().name("remediation").value(s.remediation());
+        String degraded = DegradedMetrics.forClock(s);
+        if (degraded != null) {
+            w.name("degraded").value(degraded);
+        }
+        w.endObject();
     }
 
     private static void jvm(JsonWriter w, JvmClockPath p) {

@@ -2,6 +2,9 @@ package io.vdsoagent.source;
 
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.NativeBuffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,9 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jnr.ffi.annotations.IgnoreError;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
 
 /**
  * The kernel's own reason for a clock fallback or switch, from {@code /dev/kmsg}: the lines
@@ -21,8 +21,8 @@ import jnr.ffi.annotations.SaveError;
  *
  * <p>/dev/kmsg returns one record per read and, opened normally, blocks at the end of the log until
  * the kernel writes again: a plain Java read would hang the probe. So it is opened with
- * {@code O_NONBLOCK} through a tiny jnr binding of our own (sources do not depend on the detectors'
- * binding) and read until {@code EAGAIN}, capped in bytes, records and time. Containers often hide it
+ * {@code O_NONBLOCK} through the one libc binding ({@link NativeAccessLoader#shared()}: FFM on JDK 22+,
+ * jnr before) and read until {@code EAGAIN}, capped in bytes, records and time. Containers often hide it
  * or deny it (CAP_SYSLOG, {@code kernel.dmesg_restrict}): then the answer is unknown, with the errno.
  * A fixture root reads a plain file of records instead.
  */
@@ -47,22 +47,24 @@ public final class KernelLogReader {
             {KernelClockEvent.ARCH_TIMER_WORKAROUND, Pattern.compile("arch_timer: Enabling (?:global|local|cpu-local) workaround for (.+)"), 1},
     };
 
-    /** Public because jnr implements it. */
-    public interface Kmsg {
-        @SaveError
-        int open(String path, int flags);
-
-        @SaveError
-        long read(int fd, @Out byte[] buffer, long count);
-
-        @IgnoreError
-        int close(int fd);
-    }
+    /**
+     * The one record buffer, owned by this class: reads are serialised ({@code readLive} is synchronized)
+     * and the buffer stays reachable while any read may write into it.
+     */
+    private static NativeBuffer record;
 
     private final SystemRoot root;
+    /** Null: the process-wide binding, looked up only when the live log is read. */
+    private final Probed<NativeAccess> nativeAccess;
 
     public KernelLogReader(SystemRoot root) {
+        this(root, null);
+    }
+
+    /** Reads the live log through this binding (tests run each implementation). */
+    public KernelLogReader(SystemRoot root, Probed<NativeAccess> nativeAccess) {
         this.root = root;
+        this.nativeAccess = nativeAccess;
     }
 
     /** The clock events in the kernel log, oldest first; unknown with the reason when it cannot be read. */
@@ -76,42 +78,46 @@ public final class KernelLogReader {
             }
         }
         try {
-            return readLive(p.toString());
-        } catch (Throwable t) { // LinkageError from jffi included: never out of a probe
+            Probed<NativeAccess> na = nativeAccess != null ? nativeAccess : NativeAccessLoader.shared();
+            if (!na.known()) {
+                return Probed.unknown("cannot read " + p + ": native access unavailable: " + na.reason());
+            }
+            return readLive(na.get(), p.toString());
+        } catch (Throwable t) { // LinkageError included: never out of a probe
             return Probed.unknown("cannot read " + p + ": " + Failures.describe(t));
         }
     }
 
-    private static synchronized Probed<List<KernelClockEvent>> readLive(String path) {
-        Object libOrReason = Holder.LIB_OR_REASON;
-        if (libOrReason instanceof String) {
-            return Probed.unknown("cannot read " + path + ": " + libOrReason);
+    private static synchronized Probed<List<KernelClockEvent>> readLive(NativeAccess lib, String path) {
+        if (record == null) {
+            record = lib.allocate(RECORD_BYTES);
         }
-        Kmsg lib = (Kmsg) libOrReason;
-        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(lib);
+        NativeBuffer buffer = record;
         int fd = lib.open(path, O_RDONLY_NONBLOCK_CLOEXEC);
         if (fd < 0) {
-            int errno = runtime.getLastError();
+            int errno = lib.lastErrno();
             return Probed.unknown("cannot open " + path + ": " + errnoText(errno));
         }
         try {
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            byte[] record = new byte[RECORD_BYTES];
+            byte[] bytes = new byte[RECORD_BYTES];
             long deadline = System.nanoTime() + DEADLINE_NANOS;
             int records = 0;
             String stop = null;
             while (stop == null) {
-                long n = lib.read(fd, record, record.length);
+                long n = lib.read(fd, buffer.address(), RECORD_BYTES);
                 if (n > 0) {
-                    log.write(record, 0, (int) Math.min(n, record.length));
-                    if (record[(int) Math.min(n, record.length) - 1] != '\n') {
+                    int len = (int) Math.min(n, RECORD_BYTES);
+                    buffer.read(0, bytes, 0, len);
+                    log.write(bytes, 0, len);
+                    if (bytes[len - 1] != '\n') {
                         log.write('\n');
                     }
                     records++;
                 } else if (n == 0) {
                     stop = "end";
                 } else {
-                    int errno = runtime.getLastError();
+                    int errno = lib.lastErrno();
                     if (errno == EAGAIN) {
                         stop = "end";
                     } else if (errno != EPIPE && errno != EINTR) { // EPIPE: a record was overwritten, read on
@@ -201,18 +207,5 @@ public final class KernelLogReader {
             b.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return b.toString();
-    }
-
-    /** Loaded once, on first use. */
-    private static final class Holder {
-        static final Object LIB_OR_REASON = load();
-
-        private static Object load() {
-            try {
-                return jnr.ffi.LibraryLoader.create(Kmsg.class).failImmediately().load("c");
-            } catch (Throwable t) {
-                return "jnr-ffi cannot load libc: " + Failures.describe(t);
-            }
-        }
     }
 }

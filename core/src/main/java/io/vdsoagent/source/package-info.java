@@ -6,7 +6,7 @@
  * <ul>
  *   <li>{@link io.vdsoagent.source.AuxvReader} / {@link io.vdsoagent.source.Auxv}: {@code /proc/self/auxv},
  *       AT_SYSINFO_EHDR (the vDSO base), AT_PAGESZ, AT_HWCAP;</li>
- *   <li>{@link io.vdsoagent.source.NativeAuxv}: libc {@code getauxval} through jnr, lazily, only as a
+ *   <li>{@link io.vdsoagent.source.NativeAuxv}: libc {@code getauxval} through the one libc binding ({@code nativeaccess}), only as a
  *       fallback and for tests (the two must agree);</li>
  *   <li>{@link io.vdsoagent.source.MapsReader}: the {@code [vdso]}, {@code [vvar*]}, {@code [vsyscall]}
  *       lines of {@code /proc/self/maps} ({@link io.vdsoagent.source.SpecialMappings});</li>

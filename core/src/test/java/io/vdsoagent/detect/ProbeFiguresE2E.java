@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.Prober;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.testing.ClockLoop;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ class ProbeFiguresE2E {
 
     @Test
     void printFigures(@TempDir Path tmp) throws Exception {
-        assertTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assertTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         Path loop = ClockLoop.compile(tmp);
         StringBuilder out = new StringBuilder("\n=== vdso-agent probe figures ===\n");
 
@@ -38,7 +38,7 @@ class ProbeFiguresE2E {
         cycle(out, "all detectors, rusage forced on all 9 clocks + JVM path", Prober.builder()
                 .rusageOnlyWhenUndecided(false).build());
 
-        NativeTimer timer = new NativeTimer(NativeAccess.get().get(), NativeAccess.get().get().allocateForever(16));
+        NativeTimer timer = new NativeTimer(NativeAccessLoader.shared().get(), NativeAccessLoader.shared().get().allocate(16));
         double[] c = new double[RUNS];
         double[] net = new double[RUNS];
         double[] gross = new double[RUNS];

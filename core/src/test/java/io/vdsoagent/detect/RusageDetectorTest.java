@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vdsoagent.detect.RusageDetector.Measurement;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class RusageDetectorTest {
      */
     @Test
     void neverContradictsTheKernelsFixedAnswers() {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         List<Finding> f = new RusageDetector(25, 12, 5_000, 20_000).detect(null,
                 Arrays.asList(ClockId.PROCESS_CPUTIME_ID, ClockId.REALTIME_COARSE));
         assertNotEquals(Verdict.VDSO, f.get(0).verdict(), f.get(0).toString());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -21,7 +21,7 @@ class SeccompDetectorTest {
 
     @Test
     void cpuTimeClocksReachTheKernelOnAnyHost() {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         List<Finding> f = new SeccompDetector(10_000).detect(null,
                 Arrays.asList(ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID, ClockId.MONOTONIC_COARSE));
         // The CPU-time clocks are the positive control: Linux never serves them from the vDSO.
@@ -33,7 +33,7 @@ class SeccompDetectorTest {
 
     @Test
     void noOtherThreadCarriesTheFilterAfterTheProbe() throws IOException, InterruptedException {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         List<Finding> f = new SeccompDetector(10_000).detect(null, Arrays.asList(ClockId.values()));
         assertTrue(f.get(0).verdict() != Verdict.UNKNOWN, "the probe must have installed its filter: " + f);
         // Thread.join returns when the Java thread is done; the OS thread may need a moment more to exit.

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -39,7 +39,7 @@ class SeccompProbeConfinementTest {
 
     @Test
     void noThreadButTheProbeThreadIsEverFilteredDuringProbes() throws Exception {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         final List<String> baseline = seccompLines(read(Paths.get("/proc/thread-self/status")));
         // Compared with a baseline, not with 0: inside a container every thread may carry the runtime's filter.
         // Seccomp_filters exists from Linux 5.9 on; Seccomp and NoNewPrivs everywhere.

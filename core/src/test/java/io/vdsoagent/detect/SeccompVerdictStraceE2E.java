@@ -3,7 +3,7 @@ package io.vdsoagent.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.testing.ClockLoop;
 import io.vdsoagent.testing.DebianTools;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class SeccompVerdictStraceE2E {
     void seccompVerdictsMatchStraceCountsForEveryClock(@TempDir Path tmp) throws Exception {
         String strace = DebianTools.require("strace", "strace");
         Path loop = ClockLoop.compile(tmp);
-        assertTrue(NativeAccess.get().known(), "native access is needed here: " + NativeAccess.get());
+        assertTrue(NativeAccessLoader.shared().known(), "native access is needed here: " + NativeAccessLoader.shared());
 
         List<ClockId> clocks = Arrays.asList(ClockId.values());
         List<Finding> findings = new SeccompDetector(10_000).detect(null, clocks);

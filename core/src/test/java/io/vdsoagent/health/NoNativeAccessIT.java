@@ -42,6 +42,7 @@ class NoNativeAccessIT {
     private static List<String> command(String cp) {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        cmd.add("-Dvdso.native=jnr"); // the jnr path, whatever the JDK: FFM needs no stub
         cmd.add("-cp");
         cmd.add(cp);
         cmd.add(ProbeMain.class.getName());

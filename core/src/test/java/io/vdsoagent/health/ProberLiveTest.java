@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Verdict;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.TextReport;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ class ProberLiveTest {
 
     @Test
     void liveProbeDecidesTheCpuTimeClocksBySeccomp() {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         ClockHealth h = Prober.builder().build().probe();
         for (ClockId c : new ClockId[] {ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID}) {
             ClockStatus s = h.clock(c);

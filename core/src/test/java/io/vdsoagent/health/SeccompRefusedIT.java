@@ -9,7 +9,7 @@ import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.testing.ChildJvm;
 import io.vdsoagent.testing.DebianTools;
 import io.vdsoagent.testing.SeccompRefusedMain;
@@ -31,7 +31,7 @@ class SeccompRefusedIT {
 
     @Test
     void aRefusedSeccompIsInconclusiveAndNoOtherDetectorContradictsTheTruth() throws Exception {
-        assumeTrue(NativeAccess.get().known(), "native access: " + NativeAccess.get());
+        assumeTrue(NativeAccessLoader.shared().known(), "native access: " + NativeAccessLoader.shared());
         List<Finding> truth = new SeccompDetector(10_000).detect(null, Collections.singletonList(ClockId.MONOTONIC));
         assertFalse(truth.get(0).verdict() == Verdict.UNKNOWN, "seccomp must answer in the test JVM: " + truth);
 

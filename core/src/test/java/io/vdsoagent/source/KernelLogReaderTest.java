@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,11 +17,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Kernel log records as /dev/kmsg prints them (lines from real boots: x86 tsc/kvm, xen, an arm64 erratum guest). */
 class KernelLogReaderTest {
+
+    /** Both libc bindings read the device on JDK 22+ (FFM and jnr), jnr alone before. */
+    static Stream<String> implementations() {
+        return Runtime.version().feature() >= 22 ? Stream.of("ffm", "jnr") : Stream.of("jnr");
+    }
+
     static final String LOG = String.join("\n",
             "5,0,0,-;Linux version 6.18.44 (builder@sandboxing) #1 SMP PREEMPT_DYNAMIC",
             "6,227,308932,-;clocksource: Switched to clocksource kvm-clock",
@@ -74,10 +85,13 @@ class KernelLogReaderTest {
      * The live device blocks at its end when read normally; ours must return. Ground truth: util-linux
      * dmesg's own count of "Switched to clocksource" lines (the ring may gain lines in between: at least).
      */
-    @Test
-    void theLiveKernelLogIsReadWithoutBlockingAndAgreesWithDmesg() throws Exception {
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void theLiveKernelLogIsReadWithoutBlockingAndAgreesWithDmesg(String implementation) throws Exception {
+        Probed<NativeAccess> na = NativeAccessLoader.load(implementation, null, null);
+        assertTrue(na.known(), implementation + ": " + na);
         Probed<List<KernelClockEvent>> live = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> new KernelLogReader(SystemRoot.live()).read());
+                () -> new KernelLogReader(SystemRoot.live(), na).read());
         if (!live.known()) {
             assertTrue(live.reason().contains("/dev/kmsg"), live.reason());
             return; // a container without the kernel log: unknown, with the reason, is the right answer

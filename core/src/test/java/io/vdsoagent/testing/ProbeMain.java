@@ -3,7 +3,7 @@ package io.vdsoagent.testing;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.health.Prober;
-import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.TextReport;
 
 /** Run in a child JVM by ITs/E2Es: one full probe, printed in grep-able lines plus the text report. */
@@ -20,7 +20,7 @@ public final class ProbeMain {
             }
         }
         ClockHealth h = b.build().probe();
-        System.out.println("NATIVE " + NativeAccess.get());
+        System.out.println("NATIVE " + NativeAccessLoader.shared());
         for (ClockStatus s : h.clocks()) {
             System.out.println("VERDICT " + s.clock().label() + " " + s.verdict().label() + " " + s.detector());
         }

@@ -4,24 +4,22 @@ import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The few libc functions the detectors need. All-primitive signatures (addresses as {@code long})
- * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64 and aarch64 Linux
- * the variadic and the fixed calling conventions agree for integer arguments, so fixed arities work.
+ * The jnr-ffi binding behind {@link JnrNativeAccess}. All-primitive signatures (addresses as {@code long})
+ * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64 and aarch64 Linux the
+ * variadic and the fixed calling conventions agree for integer arguments, so fixed arities work.
+ * Public only because jnr implements it.
  */
-public interface LibC {
+public interface JnrLibC {
 
-    /** Saves errno: the seccomp probe reads its marker from it. */
     @SaveError
     int clock_gettime(int clockId, long timespecAddress);
 
-    /** Same symbol, no errno bookkeeping: the cheaper path for timing loops. */
     @IgnoreError
     int clock_gettime_fast(int clockId, long timespecAddress);
 
     @SaveError
     long syscall3(long number, long arg1, long arg2, long arg3);
 
-    /** The raw syscall path for timing loops: 2 arguments (clock id, timespec address). */
     @IgnoreError
     long syscall2_fast(long number, long arg1, long arg2);
 
@@ -31,9 +29,17 @@ public interface LibC {
     @SaveError
     int getrusage(int who, long rusageAddress);
 
+    @IgnoreError
+    long getauxval(long type);
+
+    /** The FFI baseline: a call that does nothing worth timing. */
+    @IgnoreError
+    int abs(int value);
+
     /**
      * Where a symbol resolves: handle 0 (RTLD_DEFAULT) is the global lookup the JVM's own calls go
      * through, so an LD_PRELOAD interposer comes first; a library's handle gives its own definition.
+     * glibc before 2.34 keeps dlsym/dlopen in libdl ({@link JnrNativeAccess#load} binds it then).
      */
     @IgnoreError
     long dlsym(long handle, String name);
@@ -42,7 +48,13 @@ public interface LibC {
     @IgnoreError
     long dlopen(String file, int flags);
 
-    /** The FFI baseline: a call that does nothing worth timing. */
-    @IgnoreError
-    int abs(int value);
+    /** Variadic in C; the mode is read only with O_CREAT/O_TMPFILE, which callers never pass. */
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    long read(int fd, long bufferAddress, long count);
+
+    @SaveError
+    int close(int fd);
 }

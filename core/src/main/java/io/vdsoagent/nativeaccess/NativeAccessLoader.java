@@ -1,0 +1,138 @@
+package io.vdsoagent.nativeaccess;
+
+import io.vdsoagent.base.Probed;
+import java.lang.reflect.Method;
+import java.util.Locale;
+
+/**
+ * Picks and loads the {@link NativeAccess} implementation: FFM on JDK 22+, jnr-ffi before. Loading can
+ * fail in many ways (non-Linux, an unknown architecture, no executable place for jffi's stub, a JDK
+ * without FFM): every failure, {@link LinkageError} included, becomes the reason of an unknown value,
+ * never an exception.
+ *
+ * <p>{@link #shared()} caches the loaded binding for the process: it is stateless apart from per-thread
+ * errno (each detector allocates and owns its buffers), and loading jffi or building the FFM module
+ * layer twice would only cost. {@link #load(String, String, Object)} gives a fresh one (tests, benchmarks).
+ *
+ * <p>{@code -Dvdso.native=ffm|jnr} forces an implementation (both native paths are tested on JDK 25).
+ */
+public final class NativeAccessLoader {
+    /** System property that forces an implementation; absent or "auto": by JDK version. */
+    public static final String IMPLEMENTATION_PROPERTY = "vdso.native";
+    static final int FFM_SINCE = 22;
+    private static final String FFM_LAYER = "io.vdsoagent.nativeaccess.ffm.FfmLayer";
+
+    private static final Object LOCK = new Object();
+    private static volatile String nativeDir;
+    private static volatile Object instrumentation;
+    private static volatile Probed<NativeAccess> shared;
+
+    private NativeAccessLoader() {
+    }
+
+    /**
+     * The directory the jnr path may also use for jffi's stub (the agent's {@code native-dir}); takes
+     * effect only before the first {@link #shared()}.
+     */
+    public static void nativeDir(String dir) {
+        nativeDir = dir;
+    }
+
+    /**
+     * The agent's {@code java.lang.instrument.Instrumentation} (typed Object: this class loads on JDK 8,
+     * the FFM side uses it on 22+ to grant native access to the FFM module alone without the JDK's
+     * warning). Takes effect only before the first {@link #shared()}.
+     */
+    public static void instrumentation(Object inst) {
+        instrumentation = inst;
+    }
+
+    /** The process-wide binding, or unknown with the reason it could not be loaded. Never throws. */
+    public static Probed<NativeAccess> shared() {
+        Probed<NativeAccess> p = shared;
+        if (p == null) {
+            synchronized (LOCK) {
+                p = shared;
+                if (p == null) {
+                    p = load(System.getProperty(IMPLEMENTATION_PROPERTY, "auto"), nativeDir, instrumentation);
+                    shared = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** "native access unavailable: why" when {@link #shared()} is unknown, else null. */
+    public static String unavailableReason() {
+        Probed<NativeAccess> p = shared();
+        return p.known() ? null : "native access unavailable: " + p.reason();
+    }
+
+    /**
+     * Loads a fresh binding. Never throws.
+     *
+     * @param implementation "ffm", "jnr" or "auto" (FFM on JDK 22+, jnr before)
+     * @param nativeDir      an extra directory for jffi's stub, or null
+     * @param instrumentation the agent's Instrumentation, or null
+     */
+    public static Probed<NativeAccess> load(String implementation, String nativeDir, Object instrumentation) {
+        try {
+            String os = System.getProperty("os.name", "");
+            if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+                return Probed.unknown("not Linux [" + os + "]");
+            }
+            String osArch = System.getProperty("os.arch", "");
+            ArchTable.Arch arch = ArchTable.lookup(osArch);
+            if (arch == null) {
+                return Probed.unknown("unknown architecture [" + osArch + "]");
+            }
+            String impl = implementation == null ? "auto" : implementation.trim().toLowerCase(Locale.ROOT);
+            boolean ffm = "ffm".equals(impl) || (!"jnr".equals(impl) && featureVersion() >= FFM_SINCE);
+            return ffm ? loadFfm(arch, instrumentation) : loadJnr(arch, nativeDir);
+        } catch (Throwable t) {
+            // LinkageError / UnsatisfiedLinkError included: the host JVM must never see them.
+            return Probed.unknown(t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+    }
+
+    private static Probed<NativeAccess> loadJnr(ArchTable.Arch arch, String nativeDir) {
+        String notPlaced = JffiStub.place(arch, nativeDir);
+        if (notPlaced != null) {
+            return Probed.unknown("jnr: " + notPlaced);
+        }
+        try {
+            return Probed.<NativeAccess>of(JnrNativeAccess.load(arch));
+        } catch (Throwable t) {
+            return Probed.unknown("jnr: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+    }
+
+    /** The FFM classes are compiled for Java 22 and only ever loaded here, on a JDK that has them. */
+    private static Probed<NativeAccess> loadFfm(ArchTable.Arch arch, Object instrumentation) {
+        int feature = featureVersion();
+        if (feature < FFM_SINCE) {
+            return Probed.unknown("ffm: needs JDK " + FFM_SINCE + "+, this is " + feature);
+        }
+        try {
+            Class<?> layer = Class.forName(FFM_LAYER, true, NativeAccessLoader.class.getClassLoader());
+            Method load = layer.getMethod("load", ArchTable.Arch.class, Object.class);
+            return Probed.of((NativeAccess) load.invoke(null, arch, instrumentation));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable t = e.getCause();
+            return Probed.unknown("ffm: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+        } catch (Throwable t) {
+            return Probed.unknown("ffm: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+    }
+
+    /** Runtime.version().feature() on 10+, 8 or 9 before (compiled for Java 8: reflection). */
+    static int featureVersion() {
+        try {
+            Object version = Runtime.class.getMethod("version").invoke(null);
+            return (Integer) version.getClass().getMethod("feature").invoke(version);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            String spec = System.getProperty("java.specification.version", "1.8");
+            return spec.startsWith("1.") ? Integer.parseInt(spec.substring(2)) : Integer.parseInt(spec);
+        }
+    }
+}
