@@ -44,12 +44,23 @@ public final class Prober {
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
 
+    /**
+     * Timings (latency findings, the JVM clock path) from the last probe that ran them, and the
+     * clocksource they were taken under: only a clocksource change can move them, so a periodic
+     * re-probe reuses them and spends its CPU on what can change (clocksource, seccomp verdicts,
+     * vsyscall, ASLR).
+     */
+    private String timedUnder;
+    private List<Finding> lastLatency;
+    private List<ClockId> lastLatencyClocks;
+    private JvmClockPath lastJvm;
+
     private Prober(Builder b) {
-        final SystemRoot root = b.root;
+        final HostFactsReader reader = new HostFactsReader(b.root);
         this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
             @Override
             public HostFacts get() {
-                return new HostFactsReader(root).read();
+                return reader.read();
             }
         };
         List<Detector> ds = new ArrayList<>();
@@ -101,6 +112,9 @@ public final class Prober {
         long probeThreads0 = ProbeThreads.cpuNanos();
         Map<String, Integer> errors = new LinkedHashMap<>();
         HostFacts host = readHost(errors);
+        String clocksource = host.clocksource().known() ? host.clocksource().get().current()
+                : "unknown: " + host.clocksource().reason();
+        boolean retime = timedUnder == null || !timedUnder.equals(clocksource);
 
         List<ClockId> all = Arrays.asList(ClockId.values());
         Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
@@ -115,7 +129,17 @@ public final class Prober {
             if (clocks.isEmpty()) {
                 continue;
             }
-            for (Finding f : run(d, host, clocks)) {
+            List<Finding> found;
+            if (Detectors.LATENCY.equals(d.name())) {
+                if (retime || lastLatency == null || !clocks.equals(lastLatencyClocks) || anyError(lastLatency)) {
+                    lastLatency = run(d, host, clocks);
+                    lastLatencyClocks = clocks;
+                }
+                found = lastLatency;
+            } else {
+                found = run(d, host, clocks);
+            }
+            for (Finding f : found) {
                 findings.get(f.clock()).add(f);
                 if (f.error()) {
                     errors.put(d.name(), 1);
@@ -125,7 +149,16 @@ public final class Prober {
         if (usesNativeAccess() && NativeAccess.unavailableReason() != null) {
             errors.put("native", 1);
         }
-        JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");
+        JvmClockPath jvm;
+        if (!jvmClockPath) {
+            jvm = JvmClockPath.unknown("the JVM clock path probe is disabled");
+        } else {
+            if (retime || lastJvm == null) {
+                lastJvm = probeJvm();
+            }
+            jvm = lastJvm;
+        }
+        timedUnder = clocksource;
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
@@ -212,6 +245,15 @@ public final class Prober {
             out.add(Finding.failed(detector, c, why));
         }
         return out;
+    }
+
+    private static boolean anyError(List<Finding> findings) {
+        for (Finding f : findings) {
+            if (f.error()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<ClockId> undecided(Map<ClockId, List<Finding>> findings) {
