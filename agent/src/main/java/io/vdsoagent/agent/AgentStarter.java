@@ -19,6 +19,11 @@ public final class AgentStarter {
     public static void start(String agentArgs, Instrumentation inst, boolean fromPremain,
                              AtomicLong premainNanos, File agentJar) {
         try {
+            String tooSmall = Headroom.heapTooSmall(Runtime.getRuntime().maxMemory());
+            if (tooSmall != null) {
+                System.err.println("vdso-agent: not started: " + tooSmall);
+                return;
+            }
             AgentConfig config = AgentConfig.load(agentArgs);
             AgentLogLevel.set(config.logLevel());
             Logger log = LoggerFactory.getLogger(AgentStarter.class);

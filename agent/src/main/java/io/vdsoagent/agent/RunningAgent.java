@@ -57,6 +57,11 @@ final class RunningAgent {
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
     static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
+        String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
+        if (noRoom != null) {
+            log.warn("standing down, the application's memory comes first: {}", noRoom);
+            return null;
+        }
         long t0 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("vdso.agent.premain", premainNanos, RunningAgent::seconds)
@@ -68,6 +73,12 @@ final class RunningAgent {
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
 
+        noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
+        if (noRoom != null) {
+            agent.skipped("probe");
+            log.warn("{}; {}", endpoint, noRoom);
+            return agent;
+        }
         ClockHealthMonitor monitor = firstProbe(config);
         VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.monitor = monitor;
@@ -87,13 +98,27 @@ final class RunningAgent {
         return agent;
     }
 
+    /** A step the headroom check skipped: vdso_agent_skipped{step} = 1, the degraded reason on /metrics. */
+    private void skipped(String step) {
+        Gauge.builder("vdso.agent.skipped", () -> 1).tag("step", step)
+                .description("A start-up step the agent skipped because the heap or metaspace had too little room left.")
+                .register(registry);
+    }
+
     private void instrumentClockCalls(Instrumentation inst) {
+        String noRoom = config.instrument() ? Headroom.shortfall(Headroom.Step.INSTRUMENTATION) : null;
+        if (noRoom != null) {
+            skipped("instrumentation");
+            log.warn(noRoom);
+            return;
+        }
         InstrumentSettings settings = new InstrumentSettings(config.instrument(),
                 String.join(",", config.instrumentInclude()), String.join(",", config.instrumentExclude()),
                 config.sampleEvery(), config.topSites(), CountMode.parse(config.countMode()));
         ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, settings);
         installed.metrics().bindTo(registry);
         clockCalls = installed;
+        Headroom.shortfall(Headroom.Step.AFTER_START);
     }
 
     /**
