@@ -14,6 +14,9 @@ AGENT=${VDSO_AGENT_JAR:-$ROOT/agent/target/vdso-agent.jar}
 JMX=${JMX_JAR:-$HOME/.m2/repository/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar}
 JDKS=${BENCH_JDKS:-"17=/usr/lib/jvm/java-17-openjdk-amd64 25=/usr/lib/jvm/temurin-25-jdk-amd64"}
 P=${BENCH_PORT:-19511}
+BEFORE=${BEFORE_JAR:-}    # optional: an older vdso-agent.jar measured beside (RSS, metaspace, heap, allocation)
+V=(none ours noinst jmx); [[ -n $BEFORE ]] && V+=(before)
+LIFE_MS=${LIFE_MS:-10000}  # long enough for every agent's start-up to end on a loaded 2-core machine
 rm -rf "$W" && mkdir -p "$W/classes" "$W/s"
 printf 'rules:\n  - pattern: ".*"\n' >"$W/jmx.yaml"
 /usr/lib/jvm/java-17-openjdk-amd64/bin/javac --release 8 -nowarn -d "$W/classes" "$HERE/src/lean/LeanMain.java"
@@ -24,20 +27,23 @@ flags() {
     case $1 in
         none) F=() ;;
         ours) F=("-javaagent:$AGENT=host=127.0.0.1,port=$P") ;;
+        noinst) F=("-javaagent:$AGENT=host=127.0.0.1,port=$((P + 5)),instrument=false") ;;
         jmx) F=("-javaagent:$JMX=127.0.0.1:$((P + 1)):$W/jmx.yaml") ;;
+        before) F=("-javaagent:$BEFORE=host=127.0.0.1,port=$((P + 4))") ;;
     esac
 }
-url() { case $1 in ours) echo "http://127.0.0.1:$P/metrics" ;; jmx) echo "http://127.0.0.1:$((P + 1))/metrics" ;; esac; }
+url() { case $1 in ours) echo "http://127.0.0.1:$P/metrics" ;; jmx) echo "http://127.0.0.1:$((P + 1))/metrics" ;;
+              before) echo "http://127.0.0.1:$((P + 4))/metrics" ;; noinst) echo "http://127.0.0.1:$((P + 5))/metrics" ;; esac; }
 kv() { awk -v k="$2" '$1 == k {print $2}' <<<"$1"; }
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $LOAD0; jar $(stat -c %s "$AGENT") bytes"
 for pair in $JDKS; do
     j=${pair%%=*} java=${pair#*=}/bin/java
-    # 1. peak RSS, metaspace, live heap: 4 s of life and one scrape, default JVM flags.
+    # 1. peak RSS, metaspace, live heap: LIFE_MS of life and one scrape, default JVM flags.
     for ((r = 0; r < ROUNDS; r++)); do
-        for v in none ours jmx; do
+        for v in "${V[@]}"; do
             flags "$v"; u=$(url "$v" || true)
-            out=$("$java" "${F[@]}" -Dlean.report=true -cp "$W/classes" LeanMain 4000 ${u:+"$u"} 2>/dev/null)
+            out=$("$java" "${F[@]}" -Dlean.report=true -cp "$W/classes" LeanMain "$LIFE_MS" ${u:+"$u"} 2>/dev/null)
             rec "$j" "rss.$v" "$(kv "$out" hwm_kib)"
             rec "$j" "meta.$v" "$(kv "$out" metaspace_kib)"
             rec "$j" "live.$v" "$(kv "$out" live_kib)"
@@ -45,10 +51,11 @@ for pair in $JDKS; do
     done
     # 2. allocation volume: a 1.5 GB eden, no TLABs, no GC before the report (check: none ran).
     for ((r = 0; r < 3; r++)); do
-        for v in none ours; do
+        for v in "${V[@]}"; do
+            [[ $v == jmx ]] && continue
             flags "$v"
             out=$("$java" -XX:+UseSerialGC -Xms1600m -Xmx1600m -Xmn1500m -XX:-UseTLAB "${F[@]}" -Dlean.report=true \
-                -cp "$W/classes" LeanMain 6000 2>/dev/null)
+                -cp "$W/classes" LeanMain "$LIFE_MS" 2>/dev/null)
             rec "$j" "alloc.$v" "$(kv "$out" allocated_kib)"
         done
     done
@@ -89,10 +96,11 @@ for pair in $JDKS; do
     n=$(med "$W/s/$j.rss.none") o=$(med "$W/s/$j.rss.ours") x=$(med "$W/s/$j.rss.jmx")
     echo "JDK $j: peak RSS KiB median (range): none $n ($(rng "$W/s/$j.rss.none")), ours $o ($(rng "$W/s/$j.rss.ours")), jmx $x ($(rng "$W/s/$j.rss.jmx"))"
     awk -v n="$n" -v o="$o" -v x="$x" -v j="$j" 'BEGIN {printf "JDK %s: added peak RSS ours +%.1f MiB vs jmx_exporter +%.1f MiB = %.2fx\n", j, (o-n)/1024, (x-n)/1024, (o-n)/(x-n)}'
-    for k in meta live; do
-        echo "JDK $j: $k KiB median: none $(med "$W/s/$j.$k.none") ours $(med "$W/s/$j.$k.ours") ($(rng "$W/s/$j.$k.ours")) jmx $(med "$W/s/$j.$k.jmx")"
+    for k in rss meta live alloc; do
+        line="JDK $j: $k KiB median (range):"
+        for v in "${V[@]}"; do [[ -s $W/s/$j.$k.$v ]] && line+=" $v $(med "$W/s/$j.$k.$v") ($(rng "$W/s/$j.$k.$v"))"; done
+        echo "$line"
     done
-    echo "JDK $j: allocated KiB median: none $(med "$W/s/$j.alloc.none") ours $(med "$W/s/$j.alloc.ours") ($(rng "$W/s/$j.alloc.ours"))"
     echo "JDK $j: first probe CPU ms $(cat "$W/s/$j.firstprobe"); re-probe CPU ms median $(med "$W/s/$j.reprobe") ($(rng "$W/s/$j.reprobe"), n=$(wc -l <"$W/s/$j.reprobe"))"
     echo "JDK $j: background CPU, % of one core over 120 s: agent threads alive at both ends $(cat "$W/s/$j.background");" \
         "with two re-probes' short-lived probe threads at most $(awk -v b="$(cat "$W/s/$j.background")" -v r="$(med "$W/s/$j.reprobe")" 'BEGIN {printf "%.4f", b + 2 * r / 1000 / 120 * 100}')"

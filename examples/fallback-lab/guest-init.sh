@@ -3,7 +3,9 @@
 # Mounts the host root (9p, read-only) with a RAM overlay on top so the command sees the host's
 # paths (JDK, build output) and may write anywhere without touching the host, runs the command,
 # prints its output framed by markers on the serial console and powers off.
-# Run parameters come from /lab/config (appended per run by lab.sh): NONCE, WANT_CLOCKSOURCE, NET.
+# aarch64 guests get an arm64 root (arm64-assets.sh) as "host" instead, and the host directory SHARE
+# (read-only, 9p tag "share") at the same path on top of it.
+# Run parameters come from /lab/config (appended per run by lab.sh): NONCE, WANT_CLOCKSOURCE, NET, SHARE.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -48,12 +50,23 @@ else
   mount -t tmpfs tmpfs $ROOT/var/tmp
 fi
 
+if [ -n "$SHARE" ]; then
+  mkdir -p "$ROOT$SHARE"
+  if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 share "$ROOT$SHARE"; then
+    say "error cannot mount the shared directory $SHARE over 9p"
+    finish
+  fi
+fi
 mount -t proc proc $ROOT/proc
 mount -t sysfs sysfs $ROOT/sys
 mount -t devtmpfs devtmpfs $ROOT/dev
 mkdir -p $ROOT/dev/shm $ROOT/dev/pts
 mount -t tmpfs tmpfs $ROOT/dev/shm
 mount -t devpts devpts $ROOT/dev/pts
+# busybox's applets, last on PATH: tools a root made of a few packages lacks (awk, dmesg, wget, ...).
+# Both roots have /bin/busybox (the x86 lab requires busybox-static on the host).
+mkdir -p $ROOT/run/lab/bin
+chroot $ROOT /bin/busybox --install -s /run/lab/bin || say "warning no busybox applets in the guest root"
 
 ip link set lo up
 if [ "$NET" = 1 ]; then
@@ -76,10 +89,9 @@ if [ -n "$WANT_CLOCKSOURCE" ] && [ "$CS" != "$WANT_CLOCKSOURCE" ]; then
   finish
 fi
 
-mkdir -p $ROOT/run/lab
 cp /lab/cmd.sh $ROOT/run/lab/cmd.sh
 say "running"
-chroot $ROOT /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+chroot $ROOT /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/run/lab/bin \
   HOME=/root LANG=C.UTF-8 TERM=dumb LAB_GUEST=1 LAB_CLOCKSOURCE="$CS" \
   /bin/bash /run/lab/cmd.sh </dev/null >$ROOT/run/lab/stdout 2>$ROOT/run/lab/stderr
 RC=$?

@@ -3,12 +3,17 @@
 #
 #   lab.sh --clocksource hpet|acpi_pm|tsc [--timeout 300] [--memory 2048] [--forward HOSTPORT:GUESTPORT]...
 #          [--kernel /boot/vmlinuz-VER] [--verbose] [--install] -- command [args...]
+#   lab.sh --arch aarch64 --timer normal|erratum [--share DIR] [--timeout 300] [--memory 2048]
+#          [--verbose] [--install] -- command [args...]
 #
 # The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
 # it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
 # as they are and nothing the command writes reaches the host. The command's stdout, stderr and exit
 # status come back as this script's own. Exit 124: timeout; 125: the lab itself failed (missing
 # package, boot failure, the kernel did not take the clocksource).
+# aarch64: Debian's arm64 kernel and an arm64 root assembled from Debian packages (arm64-assets.sh),
+# with DIR (default: this repository) shared read-only at the same path; --timer erratum boots QEMU's
+# own device tree with an arch-timer erratum that takes the timer out of the vDSO.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,11 +25,14 @@ KERNEL=
 VERBOSE=0
 INSTALL=0
 FORWARDS=()
+ARCH=x86_64
+TIMER=normal
+SHARE=
 # Every Debian package the lab needs, with the command that proves it is there.
 PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
           cpio:cpio kmod:modinfo)
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 die() { echo "lab.sh: $*" >&2; exit 125; }
 
 while [ $# -gt 0 ]; do
@@ -36,6 +44,9 @@ while [ $# -gt 0 ]; do
     --kernel) KERNEL=${2:?}; shift 2 ;;
     --verbose) VERBOSE=1; shift ;;
     --install) INSTALL=1; shift ;;
+    --arch) ARCH=${2:?}; shift 2 ;;
+    --timer) TIMER=${2:?}; shift 2 ;;
+    --share) SHARE=${2:?}; shift 2 ;;
     --) shift; break ;;
     -h|--help) usage ;;
     *) echo "lab.sh: unknown option [$1]" >&2; usage ;;
@@ -44,6 +55,17 @@ done
 [ $# -gt 0 ] || usage
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds [$TIMEOUT]"
 [[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
+case "$ARCH" in x86_64|aarch64) ;; *) die "--arch must be x86_64 or aarch64 [$ARCH]" ;; esac
+case "$TIMER" in normal|erratum) ;; *) die "--timer must be normal or erratum [$TIMER]" ;; esac
+if [ "$ARCH" = aarch64 ]; then
+  [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch aarch64"
+  [ -z "$KERNEL" ] || die "--kernel is not supported with --arch aarch64 (arm64-assets.sh picks Debian's newest)"
+  SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
+  PACKAGES=(qemu-system-arm:qemu-system-aarch64 device-tree-compiler:dtc cpio:cpio kmod:modinfo xz-utils:xz)
+else
+  [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
+  [ -z "$SHARE" ] || die "--share needs --arch aarch64 (x86_64 guests see the whole host root)"
+fi
 for f in "${FORWARDS[@]}"; do
   [[ "$f" =~ ^[0-9]+:[0-9]+$ ]] || die "--forward must be HOSTPORT:GUESTPORT [$f]"
 done
@@ -74,13 +96,20 @@ if [ -n "$missing" ]; then
 fi
 PATH=$PATH:/sbin:/usr/sbin
 
-if [ -z "$KERNEL" ]; then
-  KERNEL=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+if [ "$ARCH" = aarch64 ]; then
+  # Kernel, initramfs, arm64 root and device trees, from the cache or rebuilt from Debian packages.
+  ASSETS=$("$LAB_DIR/arm64-assets.sh" --memory "$MEMORY" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
+  asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
+  KERNEL=$(asset kernel)
+else
+  if [ -z "$KERNEL" ]; then
+    KERNEL=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+  fi
+  [ -r "$KERNEL" ] || die "cannot read kernel [$KERNEL]"
+  KVER=${KERNEL##*/vmlinuz-}
+  MODDIR=/lib/modules/$KVER
+  [ -d "$MODDIR" ] || die "no modules for kernel $KVER in $MODDIR (package linux-image-$KVER)"
 fi
-[ -r "$KERNEL" ] || die "cannot read kernel [$KERNEL]"
-KVER=${KERNEL##*/vmlinuz-}
-MODDIR=/lib/modules/$KVER
-[ -d "$MODDIR" ] || die "no modules for kernel $KVER in $MODDIR (package linux-image-$KVER)"
 
 # Modules the guest loads, dependencies first (modinfo -F depends, resolved recursively).
 WANTED_MODULES=(virtio_pci 9pnet_virtio 9p overlay e1000)
@@ -137,7 +166,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-BASE=$(build_base_initramfs)
+if [ "$ARCH" = aarch64 ]; then BASE=$(asset initramfs); else BASE=$(build_base_initramfs); fi
+mkdir -p "$WORK_DIR"
 RUN_DIR=$(mktemp -d "$WORK_DIR/run.XXXXXX")
 NONCE=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 
@@ -152,11 +182,14 @@ mkdir -p "$RUN_DIR/extra/lab"
   echo "NONCE=$NONCE"
   echo "WANT_CLOCKSOURCE=$CLOCKSOURCE"
   echo "NET=$([ ${#FORWARDS[@]} -gt 0 ] && echo 1 || echo 0)"
+  printf 'SHARE=%q\n' "$SHARE"
 } >"$RUN_DIR/extra/lab/config"
 (cd "$RUN_DIR/extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$RUN_DIR/extra.cpio"
 cat "$BASE" "$RUN_DIR/extra.cpio" >"$RUN_DIR/initrd"
 
-APPEND="console=ttyS0 quiet loglevel=1 panic=-1"
+CONSOLE_DEV=ttyS0
+[ "$ARCH" = aarch64 ] && CONSOLE_DEV=ttyAMA0
+APPEND="console=$CONSOLE_DEV quiet loglevel=1 panic=-1"
 if [ -n "$CLOCKSOURCE" ]; then
   APPEND+=" clocksource=$CLOCKSOURCE"
   # Under emulation the TSC watchdog can mark tsc unstable at random; tests switch on purpose instead.
@@ -176,9 +209,21 @@ if [ "$VERBOSE" = 1 ]; then
   TAIL_PID=$!
 fi
 start=$(date +%s%N)
-qemu-system-x86_64 -machine pc -accel tcg -smp 1 -m "$MEMORY" \
+if [ "$ARCH" = aarch64 ]; then
+  # The machine options arm64-assets.sh dumped the device tree with; erratum: that tree plus the property.
+  read -r -a MACHINE <<<"$(asset qemu-machine)"
+  QEMU=(qemu-system-aarch64 "${MACHINE[@]}")
+  [ "$TIMER" = erratum ] && QEMU+=(-dtb "$(asset dtb-erratum)")
+  ROOT_DIR=$(asset rootfs)
+  QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
+         -device virtio-9p-pci,fsdev=share,mount_tag=share)
+else
+  QEMU=(qemu-system-x86_64 -machine pc -accel tcg -smp 1)
+  ROOT_DIR=/
+fi
+"${QEMU[@]}" -m "$MEMORY" \
   -kernel "$KERNEL" -initrd "$RUN_DIR/initrd" -append "$APPEND" \
-  -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+  -fsdev "local,id=hostroot,path=$ROOT_DIR,security_model=none,readonly=on,multidevs=remap" \
   -device virtio-9p-pci,fsdev=hostroot,mount_tag=host \
   "${NETARGS[@]}" \
   -display none -monitor none -serial "file:$RUN_DIR/console.log" -no-reboot \
@@ -224,5 +269,5 @@ if [ -z "$rc" ]; then
 fi
 section stdout
 section stderr >&2
-[ "$VERBOSE" = 0 ] || echo "lab.sh: clocksource $(marker 'clocksource '), guest wall ${elapsed_ms} ms, exit $rc" >&2
+[ "$VERBOSE" = 0 ] || echo "lab.sh: $ARCH (timer $TIMER), clocksource $(marker 'clocksource '), guest wall ${elapsed_ms} ms, exit $rc" >&2
 exit "$rc"

@@ -1,7 +1,7 @@
 package io.vdsoagent.agent;
 
 /**
- * A configuration value that cannot be used. Internal only: {@link AgentConfig} turns it into one log
+ * A configuration value that cannot be used. Internal only: {@link AgentArguments} turns it into one log
  * line and the key's default; it never reaches the application.
  */
 final class ConfigurationException extends Exception {

@@ -4,8 +4,9 @@ import io.vdsoagent.detect.Finding;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,12 +25,9 @@ final class DegradedReport {
     static String line(ClockHealth health) {
         Map<String, String> problems = new LinkedHashMap<String, String>();
         HostFacts host = health.host();
-        unknown(problems, "kernel release", host.kernelRelease());
-        unknown(problems, "arch", host.arch());
-        unknown(problems, "vdso", host.vdso());
-        unknown(problems, "clocksource", host.clocksource());
-        unknown(problems, "vsyscall", host.vsyscall());
-        unknown(problems, "aslr", host.aslr());
+        for (HostFact fact : HostFact.values()) {
+            unknown(problems, fact.title(), fact.of(host));
+        }
         String nativeProblem = NativeAccess.unavailableReason();
         if (nativeProblem != null) {
             problems.put("native access unavailable", nativeProblem);

@@ -49,22 +49,6 @@ final class Headroom {
     private Headroom() {
     }
 
-    /**
-     * The agent keeps ~3-4 MiB of live heap once started (BENCHMARKS.md). Below this maximum that is
-     * over a tenth of the heap, and at premain time nothing tells how much the application will keep
-     * live a moment later (the -Xmx16m case of issue 16: the application fills 11 MiB right after), so
-     * the agent does not start at all. Checked before anything else is loaded, without management beans.
-     */
-    static final long MIN_MAX_HEAP = 32 * MIB;
-
-    static String heapTooSmall(long maxHeapBytes) {
-        if (maxHeapBytes <= 0 || maxHeapBytes == Long.MAX_VALUE || maxHeapBytes >= MIN_MAX_HEAP) {
-            return null;
-        }
-        return String.format(Locale.ROOT, "the heap's maximum is %.1f MiB, under the %d MiB the agent needs so that"
-                + " its ~4 MiB never crowd the application", maxHeapBytes / (double) MIB, MIN_MAX_HEAP / MIB);
-    }
-
     /** Null when the step fits; otherwise why it does not, for the one log line and the degraded reason. */
     static String shortfall(Step step) {
         try {

@@ -6,48 +6,82 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointSecurity;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
-import io.vdsoagent.agent.instrument.CountMode;
-import io.vdsoagent.agent.instrument.InstrumentSettings;
+import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
-import io.vdsoagent.health.Prober;
+import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
-import io.vdsoagent.source.ClocksourceReader;
-import io.vdsoagent.source.SystemRoot;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent once started: first probe, metrics registry, HTTP endpoint, and one scheduler thread
- * ({@code vdso-agent-refresh}) that re-reads the clocksource every {@code clocksource-poll} and re-probes
- * every {@code interval}. Everything it starts is a daemon; failures degrade a part, never the JVM.
+ * The agent once started, and the owner of everything it started: the metrics registry, the HTTP
+ * endpoint, the {@link ClockHealthService} (first probe, then its {@code vdso-agent-refresh} thread) and
+ * the clock-call instrumentation. {@link #close()} stops every thread it started. Everything it starts is
+ * a daemon; failures degrade a part, never the JVM.
  */
-final class RunningAgent {
+final class RunningAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(RunningAgent.class);
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
 
-    private final AgentConfig config;
+    private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
+    /**
+     * What the start-up gauges read. Micrometer holds a gauge's state object weakly: these fields keep
+     * it reachable for as long as the agent is (without them the premain gauge read NaN after a GC).
+     */
+    private final StartTimes startTimes;
     /** Null until the first probe completes: until then /metrics has no vdso_* series (unknown). */
-    private volatile ClockHealthMonitor monitor;
+    private volatile ClockHealthService health;
     private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
 
-    private RunningAgent(AgentConfig config, PrometheusMeterRegistry registry) {
+    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
         this.config = config;
         this.registry = registry;
+        this.startTimes = startTimes;
+    }
+
+    /** Premain's own time (from the bootstrap), and the whole background start-up once it is done. */
+    static final class StartTimes {
+        private final LongSupplier premainNanos;
+        private final long enteredNanos;
+        private final AtomicLong startNanos = new AtomicLong(-1);
+
+        /** @param premainNanos premain's own time, -1 while unknown */
+        StartTimes(LongSupplier premainNanos, long enteredNanos) {
+            this.premainNanos = premainNanos;
+            this.enteredNanos = enteredNanos;
+        }
+
+        double premainSeconds() {
+            long n = premainNanos.getAsLong();
+            return n < 0 ? Double.NaN : n / 1e9;
+        }
+
+        double startSeconds() {
+            long n = startNanos.get();
+            return n < 0 ? Double.NaN : n / 1e9;
+        }
+
+        void started() {
+            startNanos.set(System.nanoTime() - enteredNanos);
+        }
+    }
+
+    static RunningAgent start(AgentArguments config, AgentStarter.Launch launch) {
+        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()));
     }
 
     /**
@@ -56,7 +90,7 @@ final class RunningAgent {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentConfig config, Instrumentation inst, AtomicLong premainNanos) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
@@ -64,11 +98,18 @@ final class RunningAgent {
         }
         long t0 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder("vdso.agent.premain", premainNanos, RunningAgent::seconds)
+        Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
+                .strongReference(true)
                 .register(registry);
-        RunningAgent agent = new RunningAgent(config, registry);
+        Gauge.builder("vdso.agent.start", startTimes, StartTimes::startSeconds)
+                .description("Time from premain/agentmain to the agent fully started (endpoint, first probe, instrumentation), on its own thread.")
+                .baseUnit("seconds")
+                .strongReference(true)
+                .register(registry);
+        BuildInfo.current().bindTo(registry);
+        RunningAgent agent = new RunningAgent(config, registry, startTimes);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
@@ -79,22 +120,23 @@ final class RunningAgent {
             log.warn("{}; {}", endpoint, noRoom);
             return agent;
         }
-        ClockHealthMonitor monitor = firstProbe(config);
-        VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
-        agent.monitor = monitor;
+        ClockHealthService health = firstProbe(config);
+        VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
+        agent.health = health;
         long t3 = System.nanoTime();
-        log.info("{}, {}", monitor.current().headline(), endpoint);
-        String degraded = DegradedReport.line(monitor.current());
+        log.info("{}, version {} ({}), {}", health.current().headline(), BuildInfo.current().version(),
+                BuildInfo.current().revision(), endpoint);
+        String degraded = DegradedReport.line(health.current());
         if (degraded != null) {
             log.warn(degraded);
         }
         log.debug("registry {} ms, endpoint {} ms, first probe {} ms (probe itself {} ms)",
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-                monitor.current().probeWallNanos() / 1_000_000);
-        agent.scheduleRefresh();
+                health.current().probeWallNanos() / 1_000_000);
         // Loading Byte Buddy and retransforming loaded classes takes a few hundred ms; the verdicts
         // should not wait for it. Its jvm_clock_* series appear from the next scrape on.
         agent.instrumentClockCalls(inst);
+        startTimes.started();
         return agent;
     }
 
@@ -112,32 +154,30 @@ final class RunningAgent {
             log.warn(noRoom);
             return;
         }
-        InstrumentSettings settings = new InstrumentSettings(config.instrument(),
-                String.join(",", config.instrumentInclude()), String.join(",", config.instrumentExclude()),
-                config.sampleEvery(), config.topSites(), CountMode.parse(config.countMode()));
-        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, settings);
+        ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, config.instrumentSettings());
         installed.metrics().bindTo(registry);
         clockCalls = installed;
         Headroom.shortfall(Headroom.Step.AFTER_START);
     }
 
     /**
-     * The first probe, on the agent thread (the monitor's constructor probes). Asks jffi not to
-     * use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise), for our copy only: the
-     * property is put back once our jffi has read it.
+     * The first probe, on the agent thread (the service probes once when it starts), then the refresh
+     * thread. Asks jffi not to use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise),
+     * for our copy only: the property is put back once our jffi has read it.
      */
-    private static ClockHealthMonitor firstProbe(AgentConfig config) {
+    private static ClockHealthService firstProbe(AgentArguments config) {
         String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
         if (previous == null) {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
         }
         try {
-            SystemRoot root = TestRoot.systemRoot();
-            Prober prober = Prober.builder()
-                    .root(root)
+            return ClockHealthService.builder()
+                    .root(TestRoot.systemRoot())
                     .detectors(config.detectors())
-                    .build();
-            return new ClockHealthMonitor(prober, new ClocksourceReader(root));
+                    .refresh(config.intervalMillis(), config.clocksourcePollMillis())
+                    .onFailure((task, failure) -> log.warn("{} failed", task, failure))
+                    .listener(new ChangeLogger())
+                    .start();
         } finally {
             if (previous == null) {
                 System.clearProperty(JFFI_UNSAFE_DISABLED);
@@ -148,7 +188,7 @@ final class RunningAgent {
     /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
     private String startHttp() {
         EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
-                config.getString("tls-keystore"), config.getString("tls-keystore-password"));
+                config.tlsKeystore(), config.tlsKeystorePassword());
         try {
             server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
                     new Callable<String>() {
@@ -169,11 +209,12 @@ final class RunningAgent {
     }
 
     String reportJson() {
-        ClockHealthMonitor current = monitor;
+        ClockHealthService current = health;
         if (current == null) {
             throw new IllegalStateException("the first probe is still running");
         }
         Map<String, String> extra = new LinkedHashMap<String, String>();
+        extra.put("agent", BuildInfo.current().json());
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
@@ -181,57 +222,51 @@ final class RunningAgent {
         return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
 
-    private void scheduleRefresh() {
-        final ClockHealthMonitor monitor = this.monitor;
-        monitor.addListener(new ClockHealthMonitor.Listener() {
-            @Override
-            public void onChange(ClockHealth before, ClockHealth after, boolean clocksourceChanged) {
-                if (clocksourceChanged) {
-                    log.info("clocksource changed {} -> {}: {}", clocksource(before), clocksource(after),
-                            after.headline());
-                } else if (!before.headline().equals(after.headline())) {
-                    log.info("verdict changed: {}", after.headline());
-                }
-            }
-        });
-        ScheduledExecutorService scheduler =
-                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vdso-agent-refresh"));
-        long poll = config.clocksourcePollMillis();
-        long interval = config.intervalMillis();
-        scheduler.scheduleWithFixedDelay(guarded("clocksource poll", new Runnable() {
-            @Override
-            public void run() {
-                monitor.pollClocksource();
-            }
-        }), poll, poll, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded("re-probe", new Runnable() {
-            @Override
-            public void run() {
-                monitor.reprobe();
-            }
-        }), interval, interval, TimeUnit.MILLISECONDS);
+    /** The port the endpoint listens on, or -1 when it is not served. */
+    int port() {
+        AgentHttpServer s = server;
+        return s == null ? -1 : s.port();
     }
 
-    private static String clocksource(ClockHealth health) {
-        return health.host().clocksource().known() ? health.host().clocksource().get().current() : "unknown";
+    PrometheusMeterRegistry registry() {
+        return registry;
     }
 
-    /** A task that throws would be cancelled silently by the scheduler: log it and keep the schedule. */
-    private static Runnable guarded(final String what, final Runnable task) {
-        return new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    log.warn("{} failed", what, t);
-                }
+    StartTimes startTimes() {
+        return startTimes;
+    }
+
+    /**
+     * Stops the endpoint (its workers and the JDK's dispatcher) and the refresh thread. The
+     * instrumentation stays: rewritten classes cannot be un-rewritten safely, and it starts no thread.
+     */
+    @Override
+    public void close() {
+        AgentHttpServer s = server;
+        if (s != null) {
+            s.stop();
+        }
+        ClockHealthService h = health;
+        if (h != null) {
+            h.close();
+        }
+        registry.close();
+    }
+
+    /** Logs a clocksource or verdict change, once, on the refresh thread. */
+    private static final class ChangeLogger implements ClockHealthMonitor.Listener {
+        @Override
+        public void onChange(ClockHealth before, ClockHealth after, boolean clocksourceChanged) {
+            if (clocksourceChanged) {
+                log.info("clocksource changed {} -> {}: {}", clocksource(before), clocksource(after),
+                        after.headline());
+            } else if (!before.headline().equals(after.headline())) {
+                log.info("verdict changed: {}", after.headline());
             }
-        };
-    }
+        }
 
-    private static double seconds(AtomicLong nanos) {
-        long n = nanos.get();
-        return n < 0 ? Double.NaN : n / 1e9;
+        private static String clocksource(ClockHealth health) {
+            return health.host().clocksource().known() ? health.host().clocksource().get().current() : "unknown";
+        }
     }
 }

@@ -23,7 +23,6 @@ import java.util.jar.JarFile;
 public final class AgentBootstrap {
     /** Set (to the jar's path) by the first copy that starts; later copies stand down. */
     static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
-    static final String STARTER_CLASS = "io.vdsoagent.agent.AgentStarter";
     static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
     static final String THREAD_NAME = "vdso-agent";
 
@@ -66,7 +65,8 @@ public final class AgentBootstrap {
             // Everything else, even finding our own jar, happens on the agent's thread: the
             // application's main must not wait for us.
             AtomicLong premainNanos = new AtomicLong(-1);
-            Thread thread = new Thread(new Launcher(agentArgs, inst, fromPremain, premainNanos), THREAD_NAME);
+            Thread thread = new Thread(new Launcher(agentArgs, inst, fromPremain, entered, premainNanos),
+                    THREAD_NAME);
             thread.setDaemon(true);
             thread.start();
             premainNanos.set(System.nanoTime() - entered);
@@ -89,21 +89,31 @@ public final class AgentBootstrap {
         private final String agentArgs;
         private final Instrumentation inst;
         private final boolean fromPremain;
+        private final long entered;
         private final AtomicLong premainNanos;
 
-        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos) {
+        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, long entered, AtomicLong premainNanos) {
             this.agentArgs = agentArgs;
             this.inst = inst;
             this.fromPremain = fromPremain;
+            this.entered = entered;
             this.premainNanos = premainNanos;
         }
 
         @Override
         public void run() {
             try {
+                String tooSmall = HeapFloor.tooSmall(Runtime.getRuntime().maxMemory());
+                if (tooSmall != null) {
+                    System.err.println("vdso-agent: not started: " + tooSmall);
+                    return;
+                }
+                if (Dormancy.standsDown(agentArgs)) {
+                    return;
+                }
                 File jar = agentJar();
                 if (AgentBootstrap.class.getClassLoader() == null) {
-                    launch(agentArgs, inst, fromPremain, premainNanos, jar);
+                    launch(agentArgs, inst, fromPremain, entered, premainNanos, jar);
                     return;
                 }
                 // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
@@ -111,9 +121,10 @@ public final class AgentBootstrap {
                 // bootstrap package must then live in one loader only, so the boot copy takes over.
                 inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
                 Method bootLaunch = Class.forName(AgentBootstrap.class.getName(), true, null).getDeclaredMethod(
-                        "launch", String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
+                        "launch", String.class, Instrumentation.class, boolean.class, long.class, AtomicLong.class,
+                        File.class);
                 bootLaunch.setAccessible(true);
-                bootLaunch.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
+                bootLaunch.invoke(null, agentArgs, inst, fromPremain, entered, premainNanos, jar);
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
             }
@@ -121,13 +132,13 @@ public final class AgentBootstrap {
     }
 
     /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
-    static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, AtomicLong premainNanos,
-                       File jar) throws Exception {
+    static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
+                       AtomicLong premainNanos, File jar) throws Exception {
         AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
         Thread.currentThread().setContextClassLoader(loader);
-        Method start = loader.loadClass(STARTER_CLASS).getMethod("start",
-                String.class, Instrumentation.class, boolean.class, AtomicLong.class, File.class);
-        start.invoke(null, agentArgs, inst, fromPremain, premainNanos, jar);
+        AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
+                .getDeclaredConstructor().newInstance();
+        starter.start(new AgentStarter.Launch(agentArgs, inst, fromPremain, jar, entered, premainNanos));
     }
 
     /**
@@ -157,6 +168,7 @@ public final class AgentBootstrap {
         return new File(new URI(bang < 0 ? spec : spec.substring(0, bang)));
     }
 
+    /** Like core's {@code base.Failures.describe}, which this JDK-only class cannot see. */
     static String describe(Throwable t) {
         Throwable cause = t;
         while ((cause instanceof InvocationTargetException || cause instanceof ExceptionInInitializerError)

@@ -19,7 +19,7 @@ class AgentJarIT {
     @Test
     void servesMetricsThatMatchTheChildJvmsOwnMaps() throws Exception {
         try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=0,expose-address=true,host=127.0.0.1")),
-                AgentJvm.testClasses(), SleepyApp.class.getName(), "6000", "7")) {
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "7")) {
             int port = app.awaitReadyPort();
 
             long[] vdso = vdsoRange(app.pid());
@@ -49,6 +49,7 @@ class AgentJarIT {
 
             assertEquals(404, AgentJvm.get(port, "/nothing", null).status);
 
+            app.release();
             assertEquals(7, app.awaitExit(30), "the application's own exit code");
             assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout(), "stdout is the application's alone");
             assertEquals(1, app.agentLines().size(), "one line from us: " + app.agentLines());
@@ -58,13 +59,14 @@ class AgentJarIT {
 
     @Test
     void hidesTheVdsoAddressByDefault() throws Exception {
-        try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("127.0.0.1:0")),
-                AgentJvm.testClasses(), SleepyApp.class.getName(), "8000")) {
+        try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("127.0.0.1:0,instrument=false")),
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "0")) {
             int port = app.awaitReadyPort();
             AgentJvm.Response metrics = AgentJvm.get(port, "/metrics", null);
             assertTrue(metrics.body.contains("vdso_image_bytes"), metrics.body);
             assertTrue(!metrics.body.contains("vdso_base_address"), "base address hidden unless expose-address=true");
             assertTrue(!AgentJvm.get(port, "/report", null).body.contains("\"base\":\"0x"), "hidden in /report too");
+            app.release();
             assertEquals(0, app.awaitExit(30), "main returned: no agent thread keeps the JVM alive");
         }
     }
@@ -72,9 +74,10 @@ class AgentJarIT {
     @Test
     void portInUseIsOneLineAndTheApplicationRunsOn() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=" + taken.getLocalPort())),
-                    AgentJvm.testClasses(), SleepyApp.class.getName(), "8000", "5")) {
+            try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=" + taken.getLocalPort() + ",instrument=false")),
+                    AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "5")) {
                 app.awaitStderr(Pattern.compile("metrics NOT served: cannot listen on :" + taken.getLocalPort()), 30_000);
+                app.release();
                 assertEquals(5, app.awaitExit(30));
                 assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout());
                 List<String> lines = app.agentLines();
@@ -86,9 +89,10 @@ class AgentJarIT {
 
     @Test
     void badArgumentsAreLoggedAndDefaultsUsed() throws Exception {
-        try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=0,interval=soon,colour=blue")),
-                AgentJvm.testClasses(), SleepyApp.class.getName(), "8000", "0")) {
+        try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=0,interval=soon,colour=blue,instrument=false")),
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "0")) {
             app.awaitReadyPort();
+            app.release();
             assertEquals(0, app.awaitExit(30));
             String stderr = app.stderr();
             assertTrue(stderr.contains("vdso-agent: bad value for interval [soon], using default 60s"), stderr);
@@ -101,8 +105,9 @@ class AgentJarIT {
     @Test
     void loadedTwiceTheSecondCopyStandsDown() throws Exception {
         try (AgentJvm app = AgentJvm.start(Arrays.asList(AgentJvm.agentArg("port=0"), AgentJvm.agentArg("port=0")),
-                AgentJvm.testClasses(), SleepyApp.class.getName(), "8000", "0")) {
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "0")) {
             app.awaitReadyPort();
+            app.release();
             assertEquals(0, app.awaitExit(30));
             List<String> lines = app.agentLines();
             assertEquals(2, lines.size(), lines.toString());
@@ -128,9 +133,10 @@ class AgentJarIT {
         java.nio.file.Path renamed = dir.resolve("clock-agent-renamed.jar");
         Files.copy(AgentJvm.agentJar().toPath(), renamed);
         try (AgentJvm app = AgentJvm.start(Arrays.asList("-javaagent:" + renamed + "=port=0,host=127.0.0.1"),
-                AgentJvm.testClasses(), SleepyApp.class.getName(), "8000", "0")) {
+                AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin", "0")) {
             int port = app.awaitReadyPort();
             assertEquals(200, AgentJvm.get(port, "/metrics", null).status);
+            app.release();
             assertEquals(0, app.awaitExit(30));
             assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout());
             assertEquals(1, app.agentLines().size(), "only the ready line: " + app.stderr());

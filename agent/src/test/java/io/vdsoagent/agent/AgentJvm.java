@@ -78,7 +78,6 @@ final class AgentJvm implements AutoCloseable {
         Process process = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         return new AgentJvm(process, out, err);
     }
@@ -87,12 +86,13 @@ final class AgentJvm implements AutoCloseable {
         return "-javaagent:" + agentJar().getAbsolutePath() + (args == null ? "" : "=" + args);
     }
 
+    /** Closes the child's stdin: an app waiting on it ({@code SleepyApp stdin}) returns from main. */
+    void release() throws IOException {
+        process.getOutputStream().close();
+    }
+
     long pid() {
-        try {
-            return (Long) Process.class.getMethod("pid").invoke(process);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return process.pid();
     }
 
     String stdout() throws IOException {
@@ -105,6 +105,18 @@ final class AgentJvm implements AutoCloseable {
 
     List<String> agentLines() throws IOException {
         return Arrays.stream(stderr().split("\n")).filter(l -> l.startsWith("vdso-agent: ")).collect(Collectors.toList());
+    }
+
+    /** Waits until stdout contains {@code text} (the app reached that point). */
+    void awaitStdout(String text, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!stdout().contains(text)) {
+            if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+                fail("no [" + text + "] on stdout within " + timeoutMillis + " ms; stdout:\n" + stdout()
+                        + "\nstderr:\n" + stderr());
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Waits until stderr matches; returns the match. */

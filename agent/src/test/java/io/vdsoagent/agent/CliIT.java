@@ -73,7 +73,7 @@ class CliIT {
         List<String> jvmArgs = AgentJvm.javaFeature() >= 21
                 ? Arrays.asList("-XX:+EnableDynamicAgentLoading") : Collections.<String>emptyList();
         try (AgentJvm app = AgentJvm.start(jvmArgs, AgentJvm.testClasses(), SleepyApp.class.getName(), "30000", "0")) {
-            Thread.sleep(1000); // let the target reach main
+            app.awaitStdout(SleepyApp.LINE, 30_000); // the target reached main: its JVM is fully up
             try (AgentJvm cli = cli("attach", String.valueOf(app.pid()), "port=0,host=127.0.0.1")) {
                 assertEquals(0, cli.awaitExit(60), cli.stderr());
             }

@@ -6,18 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vdsoagent.detect.DetectorId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Whatever arrives as agent arguments, system properties or environment, {@link AgentConfig} never
+ * Whatever arrives as agent arguments, system properties or environment, {@link AgentArguments} never
  * throws (premain must not fail), every typed value is inside its documented range (a bad value
  * falls back to the default), every problem is exactly one log line, and a password is never echoed.
  */
 class FuzzAgentArgsTest {
-    private static final List<String> KEYS = new ArrayList<>(AgentConfig.DEFAULTS.keySet());
+    private static final List<String> KEYS = names();
+
+    private static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (ConfigKey<?> key : ConfigKey.ALL) {
+            names.add(key.name());
+        }
+        return names;
+    }
 
     @FuzzTest(maxDuration = "60s")
     void parse(FuzzedDataProvider data) {
@@ -26,11 +36,11 @@ class FuzzAgentArgsTest {
         String secret = "Pw-" + data.consumeAsciiString(12) + "-9q";
         for (int i = data.consumeInt(0, 4); i > 0; i--) {
             String key = data.consumeBoolean() ? data.pickValue(KEYS) : data.consumeAsciiString(12);
-            properties.put(AgentConfig.SYSTEM_PROPERTY_PREFIX + key, data.consumeString(40));
+            properties.put(ConfigKey.SYSTEM_PROPERTY_PREFIX + key, data.consumeString(40));
         }
         for (int i = data.consumeInt(0, 4); i > 0; i--) {
             String key = data.consumeBoolean() ? data.pickValue(KEYS) : data.consumeAsciiString(12);
-            env.put(AgentConfig.envName(key), data.consumeString(40));
+            env.put(ConfigKey.envName(key), data.consumeString(40));
         }
         boolean withPassword = data.consumeBoolean();
         String args = data.consumeRemainingAsString();
@@ -38,15 +48,15 @@ class FuzzAgentArgsTest {
             args = args + ",basic-auth-password=" + secret;
         }
 
-        AgentConfig config = AgentConfig.parse(args, properties, env);
+        AgentArguments config = AgentArguments.parse(args, properties, env);
 
         assertTrue(config.port() >= 0 && config.port() <= 65535, "port " + config.port());
         assertInterval(config.intervalMillis());
         assertInterval(config.clocksourcePollMillis());
         assertEquals(1, Integer.bitCount(config.sampleEvery()), "sample-every " + config.sampleEvery());
         assertTrue(config.topSites() >= 0 && config.topSites() <= 10000, "top-sites " + config.topSites());
-        assertTrue(AgentConfig.DETECTORS.containsAll(config.detectors()), "detectors " + config.detectors());
-        assertTrue(AgentConfig.LOG_LEVELS.contains(config.logLevel()), "log-level " + config.logLevel());
+        assertTrue(EnumSet.allOf(DetectorId.class).containsAll(config.detectors()), "detectors " + config.detectors());
+        assertTrue(ConfigKey.LOG_LEVELS.contains(config.logLevel()), "log-level " + config.logLevel());
         assertFalse(config.host().isEmpty(), "host");
         for (String problem : config.problems()) {
             assertFalse(problem.contains("\n") || problem.contains("\r"),

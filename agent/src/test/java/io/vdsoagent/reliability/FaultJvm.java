@@ -74,9 +74,18 @@ final class FaultJvm {
 
     /** FaultApp's arguments: max ms to wait for the agent's start-up, ms to stay alive, busy threads. */
     FaultJvm app(long waitForAgentMillis, long stayMillis, int busyThreads) {
+        return app(waitForAgentMillis, Long.toString(stayMillis), busyThreads);
+    }
+
+    /** As above, but the app stays alive until the test creates {@code stopFile}. */
+    FaultJvm appUntil(long waitForAgentMillis, Path stopFile, int busyThreads) {
+        return app(waitForAgentMillis, "until:" + stopFile.toAbsolutePath(), busyThreads);
+    }
+
+    private FaultJvm app(long waitForAgentMillis, String stay, int busyThreads) {
         appArgs.clear();
         appArgs.add(Long.toString(waitForAgentMillis));
-        appArgs.add(Long.toString(stayMillis));
+        appArgs.add(stay);
         appArgs.add(Integer.toString(busyThreads));
         return this;
     }
@@ -130,12 +139,7 @@ final class FaultJvm {
         }
 
         long pid() {
-            // Process.pid() is Java 9+; test code is compiled for 8, so ask reflectively.
-            try {
-                return (Long) Process.class.getMethod("pid").invoke(process);
-            } catch (Exception e) {
-                throw new IllegalStateException("needs JDK 9+", e);
-            }
+            return process.pid();
         }
 
         /** stderr so far. */
@@ -211,7 +215,7 @@ final class FaultJvm {
         List<String> foreignStderr() {
             List<String> out = new ArrayList<>();
             for (String line : stderr) {
-                if (!line.startsWith(AGENT_PREFIX) && !line.startsWith(FaultApp.MAIN_ENTERED)
+                if (!line.startsWith(AGENT_PREFIX) && !line.startsWith(FaultApp.MAIN_ENTERED) && !line.equals(FaultApp.BUSY_RUNNING)
                         && !isNativeAccessWarning(line)) {
                     out.add(line);
                 }

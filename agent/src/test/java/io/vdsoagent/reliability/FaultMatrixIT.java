@@ -87,19 +87,19 @@ class FaultMatrixIT {
 
     @Test
     void malformedPort() throws Exception {
-        FaultJvm.Result r = runApp("port-malformed", new FaultJvm().agent("host=127.0.0.1,port=abc"));
+        FaultJvm.Result r = runApp("port-malformed", new FaultJvm().agent("host=127.0.0.1,port=abc,instrument=false"));
         assertUnharmed("port=abc", r, Pattern.compile("bad value for port \\[abc\\], using default 9419"), 2);
     }
 
     @Test
     void unknownKey() throws Exception {
-        FaultJvm.Result r = runApp("unknown-key", new FaultJvm().agent("host=127.0.0.1,port=0,colour=blue"));
+        FaultJvm.Result r = runApp("unknown-key", new FaultJvm().agent("host=127.0.0.1,port=0,colour=blue,instrument=false"));
         assertUnharmed("unknown key colour=blue", r, Pattern.compile("unknown key \\[colour\\]"), 2);
     }
 
     @Test
     void outOfRangeValues() throws Exception {
-        FaultJvm.Result r = runApp("out-of-range", new FaultJvm().agent("host=127.0.0.1,port=70000"));
+        FaultJvm.Result r = runApp("out-of-range", new FaultJvm().agent("host=127.0.0.1,port=70000,instrument=false"));
         assertUnharmed("port=70000", r, Pattern.compile("bad value for port \\[70000\\].*between 0 and 65535"), 2);
         FaultJvm.Result r2 = runApp("sample-every", new FaultJvm().agent("host=127.0.0.1,port=0,sample-every=3"));
         assertUnharmed("sample-every=3", r2, Pattern.compile("bad value for sample-every \\[3\\].*power of two"), 2);
@@ -191,7 +191,7 @@ class FaultMatrixIT {
     @Test
     void clocksourceChangesWhileThePollRuns() throws Exception {
         Path root = plausibleRoot("clocksource-change");
-        FaultJvm.Running app = rooted(root, "host=127.0.0.1,port=0,clocksource-poll=100ms")
+        FaultJvm.Running app = rooted(root, "host=127.0.0.1,port=0,clocksource-poll=100ms,instrument=false")
                 .app(30_000, 3_000, 0).start(WORK.resolve("clocksource-change"));
         assertTrue(app.awaitStderr("metrics on", 30_000), "agent did not start: " + app.stderrLines());
         Path current = root.resolve("sys/devices/system/clocksource/clocksource0/current_clocksource");
@@ -249,8 +249,10 @@ class FaultMatrixIT {
 
     @Test
     void attachIntoAJvmUnderLoad() throws Exception {
-        FaultJvm.Running app = new FaultJvm().app(0, 6_000, 2).start(WORK.resolve("attach-under-load"));
-        Thread.sleep(500); // let the busy threads spin up
+        Path stop = WORK.resolve("attach-under-load").resolve("stop");
+        Files.deleteIfExists(stop);
+        FaultJvm.Running app = new FaultJvm().appUntil(0, stop, 2).start(WORK.resolve("attach-under-load"));
+        assertTrue(app.awaitStderr(FaultApp.BUSY_RUNNING, 30_000), "the app's busy threads never started");
         long t0 = System.nanoTime();
         Process attach = new ProcessBuilder(FaultJvm.java(), "-jar", FaultJvm.agentJar().toString(), "attach",
                 Long.toString(app.pid()), "host=127.0.0.1,port=0").redirectErrorStream(true).start();
@@ -258,7 +260,8 @@ class FaultMatrixIT {
         assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
         long attachMillis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, attach.exitValue(), "attach failed: " + attachOutput);
-        assertTrue(app.awaitStderr("metrics on", 30_000), "no ready line after attach: " + app.stderrLines());
+        assertTrue(app.awaitStderr("metrics on", 60_000), "no ready line after attach: " + app.stderrLines());
+        Files.createFile(stop); // the app stays until the agent is up, however slow the attach was
         FaultJvm.Result r = app.waitFor(60);
         assertEquals(FaultApp.EXIT_CODE, r.exitCode, r.toString());
         assertEquals(Arrays.asList(FaultApp.STDOUT_LINE), r.stdout, r.toString());
@@ -287,8 +290,9 @@ class FaultMatrixIT {
         return jvm.app(30_000, 0, 0).run(WORK.resolve(name), 90);
     }
 
+    /** Fixture-root cases are about the sources: the instrumentation stays off to keep them fast. */
     private static FaultJvm rooted(Path root) {
-        return rooted(root, "host=127.0.0.1,port=0");
+        return rooted(root, "host=127.0.0.1,port=0,instrument=false");
     }
 
     private static FaultJvm rooted(Path root, String agentArgs) {

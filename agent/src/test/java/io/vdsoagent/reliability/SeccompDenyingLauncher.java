@@ -2,7 +2,7 @@ package io.vdsoagent.reliability;
 
 import io.vdsoagent.nativeaccess.ArchTable;
 import io.vdsoagent.nativeaccess.NativeAccess;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

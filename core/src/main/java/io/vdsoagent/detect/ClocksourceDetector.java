@@ -2,7 +2,7 @@ package io.vdsoagent.detect;
 
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ public final class ClocksourceDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.CLOCKSOURCE;
+        return DetectorId.CLOCKSOURCE.label();
     }
 
     /** The table entry for a clocksource name, or null when the name is not known. */
@@ -79,20 +79,20 @@ public final class ClocksourceDetector implements Detector {
 
     static Finding judge(ClockId clock, Probed<ClocksourceFacts> cs) {
         if (clock.isCoarse()) {
-            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.VDSO,
+            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.VDSO,
                     "coarse clocks never read the counter: served by the vDSO whatever the clocksource");
         }
         if (clock.isCpuTime()) {
-            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.SYSCALL, "CPU-time clocks always make the syscall");
+            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.SYSCALL, "CPU-time clocks always make the syscall");
         }
         if (!cs.known()) {
-            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource unknown: " + cs.reason());
+            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.UNKNOWN, "clocksource unknown: " + cs.reason());
         }
         String name = cs.get().current();
         Capability cap = TABLE.get(name);
         if (cap == null) {
-            return Finding.of(Detectors.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource " + name + " is not in the table");
+            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.UNKNOWN, "clocksource " + name + " is not in the table");
         }
-        return Finding.of(Detectors.CLOCKSOURCE, clock, cap.verdict(), cap.why() + " (a hint from the name)");
+        return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, cap.verdict(), cap.why() + " (a hint from the name)");
     }
 }

@@ -1,6 +1,6 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.vdsoagent.detect;
 
 import io.vdsoagent.nativeaccess.NativeAccess;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package io.vdsoagent.detect;
 
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public final class LatencyDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.LATENCY;
+        return DetectorId.LATENCY.label();
     }
 
     @Override
@@ -57,7 +57,7 @@ public final class LatencyDetector implements Detector {
         String nums = String.format(Locale.ROOT, "libc %.1f ns, syscall %.1f ns per call (FFI baseline ~%.1f ns subtracted)",
                 libcNanos, syscallNanos, baselineNanos);
         if (!(syscallNanos > 0)) {
-            return Finding.timed(Detectors.LATENCY, c, Verdict.UNKNOWN, "raw syscall not measurable: " + nums,
+            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, "raw syscall not measurable: " + nums,
                     libcNanos, syscallNanos);
         }
         double ratio = libcNanos / syscallNanos;
@@ -66,7 +66,7 @@ public final class LatencyDetector implements Detector {
         if (v == Verdict.UNKNOWN) {
             detail = detail + "; between " + VDSO_BELOW + " and " + SYSCALL_ABOVE + " is not conclusive";
         }
-        return Finding.timed(Detectors.LATENCY, c, v, detail, libcNanos, syscallNanos);
+        return Finding.timed(DetectorId.LATENCY.label(), c, v, detail, libcNanos, syscallNanos);
     }
 
     private static synchronized long buffer(NativeAccess na) {

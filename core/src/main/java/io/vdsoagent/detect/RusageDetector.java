@@ -3,29 +3,36 @@ package io.vdsoagent.detect;
 import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The Redis {@code --check-system} / ddprof method: busy-loop {@code clock_gettime} and look at
- * the system share of the CPU time the loop consumed; more than 10 % means the calls enter the
- * kernel. Each clock loops on its own fresh thread so the kernel's tick-sampled user/system split
- * (scaled over the thread's whole life) is not skewed by earlier work on the caller's thread.
- * Under tick-based accounting the split needs several ticks: too little CPU gives unknown.
+ * the system share of the CPU time the loop consumed. Each clock loops on its own fresh thread so the
+ * kernel's tick-sampled user/system split (scaled over the thread's whole life) is not skewed by
+ * earlier work on the caller's thread.
+ *
+ * <p>The split is not comparable across hosts: with tick-based accounting a clock that always makes the
+ * syscall showed 48-100 % system time on one VM and 20 % on another (kvm-clock). So every run first
+ * measures two controls whose answer the kernel fixes on any Linux: {@code thread_cputime} (always a
+ * syscall) and {@code monotonic_coarse} (never reads the counter, so it stays in the vDSO). A clock is
+ * judged only when the controls separate clearly and its own share sits near one of them; otherwise
+ * the finding is unknown and says why. Never a guess.
  */
 public final class RusageDetector implements Detector {
     /**
-     * Not Redis's 10 %: with tick-sampled accounting (CONFIG_TICK_CPU_ACCOUNTING, HZ=250) a 25 ms loop
-     * spans ~6 ticks and one stray system tick (the thread's own start-up, scaled over its life by
-     * cputime_adjust) reads as ~15 %; measured here on vDSO clocks. A real fallback spends most of
-     * each call in the kernel (48-100 % measured for the CPU-time clocks: ~6 ticks quantise the
-     * split, so 48 % was seen in CI on Temurin 25), so decide only outside that noise and leave the
-     * band between unknown.
+     * The controls must differ by this much system share before any clock is judged: one stray tick
+     * of ~6 (HZ=250, 25 ms loops) moves a share by ~15 %, so a smaller gap is within the noise.
      */
-    static final double SYSCALL_SHARE = 0.40;
-    static final double VDSO_SHARE = 0.25;
+    static final double MIN_CONTROL_GAP = 0.30;
+    /** A clock is judged only within this fraction of the control gap from one of the controls. */
+    static final double NEAR_CONTROL = 0.25;
+    /** A loop that got less than this share of a core in wall time ran on a machine too busy to trust. */
+    static final double MIN_CORE_SHARE = 0.25;
+    static final ClockId SYSCALL_CONTROL = ClockId.THREAD_CPUTIME_ID;
+    static final ClockId VDSO_CONTROL = ClockId.MONOTONIC_COARSE;
     private static final int RUSAGE_THREAD = 1;
     private static final long CHECK_EVERY_NANOS = 1_000_000;
     private static final int RUSAGE_BYTES = 256; // struct rusage is 144 bytes on LP64
@@ -50,32 +57,48 @@ public final class RusageDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.RUSAGE;
+        return DetectorId.RUSAGE.label();
     }
 
     @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
         Probed<NativeAccess> na = NativeAccess.get();
-        boolean timedOut = false;
-        for (ClockId c : clocks) {
-            if (timedOut) {
-                // A loop still running would share the buffers: measure nothing more this run.
-                out.add(Finding.failed(name(), c, "skipped: an earlier loop thread timed out"));
-                continue;
-            }
-            if (!na.known()) {
+        if (!na.known()) {
+            for (ClockId c : clocks) {
                 out.add(Finding.of(name(), c, Verdict.UNKNOWN, NativeAccess.unavailableReason()));
+            }
+            return out;
+        }
+        Measurement syscallControl = null;
+        Measurement vdsoControl = null;
+        String failure = null;
+        try {
+            if (!clocks.isEmpty()) {
+                syscallControl = measure(na.get(), SYSCALL_CONTROL);
+                vdsoControl = measure(na.get(), VDSO_CONTROL);
+            }
+        } catch (ProbeFailure e) {
+            failure = "control loop: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
+            failure = "interrupted while waiting for the loop thread";
+        }
+        for (ClockId c : clocks) {
+            if (failure != null) {
+                // A loop still running would share the buffers: measure nothing more this run.
+                out.add(Finding.failed(name(), c, failure));
                 continue;
             }
             try {
-                Finding f = probe(na.get(), c);
-                timedOut = f.error() && f.detail().startsWith("loop thread did not finish");
-                out.add(f);
+                out.add(judge(c, measure(na.get(), c), syscallControl, vdsoControl, minCpuNanos));
+            } catch (ProbeFailure e) {
+                failure = "skipped after an earlier loop failed: " + e.getMessage();
+                out.add(Finding.failed(name(), c, e.getMessage()));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
-                out.add(Finding.failed(name(), c, "interrupted while waiting for the loop thread"));
-                timedOut = true;
+                Thread.currentThread().interrupt();
+                failure = "interrupted while waiting for the loop thread";
+                out.add(Finding.failed(name(), c, failure));
             } catch (Throwable t) {
                 out.add(Finding.failed(name(), c, "probe failed: " + t));
             }
@@ -83,7 +106,7 @@ public final class RusageDetector implements Detector {
         return out;
     }
 
-    private Finding probe(NativeAccess na, ClockId clock) throws InterruptedException {
+    private Measurement measure(NativeAccess na, ClockId clock) throws InterruptedException, ProbeFailure {
         Loop loop = new Loop(na, clock.linuxId(), loopNanos, wallCapNanos);
         Thread t = new Thread(loop, "vdso-agent-rusage-probe");
         t.setDaemon(true);
@@ -91,32 +114,95 @@ public final class RusageDetector implements Detector {
         t.start();
         t.join(timeoutMillis);
         if (t.isAlive() || !loop.finished) {
-            return Finding.failed(name(), clock, "loop thread did not finish within " + timeoutMillis + " ms");
+            throw new ProbeFailure("loop thread did not finish within " + timeoutMillis + " ms");
         }
         if (loop.failed) {
-            return Finding.failed(name(), clock, "getrusage(RUSAGE_THREAD) failed: errno " + loop.errno);
+            throw new ProbeFailure("getrusage(RUSAGE_THREAD) failed: errno " + loop.errno);
         }
-        return judge(clock, loop.userNanos, loop.systemNanos, loop.calls, minCpuNanos);
+        return new Measurement(loop.userNanos, loop.systemNanos, loop.calls, loop.wallNanos);
     }
 
-    static Finding judge(ClockId clock, long userNanos, long systemNanos, long calls, long minCpuNanos) {
-        long total = userNanos + systemNanos;
-        String nums = String.format(Locale.ROOT, "%d calls, %.1f ms user, %.1f ms system",
-                calls, userNanos / 1e6, systemNanos / 1e6);
-        if (total < minCpuNanos) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN,
-                    "too few ticks: " + nums + " (needs " + minCpuNanos / 1_000_000 + " ms CPU)");
+    /** A loop that failed as a probe (not a verdict): counted as a probe error. */
+    private static final class ProbeFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ProbeFailure(String message) {
+            super(message, null, false, false);
         }
-        double share = systemNanos / (double) total;
-        String detail = String.format(Locale.ROOT, "system share %.0f %%: %s", share * 100, nums);
-        if (share >= SYSCALL_SHARE) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.SYSCALL, detail);
+    }
+
+    /** What one clock loop consumed. */
+    static final class Measurement {
+        final long userNanos;
+        final long systemNanos;
+        final long calls;
+        final long wallNanos;
+
+        Measurement(long userNanos, long systemNanos, long calls, long wallNanos) {
+            this.userNanos = userNanos;
+            this.systemNanos = systemNanos;
+            this.calls = calls;
+            this.wallNanos = wallNanos;
         }
-        if (share <= VDSO_SHARE) {
-            return Finding.of(Detectors.RUSAGE, clock, Verdict.VDSO, detail);
+
+        long cpuNanos() {
+            return userNanos + systemNanos;
         }
-        return Finding.of(Detectors.RUSAGE, clock, Verdict.UNKNOWN,
-                detail + "; between " + (int) (VDSO_SHARE * 100) + " and " + (int) (SYSCALL_SHARE * 100) + " % is not conclusive");
+
+        double systemShare() {
+            return cpuNanos() == 0 ? 0 : systemNanos / (double) cpuNanos();
+        }
+
+        double coreShare() {
+            return wallNanos <= 0 ? 1 : cpuNanos() / (double) wallNanos;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f %% system of %.1f ms CPU, %d calls",
+                    systemShare() * 100, cpuNanos() / 1e6, calls);
+        }
+    }
+
+    /**
+     * Judges one clock's loop against the two controls of the same run. Unknown, with the reason, when
+     * a loop had too little CPU to sample, ran on a machine too busy to trust, when the controls do not
+     * separate on this host, or when the clock's share lies between them.
+     */
+    static Finding judge(ClockId clock, Measurement m, Measurement syscallControl, Measurement vdsoControl,
+                         long minCpuNanos) {
+        String nums = clock.label() + " " + m + "; controls " + SYSCALL_CONTROL.label() + " "
+                + percent(syscallControl.systemShare()) + ", " + VDSO_CONTROL.label() + " "
+                + percent(vdsoControl.systemShare());
+        for (Measurement x : new Measurement[] {m, syscallControl, vdsoControl}) {
+            if (x.cpuNanos() < minCpuNanos) {
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "too few ticks: " + nums
+                        + " (each loop needs " + minCpuNanos / 1_000_000 + " ms CPU)");
+            }
+            if (x.coreShare() < MIN_CORE_SHARE) {
+                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
+                        + percent(x.coreShare()) + " of a core; " + nums);
+            }
+        }
+        double high = syscallControl.systemShare();
+        double low = vdsoControl.systemShare();
+        double gap = high - low;
+        if (gap < MIN_CONTROL_GAP) {
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
+                    + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
+        }
+        double share = m.systemShare();
+        if (share >= high - gap * NEAR_CONTROL) {
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "near the syscall control: " + nums);
+        }
+        if (share <= low + gap * NEAR_CONTROL) {
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "near the vDSO control: " + nums);
+        }
+        return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f %%", share * 100);
     }
 
     private static final class Loop implements Runnable {
@@ -131,6 +217,7 @@ public final class RusageDetector implements Detector {
         volatile long userNanos;
         volatile long systemNanos;
         volatile long calls;
+        volatile long wallNanos;
         volatile boolean failed;
         volatile int errno;
         volatile boolean finished;
@@ -158,7 +245,9 @@ public final class RusageDetector implements Detector {
                 }
                 long u0 = micros(0);
                 long s0 = micros(16);
+                long w0 = System.nanoTime();
                 long n = loop(loopNanos, wallCapNanos);
+                wallNanos = System.nanoTime() - w0;
                 if (libc.getrusage(RUSAGE_THREAD, usage) != 0) {
                     errno = na.lastError();
                     failed = true;

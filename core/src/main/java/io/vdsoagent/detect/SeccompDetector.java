@@ -3,7 +3,7 @@ package io.vdsoagent.detect;
 import io.vdsoagent.nativeaccess.LibC;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +39,7 @@ public final class SeccompDetector implements Detector {
 
     @Override
     public String name() {
-        return Detectors.SECCOMP;
+        return DetectorId.SECCOMP.label();
     }
 
     @Override
@@ -93,21 +93,21 @@ public final class SeccompDetector implements Detector {
 
     static Finding interpret(ClockId clock, int rc, int errno) {
         if (rc == 0) {
-            return Finding.of(Detectors.SECCOMP, clock, Verdict.VDSO,
+            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.VDSO,
                     "clock_gettime returned without entering the kernel (filter not hit)");
         }
         if (rc == -1 && errno == ERRNO_MARKER) {
-            return Finding.of(Detectors.SECCOMP, clock, Verdict.SYSCALL,
+            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.SYSCALL,
                     "clock_gettime reached the kernel (filter hit, errno " + ERRNO_MARKER + ")");
         }
-        return Finding.failed(Detectors.SECCOMP, clock, "unexpected result: rc " + rc + ", errno " + errno);
+        return Finding.failed(DetectorId.SECCOMP.label(), clock, "unexpected result: rc " + rc + ", errno " + errno);
     }
 
     private static List<Finding> allUnknown(List<ClockId> clocks, String why, boolean error) {
         List<Finding> out = new ArrayList<>(clocks.size());
         for (ClockId c : clocks) {
-            out.add(error ? Finding.failed(Detectors.SECCOMP, c, why)
-                    : Finding.of(Detectors.SECCOMP, c, Verdict.UNKNOWN, why));
+            out.add(error ? Finding.failed(DetectorId.SECCOMP.label(), c, why)
+                    : Finding.of(DetectorId.SECCOMP.label(), c, Verdict.UNKNOWN, why));
         }
         return out;
     }

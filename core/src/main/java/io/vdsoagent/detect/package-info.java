@@ -3,7 +3,7 @@
  *
  * <p>Each {@link io.vdsoagent.detect.Detector} answers with one {@link io.vdsoagent.detect.Finding}
  * per clock (verdict vdso / syscall / unknown, plus the detail that justifies it). In rank order
- * ({@link io.vdsoagent.detect.Detectors#BY_RANK}):
+ * ({@link io.vdsoagent.detect.DetectorId}):
  * <ol>
  *   <li>{@link io.vdsoagent.detect.SeccompDetector} (proof): on a fresh short-lived thread, a seccomp
  *       filter refuses {@code clock_gettime(*, probe buffer)} with errno 3333; libc's call then either

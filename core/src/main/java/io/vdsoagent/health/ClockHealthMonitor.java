@@ -2,7 +2,7 @@ package io.vdsoagent.health;
 
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.ClocksourceReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,15 +100,24 @@ public final class ClockHealthMonitor {
         return n == null ? 0 : n.get();
     }
 
+    /** Counts one failure of {@code probe} outside a probe run (e.g. {@link ProbeId#METRICS}). */
+    public void recordError(String probe) {
+        count(probe, 1);
+    }
+
     private void countErrors(ClockHealth health) {
         for (Map.Entry<String, Integer> e : health.probeErrors().entrySet()) {
-            AtomicLong n = probeErrors.get(e.getKey());
-            if (n == null) {
-                probeErrors.putIfAbsent(e.getKey(), new AtomicLong());
-                n = probeErrors.get(e.getKey());
-            }
-            n.addAndGet(e.getValue());
+            count(e.getKey(), e.getValue());
         }
+    }
+
+    private void count(String probe, long n) {
+        AtomicLong counter = probeErrors.get(probe);
+        if (counter == null) {
+            probeErrors.putIfAbsent(probe, new AtomicLong());
+            counter = probeErrors.get(probe);
+        }
+        counter.addAndGet(n);
     }
 
     public void addListener(Listener listener) {

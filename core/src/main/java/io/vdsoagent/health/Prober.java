@@ -3,7 +3,7 @@ package io.vdsoagent.health;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Detector;
-import io.vdsoagent.detect.Detectors;
+import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.JvmClockPathProbe;
@@ -13,9 +13,10 @@ import io.vdsoagent.detect.RusageDetector;
 import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.HostFactsReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -24,8 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,11 +68,11 @@ public final class Prober {
         if (b.detectorInstances != null) {
             ds.addAll(b.detectorInstances);
             // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
-            Collections.sort(ds, (x, y) -> Integer.compare(Detectors.rank(x.name()), Detectors.rank(y.name())));
+            Collections.sort(ds, (x, y) -> Integer.compare(DetectorId.rank(x.name()), DetectorId.rank(y.name())));
         } else {
-            for (String name : Detectors.BY_RANK) {
-                if (b.detectors.contains(name)) {
-                    ds.add(create(name, b));
+            for (DetectorId id : DetectorId.values()) {
+                if (b.detectors.contains(id)) {
+                    ds.add(create(id, b));
                 }
             }
         }
@@ -80,16 +81,18 @@ public final class Prober {
         this.jvmClockPath = b.jvmClockPath;
     }
 
-    private static Detector create(String name, Builder b) {
-        if (Detectors.SECCOMP.equals(name)) {
-            return new SeccompDetector(b.seccompTimeoutMillis);
-        } else if (Detectors.RUSAGE.equals(name)) {
-            return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
-                    b.rusageWallCapMillis * 2 + 5000);
-        } else if (Detectors.LATENCY.equals(name)) {
-            return new LatencyDetector();
+    private static Detector create(DetectorId id, Builder b) {
+        switch (id) {
+            case SECCOMP:
+                return new SeccompDetector(b.seccompTimeoutMillis);
+            case RUSAGE:
+                return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
+                        b.rusageWallCapMillis * 2 + 5000);
+            case LATENCY:
+                return new LatencyDetector();
+            default:
+                return new ClocksourceDetector();
         }
-        return new ClocksourceDetector();
     }
 
     public static Builder builder() {
@@ -123,14 +126,14 @@ public final class Prober {
         }
         for (Detector d : detectors) {
             List<ClockId> clocks = all;
-            if (rusageOnlyWhenUndecided && Detectors.RUSAGE.equals(d.name())) {
+            if (rusageOnlyWhenUndecided && DetectorId.RUSAGE.label().equals(d.name())) {
                 clocks = undecided(findings);
             }
             if (clocks.isEmpty()) {
                 continue;
             }
             List<Finding> found;
-            if (Detectors.LATENCY.equals(d.name())) {
+            if (DetectorId.LATENCY.label().equals(d.name())) {
                 if (retime || lastLatency == null || !clocks.equals(lastLatencyClocks) || anyError(lastLatency)) {
                     lastLatency = run(d, host, clocks);
                     lastLatencyClocks = clocks;
@@ -147,7 +150,7 @@ public final class Prober {
             }
         }
         if (usesNativeAccess() && NativeAccess.unavailableReason() != null) {
-            errors.put("native", 1);
+            errors.put(ProbeId.NATIVE, 1);
         }
         JvmClockPath jvm;
         if (!jvmClockPath) {
@@ -175,7 +178,7 @@ public final class Prober {
             return true;
         }
         for (Detector d : detectors) {
-            if (!Detectors.CLOCKSOURCE.equals(d.name())) {
+            if (!DetectorId.CLOCKSOURCE.label().equals(d.name())) {
                 return true;
             }
         }
@@ -184,7 +187,7 @@ public final class Prober {
 
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host) {
         List<Finding> ranked = new ArrayList<>(findings);
-        Collections.sort(ranked, (a, b) -> Integer.compare(Detectors.rank(a.detector()), Detectors.rank(b.detector())));
+        Collections.sort(ranked, (a, b) -> Integer.compare(DetectorId.rank(a.detector()), DetectorId.rank(b.detector())));
         Verdict verdict = Verdict.UNKNOWN;
         String detector = null;
         double vdsoNanos = Double.NaN;
@@ -212,19 +215,12 @@ public final class Prober {
             host = new HostFacts(why, why, Probed.unknown(why.reason()), Probed.unknown(why.reason()),
                     Probed.unknown(why.reason()), Probed.unknown(why.reason()));
         }
-        countUnknown(errors, "kernel_release", host.kernelRelease());
-        countUnknown(errors, "arch", host.arch());
-        countUnknown(errors, "vdso", host.vdso());
-        countUnknown(errors, "clocksource", host.clocksource());
-        countUnknown(errors, "vsyscall", host.vsyscall());
-        countUnknown(errors, "aslr", host.aslr());
-        return host;
-    }
-
-    private static void countUnknown(Map<String, Integer> errors, String probe, Probed<?> p) {
-        if (!p.known()) {
-            errors.put(probe, 1);
+        for (HostFact fact : HostFact.values()) {
+            if (!fact.of(host).known()) {
+                errors.put(fact.label(), 1);
+            }
         }
+        return host;
     }
 
     private static List<Finding> run(Detector d, HostFacts host, List<ClockId> clocks) {
@@ -290,7 +286,7 @@ public final class Prober {
     /** Configures a {@link Prober}; defaults match the agent's defaults. */
     public static final class Builder {
         private SystemRoot root = SystemRoot.live();
-        private Set<String> detectors = new LinkedHashSet<>(Detectors.BY_RANK);
+        private Set<DetectorId> detectors = EnumSet.allOf(DetectorId.class);
         private List<Detector> detectorInstances;
         private Supplier<HostFacts> hostFacts;
         private long seccompTimeoutMillis = 2000;
@@ -309,9 +305,9 @@ public final class Prober {
             return this;
         }
 
-        /** Detector names to run (seccomp, rusage, latency, clocksource); unknown names are ignored. */
-        public Builder detectors(Set<String> names) {
-            this.detectors = new LinkedHashSet<>(names);
+        /** The detectors to run; they run in rank order whatever the order given. */
+        public Builder detectors(Set<DetectorId> ids) {
+            this.detectors = ids.isEmpty() ? EnumSet.noneOf(DetectorId.class) : EnumSet.copyOf(ids);
             return this;
         }
 

@@ -5,7 +5,7 @@ import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.ClocksourceFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.List;
 
 /** The one line of advice per clock: what to do about a fallback, or why a verdict is missing. */

@@ -1,6 +1,6 @@
 package io.vdsoagent.nativeaccess;
 
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -6,14 +6,14 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
 import java.util.Map;
 
 /**
- * The whole snapshot as JSON (the agent's /vdso endpoint and the CLI). Unknown values appear as
- * {@code {"unknown": "reason"}} objects so a reader always learns why.
+ * The whole snapshot as JSON (the agent's {@code /report} endpoint and the CLI's {@code report --json}).
+ * Unknown values appear as {@code {"unknown": "reason"}} objects so a reader always learns why.
  */
 public final class JsonReport {
     private JsonReport() {

@@ -1,5 +1,7 @@
 package io.vdsoagent.publish;
 
+import io.vdsoagent.base.JsonStrings;
+
 /**
  * A tiny streaming JSON writer: enough for the report, no dependency that could clash with the
  * application's. Commas are inserted automatically; strings are escaped per RFC 8259.
@@ -94,40 +96,7 @@ final class JsonWriter {
     }
 
     private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    out.append("\\\"");
-                    break;
-                case '\\':
-                    out.append("\\\\");
-                    break;
-                case '\n':
-                    out.append("\\n");
-                    break;
-                case '\r':
-                    out.append("\\r");
-                    break;
-                case '\t':
-                    out.append("\\t");
-                    break;
-                case '\b':
-                    out.append("\\b");
-                    break;
-                case '\f':
-                    out.append("\\f");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-            }
-        }
-        out.append('"');
+        JsonStrings.quote(out, s);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;

@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import java.nio.ByteOrder;
 
 /** Reads {@code <root>/proc/self/auxv} in pure Java (native byte order and word size of this JVM). */
@@ -18,7 +21,7 @@ public final class AuxvReader {
             byte[] data = BoundedFiles.readBytes(root.resolve("/proc/self/auxv"), CAP);
             return Auxv.parse(data, ByteOrder.nativeOrder(), processWordSize());
         } catch (Exception e) {
-            return Probed.unknown("cannot read " + root.resolve("/proc/self/auxv") + ": " + BoundedFiles.describe(e));
+            return Probed.unknown("cannot read " + root.resolve("/proc/self/auxv") + ": " + Failures.describe(e));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,12 +56,5 @@ final class BoundedFiles {
             out.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return out.toString();
-    }
-
-    /** Turns any failure into a short reason for {@link Probed#unknown(String)}. */
-    static String describe(Throwable t) {
-        String message = t.getMessage();
-        String type = t.getClass().getSimpleName();
-        return message == null || message.isEmpty() ? type : type + ": " + message;
     }
 }

@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +48,7 @@ public final class ClocksourceReader {
         } catch (NoSuchFileException e) {
             return Probed.unknown(path + " does not exist (no sysfs, or not Linux)");
         } catch (Exception e) {
-            return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
+            return Probed.unknown("cannot read " + path + ": " + Failures.describe(e));
         }
         if (text.isEmpty()) {
             return Probed.unknown(path + " is empty");

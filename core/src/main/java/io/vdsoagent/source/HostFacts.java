@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import io.vdsoagent.source.elf.ElfImage;
 import io.vdsoagent.source.elf.ElfParseException;
 import io.vdsoagent.source.elf.ElfParser;
@@ -129,7 +132,7 @@ public final class HostFactsReader {
         try {
             return probe.run();
         } catch (Throwable t) { // a probe must never take the snapshot (or the host JVM) down with it
-            return Probed.unknown(what + " probe failed unexpectedly: " + BoundedFiles.describe(t));
+            return Probed.unknown(what + " probe failed unexpectedly: " + Failures.describe(t));
         }
     }
 }

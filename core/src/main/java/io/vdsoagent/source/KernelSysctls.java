@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import java.util.regex.Pattern;
 
 /** The few {@code /proc/sys/kernel/*} values we report: osrelease, arch, randomize_va_space. */
@@ -34,7 +37,7 @@ public final class KernelSysctls {
         try {
             text = BoundedFiles.readTrimmedText(root.resolve(path));
         } catch (Exception e) {
-            return Probed.unknown("cannot read " + path + ": " + BoundedFiles.describe(e));
+            return Probed.unknown("cannot read " + path + ": " + Failures.describe(e));
         }
         if (!valid.matcher(text).matches()) {
             return Probed.unknown(path + " holds an unexpected value [" + BoundedFiles.quote(text) + "]");

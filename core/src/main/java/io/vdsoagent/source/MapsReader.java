@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,7 +28,7 @@ public final class MapsReader {
         try (InputStream in = Files.newInputStream(root.resolve("/proc/self/maps"))) {
             return Probed.of(scan(in));
         } catch (Exception e) {
-            return Probed.unknown("cannot read " + root.resolve("/proc/self/maps") + ": " + BoundedFiles.describe(e));
+            return Probed.unknown("cannot read " + root.resolve("/proc/self/maps") + ": " + Failures.describe(e));
         }
     }
 

@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 /**
  * libc {@code getauxval} through a tiny jnr-ffi binding of our own (the detectors' libc binding
  * lives in {@code nativeaccess}; this one is kept here so the sources do not depend on it).
@@ -24,7 +27,7 @@ public final class NativeAuxv {
             try {
                 return jnr.ffi.LibraryLoader.create(LibC.class).failImmediately().load("c");
             } catch (Throwable t) { // LinkageError from a missing jffi stub must not escape either
-                return "jnr-ffi cannot load libc: " + BoundedFiles.describe(t);
+                return "jnr-ffi cannot load libc: " + Failures.describe(t);
             }
         }
     }
@@ -39,7 +42,7 @@ public final class NativeAuxv {
             long value = ((LibC) libc).getauxval(type);
             return value != 0 ? Probed.of(value) : Probed.unknown("getauxval(" + type + ") returned 0");
         } catch (Throwable t) {
-            return Probed.unknown("getauxval(" + type + ") failed: " + BoundedFiles.describe(t));
+            return Probed.unknown("getauxval(" + type + ") failed: " + Failures.describe(t));
         }
     }
 }

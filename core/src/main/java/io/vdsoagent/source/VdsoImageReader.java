@@ -1,5 +1,8 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 
@@ -59,7 +62,7 @@ public final class VdsoImageReader {
             return Probed.of(image);
         } catch (Exception e) {
             return Probed.unknown("cannot copy " + length + " bytes at 0x" + Long.toHexString(offset) + " from "
-                    + file + ": " + BoundedFiles.describe(e));
+                    + file + ": " + Failures.describe(e));
         }
     }
 }

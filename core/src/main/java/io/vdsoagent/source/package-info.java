@@ -19,7 +19,7 @@
  * </ul>
  *
  * <p>Rules: nothing here throws to its caller; a failure becomes
- * {@link io.vdsoagent.source.Probed#unknown(String)} with a reason a person can read. Every file read
+ * {@link io.vdsoagent.base.Probed#unknown(String)} with a reason a person can read. Every file read
  * is capped, so a garbage /proc or fixture cannot exhaust the heap.
  *
  * <p>Fixture layout ({@code src/test/resources/hosts/<name>/}): the same relative paths as on a

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.ClocksourceReader;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.testing.SysfsFixture;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -31,9 +31,9 @@ class ProbeFiguresE2E {
         StringBuilder out = new StringBuilder("\n=== vdso-agent probe figures ===\n");
 
         cycle(out, "seccomp only, no JVM path", Prober.builder()
-                .detectors(Collections.singleton("seccomp")).jvmClockPath(false).build());
+                .detectors(Collections.singleton(DetectorId.SECCOMP)).jvmClockPath(false).build());
         cycle(out, "seccomp + clocksource, no JVM path", Prober.builder()
-                .detectors(new HashSet<>(Arrays.asList("seccomp", "clocksource"))).jvmClockPath(false).build());
+                .detectors(new HashSet<>(Arrays.asList(DetectorId.SECCOMP, DetectorId.CLOCKSOURCE))).jvmClockPath(false).build());
         cycle(out, "default (all detectors; rusage skipped as seccomp decided) + JVM path", Prober.builder().build());
         cycle(out, "all detectors, rusage forced on all 9 clocks + JVM path", Prober.builder()
                 .rusageOnlyWhenUndecided(false).build());

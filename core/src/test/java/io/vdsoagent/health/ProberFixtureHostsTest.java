@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.publish.JsonReport;
@@ -32,7 +33,7 @@ class ProberFixtureHostsTest {
         SystemRoot root = SystemRoot.at(Paths.get(getClass().getResource("/hosts/" + host).toURI()));
         ClockHealth h = Prober.builder()
                 .root(root)
-                .detectors(Collections.singleton("clocksource"))
+                .detectors(Collections.singleton(DetectorId.CLOCKSOURCE))
                 .jvmClockPath(false)
                 .build()
                 .probe();

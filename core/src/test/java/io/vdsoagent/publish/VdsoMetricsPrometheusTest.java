@@ -10,7 +10,7 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.testing.Fixtures;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;

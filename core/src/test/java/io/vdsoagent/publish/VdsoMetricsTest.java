@@ -13,7 +13,7 @@ import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.testing.Fixtures;
 import io.vdsoagent.testing.Fixtures.ScriptedDetector;
 import java.util.Collections;

@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

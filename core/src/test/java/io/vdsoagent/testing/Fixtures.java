@@ -7,7 +7,7 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.Prober;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.source.Probed;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
 import io.vdsoagent.source.VsyscallMode;

@@ -2,56 +2,70 @@ package io.vdsoagent.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A user's chart (src/test/charts/shop-api) lists vdso-agent as a dependency and includes the named
- * templates in its own Deployment: the values come from .Values.vdso-agent, never from the user's keys.
+ * A user's chart (src/test/charts/shop-api) depends on the vdso-agent-inject library and includes its
+ * named templates in its own Deployment: the values come from .Values.vdso-agent-inject, never from the
+ * user's keys, and the library renders no object of its own.
  */
 class ChartAsDependencyTest {
 
     @Test
-    void parentChartInjectsTheAgentWithTheNamedTemplates(@TempDir Path temp) throws IOException {
-        Chart.copy(Chart.dir(), temp.resolve("vdso-agent"));
-        Path parent = temp.resolve("shop-api");
-        Chart.copy(Chart.dir().getParent().resolve("src/test/charts/shop-api"), parent);
-        new Helm(parent).dependency().build().call();
-        LintResult lint = new Helm(parent).lint().strict().call();
-        assertFalse(lint.isFailed(), () -> "helm lint --strict: " + lint.getMessages());
+    void applicationChartGetsOnlyItsDeploymentWithTheAgentInjected() throws IOException {
+        List<HasMetadata> objects = StrictManifests.parse(Chart.renderApp("shop", Map.of()));
+        assertEquals(List.of("Deployment"), objects.stream().map(HasMetadata::getKind).toList(),
+                "no PodMonitor, rules or dashboard per application");
 
-        String rendered = new Helm(parent).template().withName("shop").withNamespace("shop").call();
-        List<HasMetadata> objects = StrictManifests.parse(rendered);
-        assertEquals(List.of("Deployment", "PodMonitor", "PrometheusRule"),
-                objects.stream().map(HasMetadata::getKind).sorted().toList(), "dashboard switched off by the parent");
-
-        Deployment deployment = StrictManifests.single(objects, Deployment.class);
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        PodSpec pod = StrictManifests.single(objects, Deployment.class).getSpec().getTemplate().getSpec();
         Container init = pod.getInitContainers().get(0);
-        assertEquals("ghcr.io/vdso-agent/vdso-agent-jar:0.1.0", init.getImage(), "the subchart's default image");
+        assertEquals("ghcr.io/vdso-agent/vdso-agent-jar:0.1.0", init.getImage(), "the library's default image");
         Container api = pod.getContainers().get(0);
-        assertEquals("-javaagent:/vdso-agent/vdso-agent.jar=port=9419,interval=30s", api.getEnv().get(0).getValue(),
-                "agent.args from the parent's vdso-agent: section");
         assertEquals("vdso-metrics", api.getPorts().get(1).getName());
         assertEquals(init.getVolumeMounts().get(0).getName(), pod.getVolumes().get(0).getName());
+    }
 
-        PodMonitor monitor = StrictManifests.single(objects, PodMonitor.class);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        monitor.getSpec().getSelector().getMatchLabels().forEach((key, value) ->
-                assertEquals(value, podLabels.get(key), "the PodMonitor selects the parent's pods by " + key));
-        assertTrue(rendered.contains("shop-vdso-agent"), "subchart objects are named after the release");
+    /** The container already sets JAVA_TOOL_OPTIONS: one entry, the user's options first, then the agent's. */
+    @Test
+    void existingJavaToolOptionsAreMergedNotReplaced() throws IOException {
+        Container api = StrictManifests.single(StrictManifests.parse(Chart.renderApp("shop", Map.of())), Deployment.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<EnvVar> options = api.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).toList();
+        assertEquals(1, options.size(), "a second JAVA_TOOL_OPTIONS entry would replace the first: " + api.getEnv());
+        assertEquals("-Xmx512m -XX:+ExitOnOutOfMemoryError -javaagent:/vdso-agent/vdso-agent.jar=port=9419,interval=30s"
+                + " -Djffi.extract.dir=/vdso-agent-tmp", options.get(0).getValue(), "agent.args from the app's vdso-agent-inject: section");
+        assertEquals("UTC", api.getEnv().stream().filter(e -> e.getName().equals("TZ")).findFirst().orElseThrow().getValue(),
+                "the container's other variables stay");
+    }
+
+    /** A password in agent.args would be printed by every JVM ("Picked up JAVA_TOOL_OPTIONS: ..."). */
+    @Test
+    void secretsInAgentArgsAreRefused() {
+        Exception refused = assertThrows(Exception.class,
+                () -> Chart.renderApp("shop", Map.of("vdso-agent-inject.agent.args.basic-auth-password", "hunter2")));
+        assertTrue(refused.getMessage().contains("use agent.basicAuth"), refused.getMessage());
+    }
+
+    @Test
+    void basicAuthComesFromASecretKeyRef() throws IOException {
+        Container api = StrictManifests.single(StrictManifests.parse(Chart.renderApp("shop", Map.of(
+                        "vdso-agent-inject.agent.basicAuth.enabled", true,
+                        "vdso-agent-inject.agent.basicAuth.existingSecret", "shop-metrics-auth"))), Deployment.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        EnvVar password = api.getEnv().stream().filter(e -> e.getName().equals("VDSO_AGENT_BASIC_AUTH_PASSWORD")).findFirst().orElseThrow();
+        assertEquals("shop-metrics-auth", password.getValueFrom().getSecretKeyRef().getName());
+        assertEquals(null, password.getValue());
+        assertFalse(api.getEnv().stream().anyMatch(e -> e.getValue() != null && e.getValue().contains("password")), api.getEnv().toString());
     }
 }

@@ -74,7 +74,7 @@ class ChartTemplateTest {
             }
             assertEquals(file.path("for").asText(null), actual.getFor(), expected.getKey());
             assertEquals(file.path("annotations").path("runbook_url").asText(),
-                    actual.getAnnotations().get("runbook_url"), expected.getKey());
+                    actual.getAnnotations().get("runbook_url"), "the default runbookBaseUrl is the file's: " + expected.getKey());
             assertEquals(file.path("annotations").path("description").asText(),
                     actual.getAnnotations().get("description"), expected.getKey());
             assertEquals("warning", actual.getLabels().get("severity"), expected.getKey());
@@ -127,15 +127,28 @@ class ChartTemplateTest {
         PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
         assertEquals("clock-metrics", endpoint.getPort());
         assertEquals("15s", endpoint.getInterval());
+        assertEquals("https", endpoint.getScheme());
+        assertEquals("vdso-agent", endpoint.getTlsConfig().getServerName());
+        assertEquals("vdso-agent-ca", endpoint.getTlsConfig().getCa().getSecret().getName());
+        assertEquals("vdso-agent-auth", endpoint.getBasicAuth().getUsername().getName());
+        assertEquals("password", endpoint.getBasicAuth().getPassword().getKey());
         assertEquals(4, endpoint.getRelabelings().size(), "the chart's three plus the user's");
         assertEquals("drop", endpoint.getMetricRelabelings().get(0).getAction());
 
         PrometheusRule rule = StrictManifests.single(objects, PrometheusRule.class);
         Map<String, Rule> alerts = alerts(rule);
         assertFalse(alerts.containsKey("VdsoAslrDisabled"), "disabledAlerts");
-        assertEquals(4, alerts.size());
+        assertEquals(alertsFile().size() - 1, alerts.size());
         alerts.values().forEach(a -> assertEquals("platform", a.getLabels().get("team"), "ruleLabels on " + a.getAlert()));
-        alerts.values().forEach(a -> assertEquals("warning", a.getLabels().get("severity"), a.getAlert()));
+        alerts.values().forEach(a -> assertEquals("https://wiki.example.com/runbooks/vdso-agent#runbook-" + a.getAlert().toLowerCase(),
+                a.getAnnotations().get("runbook_url"), "runbookBaseUrl on " + a.getAlert()));
+        Rule fallback = alerts.get("VdsoClockSyscallFallback");
+        assertEquals("critical", fallback.getLabels().get("severity"), "severity raised per alert");
+        assertEquals("2m", fallback.getFor(), "for per alert");
+        assertEquals("true", fallback.getLabels().get("pager"), "labels per alert");
+        assertEquals("info", alerts.get("VdsoAgentDegraded").getLabels().get("severity"));
+        assertEquals("15m", alerts.get("VdsoAgentDegraded").getFor(), "an unset for keeps the file's");
+        assertEquals("warning", alerts.get("VdsoAgentDown").getLabels().get("severity"));
         assertEquals("up{job=~\"shop/.*\"} == 0", alerts.get("VdsoAgentDown").getExpr().getStrVal());
 
         ConfigMap dashboard = StrictManifests.single(objects, ConfigMap.class);
@@ -154,12 +167,21 @@ class ChartTemplateTest {
 
         Container init = pod.getInitContainers().get(0);
         assertEquals("registry.example.com/tools/vdso-agent-jar:9.9.9", init.getImage());
-        assertEquals(List.of("cp", "/vdso-agent.jar", "/opt/vdso/vdso-agent.jar"), init.getCommand());
+        assertEquals(List.of("/bin/busybox", "cp", "/vdso-agent.jar", "/opt/vdso/vdso-agent.jar"), init.getCommand());
         assertEquals("/opt/vdso", init.getVolumeMounts().get(0).getMountPath());
 
         Container app = pod.getContainers().get(0);
-        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s -Xss512k",
+        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s,"
+                        + "tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
                 app.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue());
+        // secrets only as secretKeyRef, never in a value
+        assertEquals(List.of("VDSO_AGENT_BASIC_AUTH_USER", "VDSO_AGENT_BASIC_AUTH_PASSWORD", "VDSO_AGENT_TLS_KEYSTORE_PASSWORD"),
+                app.getEnv().stream().filter(e -> e.getValueFrom() != null).map(e -> e.getName()).toList());
+        app.getEnv().stream().filter(e -> e.getValueFrom() != null).forEach(e ->
+                assertEquals(e.getName().contains("TLS") ? "vdso-agent-tls" : "vdso-agent-auth",
+                        e.getValueFrom().getSecretKeyRef().getName(), e.getName()));
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("vdso-agent-tls")), "the keystore from its Secret");
         assertEquals(9500, app.getPorts().get(0).getContainerPort());
         assertEquals(monitor.getSpec().getPodMetricsEndpoints().get(0).getPort(), app.getPorts().get(0).getName(),
                 "the PodMonitor scrapes the port by its name");
@@ -182,8 +204,13 @@ class ChartTemplateTest {
                 StrictManifests.parse(Chart.template(Map.of("demo.enabled", true))), Deployment.class);
         PodSpec pod = demo.getSpec().getTemplate().getSpec();
         assertEquals("ghcr.io/vdso-agent/vdso-agent-jar:0.1.0", pod.getInitContainers().get(0).getImage());
-        assertEquals("-javaagent:/vdso-agent/vdso-agent.jar=port=9419",
+        assertEquals("-javaagent:/vdso-agent/vdso-agent.jar=port=9419 -Djffi.extract.dir=/vdso-agent-tmp",
                 pod.getContainers().get(0).getEnv().get(0).getValue());
+        // the scratch space is a writable emptyDir next to the read-only jar
+        Container app = pod.getContainers().get(0);
+        assertTrue(app.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/vdso-agent-tmp")
+                && !Boolean.TRUE.equals(m.getReadOnly())));
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals("vdso-agent-tmp") && v.getEmptyDir() != null));
         assertEquals("true", demo.getSpec().getTemplate().getMetadata().getLabels().get("vdso-agent.io/scrape"));
     }
 

@@ -35,7 +35,10 @@ final class Dashboard {
     record Query(String panel, String expr) {
         /** The query as Grafana would send it with every variable on "All" and a 1-minute rate window. */
         String withVariablesSubstituted() {
-            return expr.replace("$namespace", ".*")
+            return expr.replace("$cluster", ".*")
+                    .replace("$namespace", ".*")
+                    .replace("$job", ".*")
+                    .replace("$instance", ".*")
                     .replace("$node", ".*")
                     .replace("$pod", ".*")
                     .replace("$__rate_interval", "1m");

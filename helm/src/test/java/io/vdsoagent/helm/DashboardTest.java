@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,7 @@ class DashboardTest {
             "vdso_jvm_clock_interposed", "vdso_vsyscall_mode_info", "vdso_aslr_mode",
             "vdso_probe_duration_seconds", "vdso_probe_errors_total",
             "jvm_clock_calls_total", "jvm_clock_call_seconds_sum", "jvm_clock_call_seconds_count",
-            "jvm_clock_callsite_calls_total", "jvm_clock_cpu_seconds_total");
+            "jvm_clock_callsite_calls_total", "jvm_clock_cpu_seconds_total", "vdso_agent_build_info");
     private static final Pattern METRIC = Pattern.compile("\\b((?:vdso|jvm_clock)_[a-z_]+)\\b");
 
     @Test
@@ -34,7 +35,7 @@ class DashboardTest {
         assertFalse(dashboard.json.path("uid").asText().isEmpty());
         Set<String> variables = new HashSet<>();
         dashboard.json.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
-        assertEquals(Set.of("datasource", "namespace", "node", "pod"), variables);
+        assertEquals(Set.of("datasource", "cluster", "namespace", "job", "instance", "node", "pod"), variables);
     }
 
     @Test
@@ -66,7 +67,8 @@ class DashboardTest {
                 assertTrue(CONTRACT.contains(metric.group(1)), query.panel() + ": not in the metric contract: " + metric.group(1));
             }
             assertTrue(any, query.panel() + " queries no vdso-agent metric");
-            for (String variable : List.of("namespace=~\"$namespace\"", "node=~\"$node\"", "pod=~\"$pod\"")) {
+            for (String variable : List.of("cluster=~\"$cluster\"", "namespace=~\"$namespace\"", "job=~\"$job\"",
+                    "instance=~\"$instance\"", "node=~\"$node\"", "pod=~\"$pod\"")) {
                 assertTrue(query.expr().contains(variable), query.panel() + " ignores " + variable);
             }
         }
@@ -79,10 +81,76 @@ class DashboardTest {
         for (JsonNode variable : Dashboard.load().json.path("templating").path("list")) {
             String name = variable.path("name").asText();
             if (!name.equals("datasource")) {
-                assertTrue(variable.path("definition").asText().endsWith(", " + name + ")"),
+                assertTrue(variable.path("query").path("query").asText().endsWith(", " + name + ")"),
                         "variable " + name + " = label_values(..., " + name + ")");
                 assertEquals(".*", variable.path("allValue").asText(), "All must also match series without the label");
             }
         }
+    }
+
+    /** The dashboard type-checks against Grafana's own schema (@grafana/schema, tsc --strict). */
+    @Test
+    void matchesGrafanasDashboardSchema() throws Exception {
+        DebianTool.Result result = SchemaCheck.grafanaDashboard(Files.readString(Chart.file("files/dashboard.json")));
+        assertEquals(0, result.exitCode(), result.output());
+    }
+
+    @Test
+    void theGrafanaSchemaCheckRejectsAnUnknownFieldAndABadEnumValue() throws Exception {
+        String json = Files.readString(Chart.file("files/dashboard.json"));
+        DebianTool.Result typo = SchemaCheck.grafanaDashboard(json.replaceFirst("\"gridPos\"", "\"gridPoss\""));
+        assertTrue(typo.exitCode() != 0 && typo.output().contains("gridPoss"), typo.output());
+        DebianTool.Result mode = SchemaCheck.grafanaDashboard(json.replace("\"mode\": \"absolute\"", "\"mode\": \"absolut\""));
+        assertTrue(mode.exitCode() != 0 && mode.output().contains("absolut"), mode.output());
+    }
+
+    /**
+     * The CPU-time clocks make a syscall on every host: the verdict panels show them as value 2,
+     * "syscall (expected)", in the neutral text colour, and keep red SYSCALL for a real fallback.
+     */
+    @Test
+    void cpuTimeClocksShowAsExpectedSyscallsInANeutralColour() throws IOException {
+        int verdictPanels = 0;
+        for (JsonNode panel : Dashboard.load().panels()) {
+            String expr = panel.path("targets").path(0).path("expr").asText();
+            if (!expr.contains("vdso_clock_fallback{") || expr.contains("count(")) {
+                continue;
+            }
+            verdictPanels++;
+            String title = panel.path("title").asText();
+            assertTrue(expr.contains("vdso_clock_fallback{clock!~\"process_cputime|thread_cputime\""), title);
+            assertTrue(expr.contains(" or 2 * max by ("), title);
+            JsonNode options = panel.path("fieldConfig").path("defaults").path("mappings").path(0).path("options");
+            assertEquals("syscall (expected)", options.path("2").path("text").asText(), title);
+            assertEquals("text", options.path("2").path("color").asText(), title);
+            assertEquals("red", options.path("1").path("color").asText(), title);
+            assertEquals("SYSCALL", options.path("1").path("text").asText(), title);
+        }
+        assertEquals(2, verdictPanels, "the stat and the table of verdicts");
+    }
+
+    /** Outside Kubernetes there is no pod: per-JVM tables also keep cluster, namespace, job and instance apart. */
+    @Test
+    void perJvmBreakdownsGroupByClusterNamespaceJobInstance() throws IOException {
+        for (Dashboard.Query query : Dashboard.load().queries()) {
+            Matcher by = Pattern.compile("by \\(([^)]*\\bpod\\b[^)]*)\\)").matcher(query.expr());
+            while (by.find()) {
+                for (String label : List.of("cluster", "namespace", "job", "instance")) {
+                    assertTrue(by.group(1).contains(label), query.panel() + ": by (" + by.group(1) + ") lacks " + label);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBuildInfoRowShowsVersionsRevisionsAndJdks() throws IOException {
+        JsonNode json = Dashboard.load().json;
+        boolean row = false;
+        for (JsonNode panel : json.path("panels")) {
+            row |= panel.path("type").asText().equals("row") && panel.path("title").asText().equals("Agent build");
+        }
+        assertTrue(row, "an \"Agent build\" row");
+        assertTrue(Dashboard.load().queries().stream().anyMatch(q ->
+                q.expr().startsWith("count by (version, revision, jdk) (vdso_agent_build_info{")), "versions in the fleet");
     }
 }

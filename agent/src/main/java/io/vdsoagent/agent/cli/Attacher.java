@@ -1,7 +1,6 @@
 package io.vdsoagent.agent.cli;
 
 import java.io.File;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 
@@ -41,14 +40,5 @@ final class Attacher {
                     ClassLoader.getSystemClassLoader());
             return Class.forName(VIRTUAL_MACHINE, true, tools);
         }
-    }
-
-    static String describe(Throwable t) {
-        Throwable cause = t;
-        while (cause instanceof InvocationTargetException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

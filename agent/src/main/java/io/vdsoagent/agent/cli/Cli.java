@@ -1,11 +1,13 @@
 package io.vdsoagent.agent.cli;
 
-import io.vdsoagent.agent.AgentConfig;
+import io.vdsoagent.agent.AgentArguments;
+import io.vdsoagent.agent.BuildInfo;
+import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.base.Failures;
 import io.vdsoagent.health.ClockHealth;
-import io.vdsoagent.health.Prober;
+import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
-import io.vdsoagent.source.SystemRoot;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -30,6 +32,7 @@ public final class Cli {
             "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
             "  attach <pid> [args]      load the agent into the running JVM <pid>; args as for -javaagent,",
             "                           e.g. port=9419,host=127.0.0.1",
+            "  version, --version       print the agent's version, git revision and this JVM's version",
             "  help, --help             this text",
             "",
             "As an agent: java -javaagent:vdso-agent.jar[=[host:]port|key=value,...] -jar app.jar",
@@ -60,6 +63,9 @@ public final class Cli {
         if ("help".equals(command) || "--help".equals(command) || "-h".equals(command)) {
             out.print(USAGE_TEXT);
             return OK;
+        } else if ("version".equals(command) || "--version".equals(command)) {
+            out.println(BuildInfo.current().describe());
+            return OK;
         } else if ("report".equals(command)) {
             return report(rest);
         } else if ("attach".equals(command)) {
@@ -81,16 +87,15 @@ public final class Cli {
                 return USAGE;
             }
         }
-        AgentConfig config = AgentConfig.load(null);
-        ClockHealth health = Prober.builder()
-                .root(SystemRoot.live())
-                .detectors(config.detectors())
-                .build()
-                .probe();
+        AgentArguments config = AgentArguments.load(null);
+        ClockHealth health;
+        try (ClockHealthService service = ClockHealthService.builder().detectors(config.detectors()).start()) {
+            health = service.current();
+        }
         // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
         // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
         // environment) still hides it: that setting removes the address from every output.
-        boolean exposeAddress = explicitlySet("expose-address") ? config.exposeAddress() : true;
+        boolean exposeAddress = explicitlySet(ConfigKey.EXPOSE_ADDRESS) ? config.exposeAddress() : true;
         if (json) {
             out.println(JsonReport.toJson(health, exposeAddress, Collections.<String, String>emptyMap()));
         } else {
@@ -99,9 +104,8 @@ public final class Cli {
         return health.host().vdso().known() ? OK : FAILED;
     }
 
-    private static boolean explicitlySet(String key) {
-        return System.getProperty(AgentConfig.SYSTEM_PROPERTY_PREFIX + key) != null
-                || System.getenv(AgentConfig.ENV_PREFIX + key.replace('-', '_').toUpperCase(java.util.Locale.ROOT)) != null;
+    private static boolean explicitlySet(ConfigKey<?> key) {
+        return System.getProperty(key.systemProperty()) != null || System.getenv(key.envName()) != null;
     }
 
     private int attach(List<String> args, File agentJar) {
@@ -117,7 +121,7 @@ public final class Cli {
             out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
             return OK;
         } catch (Exception e) {
-            err.println("vdso-agent: attach to " + pid + " failed: " + Attacher.describe(e));
+            err.println("vdso-agent: attach to " + pid + " failed: " + Failures.describe(e));
             return FAILED;
         }
     }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vdsoagent.base.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import io.vdsoagent.agent.DaemonThreads;
 
 /**
  * The agent's endpoint on the JDK's own HTTP server: {@code /metrics} (Prometheus text or OpenMetrics,

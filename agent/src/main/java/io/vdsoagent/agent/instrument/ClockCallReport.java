@@ -1,5 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
+import io.vdsoagent.base.JsonStrings;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -18,9 +20,9 @@ final class ClockCallReport {
                 out.append(',');
             }
             out.append("{\"site\":");
-            quote(out, s.label);
+            JsonStrings.quote(out, s.label);
             out.append(",\"method\":");
-            quote(out, s.method.label());
+            JsonStrings.quote(out, s.method.label());
             out.append(",\"calls\":").append(s.calls).append('}');
         }
         return out.append(']').toString();
@@ -38,20 +40,5 @@ final class ClockCallReport {
             out.append(String.format(Locale.ROOT, "  (no clock calls counted yet)%n"));
         }
         return out.toString();
-    }
-
-    private static void quote(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('"');
     }
 }

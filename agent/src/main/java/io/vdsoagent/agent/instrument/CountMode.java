@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum CountMode {
     /** Per-thread tables: every call counted exactly (the default). */
     EXACT("io/vdsoagent/bootstrap/ClockCallRecorder"),
-    /** One shared plain counter per site: cheaper, may lose increments under contention. */
+    /** A plain per-site counter striped by thread id: cheaper, may lose increments when threads of one stripe collide. */
     APPROXIMATE("io/vdsoagent/bootstrap/ClockCallApproximateRecorder");
 
     private final String recorderInternalName;

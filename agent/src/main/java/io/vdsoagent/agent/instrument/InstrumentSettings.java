@@ -1,9 +1,11 @@
 package io.vdsoagent.agent.instrument;
 
+import java.util.List;
+
 /**
  * The instrumentation's configuration, from the agent config keys {@code instrument},
  * {@code instrument-include}, {@code instrument-exclude}, {@code sample-every}, {@code top-sites} and
- * {@code count-mode}. The agent's AgentConfig validates and reports bad values; this class only
+ * {@code count-mode}. The agent's AgentArguments validates and reports bad values; this class only
  * normalises (sample-every rounded up to a power of two, top-sites at least 0).
  */
 public final class InstrumentSettings {
@@ -24,9 +26,21 @@ public final class InstrumentSettings {
      */
     public InstrumentSettings(boolean enabled, String include, String exclude, int sampleEvery, int topSites,
             CountMode countMode) {
+        this(enabled, PackagePatterns.parse(include), PackagePatterns.parse(exclude), sampleEvery, topSites,
+                countMode);
+    }
+
+    /** As above, with the include and exclude entries already split (the agent's typed configuration). */
+    public InstrumentSettings(boolean enabled, List<String> include, List<String> exclude, int sampleEvery,
+            int topSites, CountMode countMode) {
+        this(enabled, PackagePatterns.of(include), PackagePatterns.of(exclude), sampleEvery, topSites, countMode);
+    }
+
+    private InstrumentSettings(boolean enabled, PackagePatterns include, PackagePatterns exclude, int sampleEvery,
+            int topSites, CountMode countMode) {
         this.enabled = enabled;
-        this.include = PackagePatterns.parse(include);
-        this.exclude = PackagePatterns.parse(exclude);
+        this.include = include;
+        this.exclude = exclude;
         this.sampleEvery = powerOfTwoAtLeast(sampleEvery);
         this.topSites = Math.max(0, topSites);
         this.countMode = countMode == null ? CountMode.EXACT : countMode;

@@ -1,6 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -18,19 +19,22 @@ final class PackagePatterns {
     }
 
     static PackagePatterns parse(String list) {
+        return of(list == null ? Collections.<String>emptyList() : Arrays.asList(list.split(",")));
+    }
+
+    /** The entries as already split, e.g. from the agent's typed configuration. */
+    static PackagePatterns of(List<String> entries) {
         List<String> prefixes = new ArrayList<String>();
-        if (list != null) {
-            for (String raw : list.split(",")) {
-                String p = raw.trim();
-                if (p.endsWith("*")) {
-                    p = p.substring(0, p.length() - 1);
-                }
-                if (p.endsWith(".")) {
-                    p = p.substring(0, p.length() - 1);
-                }
-                if (!p.isEmpty()) {
-                    prefixes.add(p);
-                }
+        for (String raw : entries) {
+            String p = raw.trim();
+            if (p.endsWith("*")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            if (p.endsWith(".")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            if (!p.isEmpty()) {
+                prefixes.add(p);
             }
         }
         return new PackagePatterns(Collections.unmodifiableList(prefixes));

@@ -1,6 +1,7 @@
 package io.vdsoagent.examples.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ final class Lab {
     static final Path LAB_SH = MODULE_DIR.resolve("lab.sh");
     static final Path WORK_DIR = MODULE_DIR.resolve("target/lab-work");
     static final Path LOG_DIR = MODULE_DIR.resolve("target/lab-logs");
+    static final Path REPO_DIR = MODULE_DIR.resolve("../..").normalize();
 
     private Lab() {
     }
@@ -48,6 +50,47 @@ final class Lab {
         }
     }
 
+    /**
+     * The aarch64 guests' host tools and apt's arm64 architecture. Missing: a failure under the e2e
+     * profile (which sets {@code lab.e2e=true}: there they must run), a skip naming the packages elsewhere.
+     */
+    static void requireAarch64Tools() {
+        List<String> missing = new ArrayList<>();
+        requireCommand("qemu-system-aarch64", "qemu-system-arm", missing);
+        requireCommand("dtc", "device-tree-compiler", missing);
+        requireCommand("aarch64-linux-gnu-objdump", "binutils-aarch64-linux-gnu", missing);
+        requireCommand("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu", missing);
+        if (!Files.isRegularFile(Path.of("/usr/aarch64-linux-gnu/include/stdio.h"))) {
+            missing.add("libc6-dev-arm64-cross");
+        }
+        requireCommand("cpio", "cpio", missing);
+        requireCommand("modinfo", "kmod", missing);
+        requireCommand("xz", "xz-utils", missing);
+        String setup = "";
+        if (!foreignArchitectures().contains("arm64")) {
+            setup = "; and apt's arm64 architecture: dpkg --add-architecture arm64 && apt-get update";
+        }
+        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the aarch64 lab needs the Debian package(s) "
+                + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
+        if (problem != null && Boolean.getBoolean("lab.e2e")) {
+            fail(problem);
+        }
+        assumeTrue(problem == null, problem);
+    }
+
+    private static String foreignArchitectures() {
+        try {
+            Process dpkg = new ProcessBuilder("dpkg", "--print-foreign-architectures").redirectErrorStream(true).start();
+            String out = new String(dpkg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return dpkg.waitFor() == 0 ? out : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     static void requireCommand(String command, String debianPackage, List<String> missing) {
         for (String dir : List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             if (Files.isExecutable(Path.of(dir, command))) {
@@ -67,7 +110,7 @@ final class Lab {
 
     /** The agent jar built by the agent module; the guests run it from the host's disk. */
     static Path agentJar() {
-        Path jar = MODULE_DIR.resolve("../../agent/target/vdso-agent.jar").normalize();
+        Path jar = REPO_DIR.resolve("agent/target/vdso-agent.jar");
         if (!Files.isRegularFile(jar)) {
             fail("no agent jar at " + jar + ": build it first (mvn -B -pl agent -am package, or the whole reactor)");
         }
@@ -76,14 +119,23 @@ final class Lab {
 
     /** The per-clock ground truth program, compiled on the host for this run (never committed). */
     static Path clockloop() throws IOException, InterruptedException {
-        Path binary = WORK_DIR.resolve("clockloop");
+        return compileClockloop("gcc", "clockloop");
+    }
+
+    /** The same program for the aarch64 guests, cross-compiled against Debian's arm64 glibc (as the guest's). */
+    static Path clockloopAarch64() throws IOException, InterruptedException {
+        return compileClockloop("aarch64-linux-gnu-gcc", "clockloop-aarch64");
+    }
+
+    private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
+        Path binary = WORK_DIR.resolve(name);
         Files.createDirectories(WORK_DIR);
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(),
+        Process gcc = new ProcessBuilder(compiler, "-O2", "-o", binary.toString(),
                 MODULE_DIR.resolve("src/clockloop.c").toString())
                 .redirectErrorStream(true).start();
         String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (gcc.waitFor() != 0) {
-            fail("gcc could not compile src/clockloop.c:\n" + out);
+            fail(compiler + " could not compile src/clockloop.c:\n" + out);
         }
         return binary;
     }
@@ -94,14 +146,30 @@ final class Lab {
      */
     static LabRun run(String name, String clocksource, Duration timeout, List<String> forwards, String script)
             throws IOException, InterruptedException {
-        Files.createDirectories(LOG_DIR);
-        List<String> command = new ArrayList<>(List.of(LAB_SH.toString(),
-                "--clocksource", clocksource, "--timeout", Long.toString(timeout.toSeconds())));
+        List<String> options = new ArrayList<>(List.of("--clocksource", clocksource));
         for (String forward : forwards) {
-            command.add("--forward");
-            command.add(forward);
+            options.add("--forward");
+            options.add(forward);
         }
-        command.addAll(List.of("--", "bash", "-c", script));
+        return run(name, clocksource, options, timeout, script);
+    }
+
+    /**
+     * Boots an aarch64 guest ({@code lab.sh --arch aarch64 --timer normal|erratum}) with the repository
+     * shared at its own path, and runs {@code script} (bash) in it; logs as for {@link #run}.
+     */
+    static LabRun runAarch64(String name, String timer, Duration timeout, String script)
+            throws IOException, InterruptedException {
+        return run(name, "aarch64/" + timer, List.of("--arch", "aarch64", "--timer", timer,
+                "--share", REPO_DIR.toString()), timeout, script);
+    }
+
+    private static LabRun run(String name, String clocksource, List<String> options, Duration timeout, String script)
+            throws IOException, InterruptedException {
+        Files.createDirectories(LOG_DIR);
+        List<String> command = new ArrayList<>(List.of(LAB_SH.toString()));
+        command.addAll(options);
+        command.addAll(List.of("--timeout", Long.toString(timeout.toSeconds()), "--", "bash", "-c", script));
         Path stdout = LOG_DIR.resolve(name + ".stdout");
         Path stderr = LOG_DIR.resolve(name + ".stderr");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -111,11 +179,13 @@ final class Lab {
         builder.environment().put("LAB_WORK_DIR", WORK_DIR.toString());
         long start = System.nanoTime();
         Process lab = builder.start();
-        // lab.sh enforces the timeout itself; the margin covers building the initramfs.
-        if (!lab.waitFor(timeout.toSeconds() + 60, TimeUnit.SECONDS)) {
+        // lab.sh enforces the timeout itself; the margin covers building the initramfs (aarch64: the
+        // whole arm64 root from Debian packages, when the cache is empty).
+        long margin = options.contains("aarch64") ? 600 : 60;
+        if (!lab.waitFor(timeout.toSeconds() + margin, TimeUnit.SECONDS)) {
             lab.destroy();
             lab.waitFor(10, TimeUnit.SECONDS);
-            fail("lab.sh did not end " + (timeout.toSeconds() + 60) + " s after start (" + name + ")");
+            fail("lab.sh did not end " + (timeout.toSeconds() + margin) + " s after start (" + name + ")");
         }
         long wallMillis = (System.nanoTime() - start) / 1_000_000;
         LabRun run = new LabRun(name, clocksource, lab.exitValue(), Files.readString(stdout),

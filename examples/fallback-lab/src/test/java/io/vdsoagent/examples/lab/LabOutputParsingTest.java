@@ -48,6 +48,22 @@ class LabOutputParsingTest {
     }
 
     @Test
+    void objdumpRowsBecomeVersionedNamesWithoutLocalOrUndefinedOnes() {
+        String objdump = "\nvdso.so:     file format elf64-littleaarch64\n\nDYNAMIC SYMBOL TABLE:\n"
+                + "0000000000000788 g    DF .text\t000000000000006c  LINUX_2.6.39 __kernel_clock_getres\n"
+                + "0000000000000000 g    DO *ABS*\t0000000000000000  LINUX_2.6.39 LINUX_2.6.39\n"
+                + "0000000000000340 g    DF .text\t0000000000000294 (LINUX_2.6.39) __kernel_hidden\n"
+                + "0000000000000100 l    DF .text\t0000000000000010  LINUX_2.6.39 local_one\n"
+                + "0000000000000000      DF *UND*\t0000000000000000  GLIBC_2.17 undefined_one\n"
+                + "0000000000000200  w   DF .text\t0000000000000010  unversioned\n";
+        assertEquals(new java.util.TreeSet<>(List.of("__kernel_clock_getres@LINUX_2.6.39", "LINUX_2.6.39@LINUX_2.6.39",
+                "__kernel_hidden@(LINUX_2.6.39)", "unversioned")), Binutils.dynamicSymbols(objdump));
+        assertEquals("2fba9033bbf370017cd9bf33dfcc2221a9beab7e", Binutils.buildId(
+                "Displaying notes found in: .note\n  Owner  Data size \tDescription\n  GNU  0x00000014\tNT_GNU_BUILD_ID"
+                        + " (unique build ID bitstring)\t    Build ID: 2fba9033bbf370017cd9bf33dfcc2221a9beab7e\n"));
+    }
+
+    @Test
     void promTextFindsASampleByLabelSubset() {
         String metrics = "# HELP vdso_clock_fallback x\n# TYPE vdso_clock_fallback gauge\n"
                 + "vdso_clock_fallback{clock=\"realtime\",detector=\"seccomp\"} 1.0\n"

@@ -2,14 +2,12 @@ package io.vdsoagent.examples.springboot;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A Spring Boot application that publishes vdso-agent's clock-health metrics through its own
  * Micrometer registry, without the Java agent: {@code GET /actuator/prometheus}.
  */
 @SpringBootApplication
-@EnableScheduling
 public class ClockHealthApplication {
 
     public static void main(String[] args) {

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.base;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

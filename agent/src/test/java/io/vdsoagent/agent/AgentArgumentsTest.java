@@ -3,9 +3,15 @@ package io.vdsoagent.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vdsoagent.detect.DetectorId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class AgentConfigTest {
+class AgentArgumentsTest {
     private static final Map<String, String> NONE = Collections.emptyMap();
 
     static Stream<Arguments> arguments() {
@@ -43,7 +49,7 @@ class AgentConfigTest {
     @ParameterizedTest(name = "[{0}] -> {1}:{2}, {3} problem(s)")
     @MethodSource("arguments")
     void parsesAgentArguments(String args, String host, int port, int problems) {
-        AgentConfig config = AgentConfig.parse(args, NONE, NONE);
+        AgentArguments config = AgentArguments.parse(args, NONE, NONE);
         assertEquals(host, config.host());
         assertEquals(port, config.port());
         assertEquals(problems, config.problems().size(), config.problems().toString());
@@ -66,11 +72,11 @@ class AgentConfigTest {
     @ParameterizedTest(name = "{0}=[{1}] -> default {2}")
     @MethodSource("badValues")
     void badValueIsOneLineNamingKeyValueAndDefault(String key, String value, String fallback) {
-        AgentConfig config = AgentConfig.parse(key + "=" + value, NONE, NONE);
+        AgentArguments config = AgentArguments.parse(key + "=" + value, NONE, NONE);
         assertEquals(1, config.problems().size(), config.problems().toString());
         assertTrue(config.problems().get(0).startsWith(
                 "bad value for " + key + " [" + value + "], using default " + fallback), config.problems().get(0));
-        assertEquals(AgentConfig.parse(null, NONE, NONE).toString(), config.toString());
+        assertEquals(AgentArguments.parse(null, NONE, NONE).toString(), config.toString());
     }
 
     @Test
@@ -84,7 +90,7 @@ class AgentConfigTest {
         env.put("VDSO_AGENT_EXPOSE_ADDRESS", "true");
         env.put("VDSO_AGENT_CLOCKSOURCE_POLL", "250ms");
 
-        AgentConfig config = AgentConfig.parse("port=1000", props, env);
+        AgentArguments config = AgentArguments.parse("port=1000", props, env);
 
         assertEquals(1000, config.port());
         assertEquals("10.0.0.2", config.host());
@@ -95,11 +101,11 @@ class AgentConfigTest {
 
     @Test
     void typedValues() {
-        AgentConfig config = AgentConfig.parse(
+        AgentArguments config = AgentArguments.parse(
                 "interval=2m,detectors=latency,seccomp,instrument-include=com.acme,org.x,sample-every=64,log-level=DEBUG",
                 NONE, NONE);
         assertEquals(120_000, config.intervalMillis());
-        assertEquals(new LinkedHashSet<>(Arrays.asList("latency", "seccomp")), config.detectors());
+        assertEquals(new LinkedHashSet<>(Arrays.asList(DetectorId.LATENCY, DetectorId.SECCOMP)), config.detectors());
         List<String> include = config.instrumentInclude();
         assertEquals(Arrays.asList("com.acme", "org.x"), include);
         assertEquals(64, config.sampleEvery());
@@ -109,13 +115,39 @@ class AgentConfigTest {
 
     @Test
     void passwordsNeverAppearInLogLinesOrToString() {
-        AgentConfig config = AgentConfig.parse("basic-auth-user=u,basic-auth-password=s3cret", NONE, NONE);
+        AgentArguments config = AgentArguments.parse("basic-auth-user=u,basic-auth-password=s3cret", NONE, NONE);
         assertEquals("s3cret", config.basicAuthPassword());
         assertTrue(!config.toString().contains("s3cret"), config.toString());
     }
 
     @Test
     void envNameUpperCasesAndReplacesDashes() {
-        assertEquals("VDSO_AGENT_CLOCKSOURCE_POLL", AgentConfig.envName("clocksource-poll"));
+        assertEquals("VDSO_AGENT_CLOCKSOURCE_POLL", ConfigKey.CLOCKSOURCE_POLL.envName());
+    }
+
+    /** README.md's configuration table is the user's reference: every key, each with its real default. */
+    @Test
+    void readmeConfigurationTableListsEveryKeyWithItsDefault() throws IOException {
+        Map<String, String> documented = new LinkedHashMap<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(Paths.get("..", "README.md"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("| key | default |")) {
+                inTable = true;
+            } else if (inTable && !line.startsWith("|")) {
+                break;
+            } else if (inTable && !line.startsWith("|---")) {
+                String[] cells = line.split("\\|");
+                String fallback = cells[2].trim();
+                fallback = "empty".equals(fallback) ? "" : fallback.replace("`", "");
+                for (String key : cells[1].split("/")) {
+                    documented.put(key.trim().replace("`", ""), fallback);
+                }
+            }
+        }
+        Map<String, String> table = new LinkedHashMap<>();
+        for (ConfigKey<?> key : ConfigKey.ALL) {
+            table.put(key.name(), key.defaultText());
+        }
+        assertEquals(table, documented);
     }
 }

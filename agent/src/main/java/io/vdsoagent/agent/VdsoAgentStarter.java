@@ -1,32 +1,28 @@
 package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.log.AgentLogLevel;
-import java.io.File;
-import java.lang.instrument.Instrumentation;
-import java.util.concurrent.atomic.AtomicLong;
+import io.vdsoagent.bootstrap.AgentStarter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point inside the isolated class loader, called reflectively by
+ * The {@link AgentStarter} inside the isolated class loader, called by
  * {@code io.vdsoagent.bootstrap.AgentBootstrap} on the {@code vdso-agent} daemon thread. Reads the
  * configuration, sets up logging and hands over to {@link RunningAgent}. Never throws.
  */
-public final class AgentStarter {
-    private AgentStarter() {
-    }
+public final class VdsoAgentStarter implements AgentStarter {
+    /**
+     * The agent, once started: kept here so everything its gauges read stays strongly reachable for the
+     * JVM's life (the class is reachable through every thread the agent runs).
+     */
+    private static volatile RunningAgent running;
 
-    public static void start(String agentArgs, Instrumentation inst, boolean fromPremain,
-                             AtomicLong premainNanos, File agentJar) {
+    @Override
+    public void start(Launch launch) {
         try {
-            String tooSmall = Headroom.heapTooSmall(Runtime.getRuntime().maxMemory());
-            if (tooSmall != null) {
-                System.err.println("vdso-agent: not started: " + tooSmall);
-                return;
-            }
-            AgentConfig config = AgentConfig.load(agentArgs);
+            AgentArguments config = AgentArguments.load(launch.agentArgs());
             AgentLogLevel.set(config.logLevel());
-            Logger log = LoggerFactory.getLogger(AgentStarter.class);
+            Logger log = LoggerFactory.getLogger(VdsoAgentStarter.class);
             for (String problem : config.problems()) {
                 log.warn(problem);
             }
@@ -40,12 +36,18 @@ public final class AgentStarter {
                 log.debug("disabled by enabled=false");
                 return;
             }
-            log.debug("starting ({}) from {}: {}", fromPremain ? "premain" : "attach", agentJar, config);
-            log.debug("premain took {} ms", premainNanos.get() / 1e6);
-            RunningAgent.start(config, inst, premainNanos);
+            log.debug("starting ({}) from {}: {}", launch.fromPremain() ? "premain" : "attach", launch.agentJar(),
+                    config);
+            log.debug("premain took {} ms", launch.premainNanos() / 1e6);
+            running = RunningAgent.start(config, launch);
         } catch (Throwable t) {
             // The application must not notice: one line, no stack trace at info.
             System.err.println("vdso-agent: not started: " + t);
         }
+    }
+
+    /** The running agent, or null (not started, disabled, or failed). */
+    static RunningAgent running() {
+        return running;
     }
 }

@@ -1,4 +1,4 @@
-package io.vdsoagent.source;
+package io.vdsoagent.base;
 
 import java.util.Objects;
 

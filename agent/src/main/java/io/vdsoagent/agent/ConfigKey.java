@@ -1,0 +1,258 @@
+package io.vdsoagent.agent;
+
+import io.vdsoagent.agent.instrument.CountMode;
+import io.vdsoagent.detect.DetectorId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One configuration key: its name, type, default, parser and the sentence documenting it. {@link #ALL}
+ * is the one table of keys, in documentation order; README.md's configuration table is checked against
+ * it by a test. Each key is read from {@code vdso.agent.<name>} and {@code VDSO_AGENT_<NAME>} too.
+ */
+public final class ConfigKey<T> {
+    /** Prefix of the system property naming a key: {@code vdso.agent.port}. */
+    public static final String SYSTEM_PROPERTY_PREFIX = "vdso.agent.";
+    /** Prefix of the environment variable naming a key: {@code VDSO_AGENT_PORT}. */
+    public static final String ENV_PREFIX = "VDSO_AGENT_";
+    static final List<String> LOG_LEVELS =
+            Collections.unmodifiableList(java.util.Arrays.asList("off", "error", "warn", "info", "debug", "trace"));
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|m|h)?$");
+    private static final List<ConfigKey<?>> KEYS = new ArrayList<ConfigKey<?>>();
+
+    public static final ConfigKey<Boolean> ENABLED = key("enabled", "true",
+            "false: the agent does nothing", ConfigKey::toBoolean);
+    public static final ConfigKey<String> HOST = key("host", "0.0.0.0",
+            "address the endpoint binds to", ConfigKey::toHost);
+    public static final ConfigKey<Integer> PORT = key("port", "9419",
+            "endpoint port; 0 = a free port, shown in the log line", raw -> toInt(raw, 0, 65535));
+    public static final ConfigKey<Long> INTERVAL = key("interval", "60s",
+            "full re-probe period", ConfigKey::toMillis);
+    public static final ConfigKey<Long> CLOCKSOURCE_POLL = key("clocksource-poll", "5s",
+            "how often the current clocksource is re-read; a change re-probes", ConfigKey::toMillis);
+    public static final ConfigKey<Boolean> EXPOSE_ADDRESS = key("expose-address", "false",
+            "publish the vDSO base address (an ASLR secret)", ConfigKey::toBoolean);
+    public static final ConfigKey<Set<DetectorId>> DETECTORS = key("detectors", "seccomp,rusage,latency,clocksource",
+            "detectors to run", ConfigKey::toDetectors);
+    public static final ConfigKey<String> LOG_LEVEL = key("log-level", "info",
+            "off, error, warn, info, debug, trace", ConfigKey::toLogLevel);
+    public static final ConfigKey<Boolean> INSTRUMENT = key("instrument", "true",
+            "count and time the application's clock calls", ConfigKey::toBoolean);
+    public static final ConfigKey<List<String>> INSTRUMENT_INCLUDE = key("instrument-include", "",
+            "packages or classes to instrument; empty = all application classes", ConfigKey::toList);
+    public static final ConfigKey<List<String>> INSTRUMENT_EXCLUDE = key("instrument-exclude", "",
+            "packages or classes never to instrument", ConfigKey::toList);
+    public static final ConfigKey<Integer> SAMPLE_EVERY = key("sample-every", "1024",
+            "time 1 call in N (power of two)", ConfigKey::toPowerOfTwo);
+    public static final ConfigKey<Integer> TOP_SITES = key("top-sites", "20",
+            "call sites exported per-site and listed in /report", raw -> toInt(raw, 0, 10000));
+    public static final ConfigKey<CountMode> COUNT_MODE = key("count-mode", "exact",
+            "exact or approximate (cheaper, may lose counts)", ConfigKey::toCountMode);
+    public static final ConfigKey<String> BASIC_AUTH_USER = key("basic-auth-user", "",
+            "require HTTP basic auth on /metrics and /report", raw -> raw);
+    public static final ConfigKey<String> BASIC_AUTH_PASSWORD = key("basic-auth-password", "",
+            "the basic auth password", raw -> raw);
+    public static final ConfigKey<String> TLS_KEYSTORE = key("tls-keystore", "",
+            "serve HTTPS from a PKCS12/JKS keystore", raw -> raw);
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = key("tls-keystore-password", "",
+            "the keystore's password", raw -> raw);
+
+    /** Every key, in documentation order. */
+    public static final List<ConfigKey<?>> ALL = Collections.unmodifiableList(KEYS);
+
+    /** Turns a raw (trimmed) string into the key's value, or says why it cannot. */
+    interface Parser<T> {
+        T parse(String raw) throws ConfigurationException;
+    }
+
+    private final String name;
+    private final String defaultText;
+    private final String doc;
+    private final Parser<T> parser;
+    private final T defaultValue;
+
+    private ConfigKey(String name, String defaultText, String doc, Parser<T> parser) {
+        this.name = name;
+        this.defaultText = defaultText;
+        this.doc = doc;
+        this.parser = parser;
+        try {
+            this.defaultValue = parser.parse(defaultText);
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException("default of " + name + " is invalid", e);
+        }
+    }
+
+    private static <T> ConfigKey<T> key(String name, String defaultText, String doc, Parser<T> parser) {
+        ConfigKey<T> key = new ConfigKey<T>(name, defaultText, doc, parser);
+        KEYS.add(key);
+        return key;
+    }
+
+    /** The key with this name, or null. */
+    public static ConfigKey<?> byName(String name) {
+        for (ConfigKey<?> key : KEYS) {
+            if (key.name.equals(name)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The default as written in the documentation. */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** A password: never echoed in a problem line or {@code toString}. */
+    public boolean secret() {
+        return name.endsWith("password");
+    }
+
+    /** {@code vdso.agent.<name>}. */
+    public String systemProperty() {
+        return SYSTEM_PROPERTY_PREFIX + name;
+    }
+
+    /** {@code VDSO_AGENT_<NAME>}, dashes as underscores. */
+    public String envName() {
+        return envName(name);
+    }
+
+    static String envName(String name) {
+        return ENV_PREFIX + name.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    T parse(String raw) throws ConfigurationException {
+        return parser.parse(raw);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static Boolean toBoolean(String raw) throws ConfigurationException {
+        if ("true".equalsIgnoreCase(raw)) {
+            return Boolean.TRUE;
+        } else if ("false".equalsIgnoreCase(raw)) {
+            return Boolean.FALSE;
+        }
+        throw new ConfigurationException("true or false");
+    }
+
+    private static String toHost(String raw) throws ConfigurationException {
+        if (raw.isEmpty()) {
+            throw new ConfigurationException("must not be empty");
+        }
+        return raw;
+    }
+
+    private static Integer toInt(String raw, int min, int max) throws ConfigurationException {
+        long n;
+        try {
+            n = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("not a number");
+        }
+        if (n < min || n > max) {
+            throw new ConfigurationException("must be between " + min + " and " + max);
+        }
+        return (int) n;
+    }
+
+    private static Integer toPowerOfTwo(String raw) throws ConfigurationException {
+        int n = toInt(raw, 1, 1 << 30);
+        if (Integer.bitCount(n) != 1) {
+            throw new ConfigurationException("must be a power of two");
+        }
+        return n;
+    }
+
+    /** 60s, 500ms, 2m, 1h; a bare number means seconds. */
+    private static Long toMillis(String raw) throws ConfigurationException {
+        Matcher m = DURATION.matcher(raw.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigurationException("a duration such as 500ms, 5s, 2m, 1h");
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("too large");
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        long millis = "ms".equals(unit) ? n
+                : "s".equals(unit) ? TimeUnit.SECONDS.toMillis(n)
+                : "m".equals(unit) ? TimeUnit.MINUTES.toMillis(n)
+                : TimeUnit.HOURS.toMillis(n);
+        if (millis < 100 || millis > TimeUnit.DAYS.toMillis(1)) {
+            throw new ConfigurationException("must be between 100ms and 24h");
+        }
+        return millis;
+    }
+
+    /** In the order given; the prober runs them in rank order anyway. */
+    private static Set<DetectorId> toDetectors(String raw) throws ConfigurationException {
+        Set<DetectorId> ids = new LinkedHashSet<DetectorId>();
+        for (String name : toList(raw)) {
+            DetectorId id = DetectorId.byLabel(name);
+            if (id == null) {
+                List<String> known = new ArrayList<String>();
+                for (DetectorId d : EnumSet.allOf(DetectorId.class)) {
+                    known.add(d.label());
+                }
+                throw new ConfigurationException("unknown detector " + AgentArguments.quote(name) + "; known: "
+                        + String.join(",", known));
+            }
+            ids.add(id);
+        }
+        return Collections.unmodifiableSet(ids);
+    }
+
+    private static String toLogLevel(String raw) throws ConfigurationException {
+        String level = raw.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new ConfigurationException("one of " + String.join(", ", LOG_LEVELS));
+        }
+        return level;
+    }
+
+    private static CountMode toCountMode(String raw) throws ConfigurationException {
+        CountMode mode = CountMode.parse(raw);
+        if (mode == null) {
+            throw new ConfigurationException("exact or approximate");
+        }
+        return mode;
+    }
+
+    private static List<String> toList(String raw) {
+        List<String> items = new ArrayList<String>();
+        for (String item : raw.split(",")) {
+            if (!item.trim().isEmpty()) {
+                items.add(item.trim());
+            }
+        }
+        return Collections.unmodifiableList(items);
+    }
+}

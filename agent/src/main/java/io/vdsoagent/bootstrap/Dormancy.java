@@ -1,0 +1,145 @@
+package io.vdsoagent.bootstrap;
+
+import java.lang.management.ManagementFactory;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether this JVM is one the agent must leave alone: a JDK tool ({@code jcmd}, {@code jps}, {@code jar},
+ * {@code keytool}, {@code javac}, {@code java -version} ...), which a pod-wide {@code JAVA_TOOL_OPTIONS}
+ * starts with the agent too, or a JVM dumping a CDS/AOT archive, whose archive must not depend on us.
+ * A dormant agent binds no port, runs no probe and prints nothing unless {@code log-level} is debug.
+ *
+ * <p>JDK only, like the rest of this package. The facts are what the launcher tells every JVM:
+ * {@code jdk.module.main} (JDK 9+ tools are launched as {@code -m jdk.jcmd/sun.tools.jcmd.JCmd}),
+ * {@code sun.java.command} (JDK 8 tools: the main class name) and the VM's input arguments, which
+ * include {@code JAVA_TOOL_OPTIONS} and {@code JDK_JAVA_OPTIONS}.
+ */
+final class Dormancy {
+    /** Main-class prefixes of the JDK's own tools on JDK 8, where they run from tools.jar on the class path. */
+    private static final String[] JDK_TOOL_CLASS_PREFIXES = {
+        "sun.tools.", "com.sun.tools.", "sun.security.tools.", "jdk.internal.", "jdk.tools.",
+        "sun.jvm.hotspot.", "sun.rmi.", "com.sun.jndi.", "jdk.jfr.internal.",
+    };
+
+    /** Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix. */
+    private static final String[] ARCHIVE_DUMP_OPTIONS = {
+        "-Xshare:dump", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:+DumpSharedSpaces",
+        "-XX:AOTCacheOutput", "-XX:AOTMode=record", "-XX:AOTMode=create",
+    };
+
+    private Dormancy() {
+    }
+
+    /**
+     * True when the agent should do nothing in this JVM; prints the one debug line saying why when
+     * {@code log-level} is debug or trace. Never throws.
+     */
+    static boolean standsDown(String agentArgs) {
+        String reason = reason();
+        if (reason != null && debugRequested(agentArgs)) {
+            System.err.println("vdso-agent: dormant: " + reason);
+        }
+        return reason != null;
+    }
+
+    /** Why the agent should stay dormant in this JVM, or null to start it. Never throws. */
+    static String reason() {
+        try {
+            return reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
+                    System.getProperty("sun.java.launcher"), inputArguments());
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    static String reason(String moduleMain, String command, String launcher, List<String> vmArgs) {
+        String dump = archiveDumpOption(vmArgs);
+        if (dump != null) {
+            return "this JVM dumps a CDS/AOT archive (" + dump + ")";
+        }
+        if (isJdkModule(moduleMain)) {
+            return "JDK tool " + firstWord(command);
+        }
+        if (isJdkToolMainClass(command)) {
+            return "JDK tool " + firstWord(command);
+        }
+        if ("SUN_STANDARD".equals(launcher) && (command == null || command.trim().isEmpty())) {
+            // The java launcher without a main class: -version, -XshowSettings, -Xshare:dump and the like.
+            return "the java launcher runs no application (java -version or similar)";
+        }
+        return null;
+    }
+
+    /** A module of the JDK itself ({@code java.base}, {@code jdk.jcmd} ...) as the main module. */
+    static boolean isJdkModule(String moduleMain) {
+        return moduleMain != null && (moduleMain.startsWith("java.") || moduleMain.startsWith("jdk."));
+    }
+
+    /** {@code sun.java.command}: the main class (or module/class, or jar) and its arguments. */
+    static boolean isJdkToolMainClass(String command) {
+        if (command == null) {
+            return false;
+        }
+        String main = firstWord(command);
+        int slash = main.indexOf('/');
+        if (slash > 0) {
+            return isJdkModule(main.substring(0, slash));
+        }
+        for (String prefix : JDK_TOOL_CLASS_PREFIXES) {
+            if (main.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first VM option that dumps a class-data archive, or null. */
+    static String archiveDumpOption(List<String> vmArgs) {
+        for (String arg : vmArgs) {
+            for (String option : ARCHIVE_DUMP_OPTIONS) {
+                if (arg.startsWith(option)) {
+                    return arg;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The single debug line, only when the user asked for debug output (before any config is parsed). */
+    static boolean debugRequested(String agentArgs) {
+        try {
+            return isDebug(agentArgs);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static boolean isDebug(String agentArgs) {
+        String level = System.getProperty("vdso.agent.log-level", System.getenv("VDSO_AGENT_LOG_LEVEL"));
+        if (agentArgs != null) {
+            for (String pair : agentArgs.split(",")) {
+                if (pair.trim().startsWith("log-level=")) {
+                    level = pair.trim().substring("log-level=".length());
+                }
+            }
+        }
+        level = level == null ? "" : level.trim().toLowerCase(Locale.ROOT);
+        return "debug".equals(level) || "trace".equals(level);
+    }
+
+    private static List<String> inputArguments() {
+        try {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (Throwable t) {
+            return Collections.emptyList();
+        }
+    }
+
+    private static String firstWord(String command) {
+        String trimmed = command == null ? "" : command.trim();
+        int space = trimmed.indexOf(' ');
+        return space < 0 ? trimmed : trimmed.substring(0, space);
+    }
+}

@@ -1,0 +1,145 @@
+package io.vdsoagent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vdsoagent.testing.Streams;
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JDK tools started with the agent in JAVA_TOOL_OPTIONS (as every JVM of an injected pod is) leave it
+ * dormant. Ground truth: the child's own thread names in /proc/PID/task/N/comm and the port.
+ */
+class DormancyIT {
+    private static final String BIN = System.getProperty("java.home") + File.separator + "bin" + File.separator;
+
+    @Test
+    void javaVersionPrintsOnlyItsVersionAndAtMostOneDebugLine() throws Exception {
+        int port = freePort();
+        Run quiet = run(Arrays.asList(BIN + "java", "-version"), "port=" + port);
+        assertEquals(0, quiet.exit, quiet.output);
+        assertFalse(quiet.output.contains("\nvdso-agent:"), quiet.output);
+
+        Run debug = run(Arrays.asList(BIN + "java", "-version"), "port=" + port + ",log-level=debug");
+        assertEquals(0, debug.exit, debug.output);
+        List<String> ours = Arrays.stream(debug.output.split("\n")).filter(l -> l.startsWith("vdso-agent:"))
+                .collect(Collectors.toList());
+        // The check runs on the agent's daemon thread, which java -version may end before it prints.
+        assertTrue(ours.isEmpty() || ours.equals(Collections.singletonList(
+                "vdso-agent: dormant: the java launcher runs no application (java -version or similar)")), debug.output);
+    }
+
+    @Test
+    void jcmdAndJpsStayDormant() throws Exception {
+        for (String tool : new String[] {"jcmd", "jps"}) {
+            Run run = run(Arrays.asList(BIN + tool, "-l"), "port=" + freePort() + ",log-level=debug");
+            assertEquals(0, run.exit, run.output);
+            assertTrue(run.output.contains("vdso-agent: dormant: JDK tool jdk.jcmd/sun.tools."), run.output);
+            assertFalse(run.output.contains("metrics on"), run.output);
+        }
+    }
+
+    /** A long-lived JDK tool: no agent thread ever exists and nothing listens on the agent's port. */
+    @Test
+    void rmiregistryRunsWithoutAgentThreadsOrPort() throws Exception {
+        Path rmiregistry = Paths.get(BIN + "rmiregistry");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(rmiregistry), "no rmiregistry in " + BIN);
+        int agentPort = freePort();
+        int registryPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder(rmiregistry.toString(), String.valueOf(registryPort))
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AgentJvm.agentJar() + "=port=" + agentPort);
+        Process process = builder.start();
+        try {
+            awaitListening(registryPort, process);
+            List<String> threads = threadNames((Long) Process.class.getMethod("pid").invoke(process));
+            assertTrue(threads.contains("VM Thread"), "not a HotSpot JVM's threads: " + threads);
+            assertTrue(threads.stream().noneMatch(t -> t.startsWith("vdso-agent")), threads.toString());
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", agentPort), 1000);
+                fail("something listens on the agent's port " + agentPort);
+            } catch (ConnectException expected) {
+                // nothing bound
+            }
+        } finally {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitListening(int port, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail("rmiregistry exited: " + Streams.readUtf8(process.getInputStream()));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (ConnectException notYet) {
+                Thread.yield();
+            }
+        }
+        fail("rmiregistry never listened on " + port);
+    }
+
+    private static List<String> threadNames(long pid) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Paths.get("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.collect(Collectors.toList())) {
+                try {
+                    names.add(new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.UTF_8).trim());
+                } catch (IOException threadEnded) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        }
+        return names;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static final class Run {
+        final int exit;
+        final String output;
+
+        Run(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
+    }
+
+    private static Run run(List<String> command, String agentArgs) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AgentJvm.agentJar() + "=" + agentArgs);
+        Process process = builder.start();
+        String output = Streams.readUtf8(process.getInputStream());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("timed out: " + command);
+        }
+        return new Run(process.exitValue(), output);
+    }
+}
