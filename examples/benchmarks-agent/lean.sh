@@ -8,7 +8,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-W=$HERE/work/lean
+W=${LEAN_WORK:-$HERE/work/lean}
+PARTS=${PARTS:-"rss alloc limits cpu"}   # which measurements to take
 ROUNDS=${1:-5}
 AGENT=${VDSO_AGENT_JAR:-$ROOT/agent/target/vdso-agent.jar}
 JMX=${JMX_JAR:-$HOME/.m2/repository/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar}
@@ -39,6 +40,7 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $LOAD0; jar $(stat -c %s "$AGENT") bytes"
 for pair in $JDKS; do
     j=${pair%%=*} java=${pair#*=}/bin/java
+    if [[ $PARTS == *rss* ]]; then
     # 1. peak RSS, metaspace, live heap: LIFE_MS of life and one scrape, default JVM flags.
     for ((r = 0; r < ROUNDS; r++)); do
         for v in "${V[@]}"; do
@@ -49,6 +51,8 @@ for pair in $JDKS; do
             rec "$j" "live.$v" "$(kv "$out" live_kib)"
         done
     done
+    fi
+    if [[ $PARTS == *alloc* ]]; then
     # 2. allocation volume: a 1.5 GB eden, no TLABs, no GC before the report (check: none ran).
     for ((r = 0; r < 3; r++)); do
         for v in "${V[@]}"; do
@@ -59,6 +63,8 @@ for pair in $JDKS; do
             rec "$j" "alloc.$v" "$(kv "$out" allocated_kib)"
         done
     done
+    fi
+    if [[ $PARTS == *limits* ]]; then
     # 3. smallest limits at which the app runs unchanged (exit 0, same stdout), and at which the agent
     #    starts fully (its ready line, no "skipped").
     for lim in "-XX:MaxMetaspaceSize=6m" "-XX:MaxMetaspaceSize=8m" "-XX:MaxMetaspaceSize=10m" "-XX:MaxMetaspaceSize=12m" \
@@ -71,24 +77,25 @@ for pair in $JDKS; do
         if grep -q "metrics on" "$W/err" && ! grep -q "skipped\|not started\|standing down" "$W/err"; then full=yes; fi
         echo "$j $lim bare=[$(tr '\n' ' ' <<<"$bare")] agent=[$(tr '\n' ' ' <<<"$with")] unchanged=$([[ $bare == "$with" ]] && echo yes || echo no) agent_full=$full agent_said=[$(tr '\n' ' ' <"$W/err" | cut -c1-160)]" >>"$W/limits.txt"
     done
+    fi
+    if [[ $PARTS == *cpu* ]]; then
     # 4. re-probe CPU (interval=5s, /report's probe.cpuNanos after each re-probe) and background CPU of
     #    the agent's threads (default interval and poll) over a 120 s window, both JVMs at once.
-    "$java" "-javaagent:$AGENT=host=127.0.0.1,port=$((P + 2)),interval=5s" -cp "$W/classes" LeanMain 40000 2>/dev/null &
+    "$java" "-javaagent:$AGENT=host=127.0.0.1,port=$((P + 2)),interval=5s" -cp "$W/classes" LeanMain 90000 >/dev/null 2>&1 &
     A=$!
-    "$java" "-javaagent:$AGENT=host=127.0.0.1,port=$((P + 3))" -cp "$W/classes" LeanMain 160000 2>/dev/null &
+    "$java" "-javaagent:$AGENT=host=127.0.0.1,port=$((P + 3))" -cp "$W/classes" LeanMain 300000 >/dev/null 2>&1 &
     B=$!
     sleep 12
     thr() { for t in /proc/$1/task/*; do [[ $(cat "$t/comm" 2>/dev/null) == vdso-agent* ]] && cut -d' ' -f1 "$t/schedstat"; done | awk '{s+=$1} END {print s+0}'; }
-    first=$(curl -fs "http://127.0.0.1:$((P + 2))/report" | jq -r .probe.cpuNanos)
-    rec "$j" firstprobe "$(awk -v n="$first" 'BEGIN {printf "%.2f", n / 1e6}')"
     for ((i = 0; i < 5; i++)); do
         sleep 5.5
         rec "$j" reprobe "$(curl -fs "http://127.0.0.1:$((P + 2))/report" | jq -r .probe.cpuNanos | awk '{printf "%.2f", $1 / 1e6}')"
     done
-    kill "$A"; wait "$A" 2>/dev/null || true
+    kill "$A" 2>/dev/null || true; wait "$A" 2>/dev/null || true
     c0=$(thr "$B"); sleep 120; c1=$(thr "$B")
     rec "$j" background "$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.4f", (b - a) / 1e9 / 120 * 100}')"
-    kill "$B"; wait "$B" 2>/dev/null || true
+    kill "$B" 2>/dev/null || true; wait "$B" 2>/dev/null || true
+    fi
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 for pair in $JDKS; do
@@ -101,8 +108,9 @@ for pair in $JDKS; do
         for v in "${V[@]}"; do [[ -s $W/s/$j.$k.$v ]] && line+=" $v $(med "$W/s/$j.$k.$v") ($(rng "$W/s/$j.$k.$v"))"; done
         echo "$line"
     done
-    echo "JDK $j: first probe CPU ms $(cat "$W/s/$j.firstprobe"); re-probe CPU ms median $(med "$W/s/$j.reprobe") ($(rng "$W/s/$j.reprobe"), n=$(wc -l <"$W/s/$j.reprobe"))"
+    [[ -s $W/s/$j.reprobe ]] || continue
+    echo "JDK $j: re-probe CPU ms median $(med "$W/s/$j.reprobe") ($(rng "$W/s/$j.reprobe"), n=$(wc -l <"$W/s/$j.reprobe"))"
     echo "JDK $j: background CPU, % of one core over 120 s: agent threads alive at both ends $(cat "$W/s/$j.background");" \
         "with two re-probes' short-lived probe threads at most $(awk -v b="$(cat "$W/s/$j.background")" -v r="$(med "$W/s/$j.reprobe")" 'BEGIN {printf "%.4f", b + 2 * r / 1000 / 120 * 100}')"
 done
-cat "$W/limits.txt"
+cat "$W/limits.txt" 2>/dev/null || true
