@@ -86,7 +86,7 @@ for pair in $JDKS; do
     "$java" "-javaagent:$AGENT=host=127.0.0.1,port=$((P + 3))" -cp "$W/classes" LeanMain 300000 >/dev/null 2>&1 &
     B=$!
     sleep 12
-    thr() { for t in /proc/$1/task/*; do [[ $(cat "$t/comm" 2>/dev/null) == vdso-agent* ]] && cut -d' ' -f1 "$t/schedstat"; done | awk '{s+=$1} END {print s+0}'; }
+    thr() { for t in /proc/$1/task/*; do if [[ $(cat "$t/comm" 2>/dev/null) == vdso-agent* ]]; then cut -d' ' -f1 "$t/schedstat"; fi; done | awk '{s+=$1} END {print s+0}'; }
     for ((i = 0; i < 5; i++)); do
         sleep 5.5
         rec "$j" reprobe "$(curl -fs "http://127.0.0.1:$((P + 2))/report" | jq -r .probe.cpuNanos | awk '{printf "%.2f", $1 / 1e6}')"
