@@ -100,6 +100,7 @@ done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 for pair in $JDKS; do
     j=${pair%%=*}
+    if [[ -s $W/s/$j.rss.none ]]; then
     n=$(med "$W/s/$j.rss.none") o=$(med "$W/s/$j.rss.ours") x=$(med "$W/s/$j.rss.jmx")
     echo "JDK $j: peak RSS KiB median (range): none $n ($(rng "$W/s/$j.rss.none")), ours $o ($(rng "$W/s/$j.rss.ours")), jmx $x ($(rng "$W/s/$j.rss.jmx"))"
     awk -v n="$n" -v o="$o" -v x="$x" -v j="$j" 'BEGIN {printf "JDK %s: added peak RSS ours +%.1f MiB vs jmx_exporter +%.1f MiB = %.2fx\n", j, (o-n)/1024, (x-n)/1024, (o-n)/(x-n)}'
@@ -108,6 +109,7 @@ for pair in $JDKS; do
         for v in "${V[@]}"; do [[ -s $W/s/$j.$k.$v ]] && line+=" $v $(med "$W/s/$j.$k.$v") ($(rng "$W/s/$j.$k.$v"))"; done
         echo "$line"
     done
+    fi
     [[ -s $W/s/$j.reprobe ]] || continue
     echo "JDK $j: re-probe CPU ms median $(med "$W/s/$j.reprobe") ($(rng "$W/s/$j.reprobe"), n=$(wc -l <"$W/s/$j.reprobe"))"
     echo "JDK $j: background CPU, % of one core over 120 s: agent threads alive at both ends $(cat "$W/s/$j.background");" \
