@@ -3,7 +3,8 @@ package clockapp;
 /**
  * Run with -javaagent:vdso-agent.jar (and another agent): waits until the clock call instrumentation is
  * live (it installs from a background thread), then makes an exact number of calls and prints how many
- * the boot-path recorder counted, read reflectively as any application class could.
+ * the recorder (system class loader, where -javaagent puts the agent jar) counted, read reflectively as
+ * any application class could.
  * Prints {@code counted=<n> expected=<n> backwards=<n> otel=<true|false>}.
  */
 public final class CoexistenceApp {
@@ -13,7 +14,8 @@ public final class CoexistenceApp {
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        Class<?> recorder = Class.forName("io.vdsoagent.bootstrap.ClockCallRecorder", true, null);
+        Class<?> recorder = Class.forName("io.vdsoagent.bootstrap.ClockCallRecorder", true,
+                ClassLoader.getSystemClassLoader());
         java.lang.reflect.Method siteCounts = recorder.getMethod("siteCounts", int.class);
         long deadline = System.currentTimeMillis() + 60_000;
         while (total(siteCounts) == 0) {

@@ -168,8 +168,14 @@ public final class AgentArguments {
         return get(ConfigKey.HOST);
     }
 
+    /** The port, or the first of the range. */
     public int port() {
-        return get(ConfigKey.PORT);
+        return get(ConfigKey.PORT).first();
+    }
+
+    /** The last port of the range ({@link #port()} for a single port). */
+    public int portLast() {
+        return get(ConfigKey.PORT).last();
     }
 
     public long intervalMillis() {
@@ -232,6 +238,18 @@ public final class AgentArguments {
 
     public String tlsKeystorePassword() {
         return get(ConfigKey.TLS_KEYSTORE_PASSWORD);
+    }
+
+    public String basicAuthPasswordFile() {
+        return get(ConfigKey.BASIC_AUTH_PASSWORD_FILE);
+    }
+
+    public String tlsKeyFile() {
+        return get(ConfigKey.TLS_KEY_FILE);
+    }
+
+    public String tlsCertFile() {
+        return get(ConfigKey.TLS_CERT_FILE);
     }
 
     /** The instrumentation's settings, from the typed values. */

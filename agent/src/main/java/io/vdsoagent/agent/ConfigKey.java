@@ -32,8 +32,9 @@ public final class ConfigKey<T> {
             "false: the agent does nothing", ConfigKey::toBoolean);
     public static final ConfigKey<String> HOST = key("host", "0.0.0.0",
             "address the endpoint binds to", ConfigKey::toHost);
-    public static final ConfigKey<Integer> PORT = key("port", "9419",
-            "endpoint port; 0 = a free port, shown in the log line", raw -> toInt(raw, 0, 65535));
+    public static final ConfigKey<PortRange> PORT = key("port", "9419",
+            "endpoint port; 0 = a free port; a range 9419-9429 takes the first free one (shown in the log line)",
+            PortRange::parse);
     public static final ConfigKey<Long> INTERVAL = key("interval", "60s",
             "full re-probe period", ConfigKey::toMillis);
     public static final ConfigKey<Long> CLOCKSOURCE_POLL = key("clocksource-poll", "5s",
@@ -60,10 +61,16 @@ public final class ConfigKey<T> {
             "require HTTP basic auth on /metrics and /report", raw -> raw);
     public static final ConfigKey<String> BASIC_AUTH_PASSWORD = key("basic-auth-password", "",
             "the basic auth password", raw -> raw);
+    public static final ConfigKey<String> BASIC_AUTH_PASSWORD_FILE = key("basic-auth-password-file", "",
+            "a file holding the basic auth password (a mounted Secret); wins over basic-auth-password", raw -> raw);
     public static final ConfigKey<String> TLS_KEYSTORE = key("tls-keystore", "",
             "serve HTTPS from a PKCS12/JKS keystore", raw -> raw);
     public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = key("tls-keystore-password", "",
             "the keystore's password", raw -> raw);
+    public static final ConfigKey<String> TLS_KEY_FILE = key("tls-key-file", "",
+            "serve HTTPS from a PEM PKCS#8 private key (with tls-cert-file), as Kubernetes mounts them", raw -> raw);
+    public static final ConfigKey<String> TLS_CERT_FILE = key("tls-cert-file", "",
+            "the PEM certificate chain for tls-key-file", raw -> raw);
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = Collections.unmodifiableList(KEYS);
@@ -168,7 +175,7 @@ public final class ConfigKey<T> {
         return raw;
     }
 
-    private static Integer toInt(String raw, int min, int max) throws ConfigurationException {
+    static Integer toInt(String raw, int min, int max) throws ConfigurationException {
         long n;
         try {
             n = Long.parseLong(raw);

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
-import io.vdsoagent.agent.http.EndpointSecurity;
+import io.vdsoagent.agent.http.EndpointContent;
+import io.vdsoagent.agent.http.EndpointSettings;
+import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.health.ClockHealth;
@@ -12,15 +14,19 @@ import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +126,7 @@ final class RunningAgent implements Closeable {
             log.warn("{}; {}", endpoint, noRoom);
             return agent;
         }
-        ClockHealthService health = firstProbe(config);
+        ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         long t3 = System.nanoTime();
@@ -165,7 +171,7 @@ final class RunningAgent implements Closeable {
      * thread. Asks jffi not to use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise),
      * for our copy only: the property is put back once our jffi has read it.
      */
-    private static ClockHealthService firstProbe(AgentArguments config) {
+    private ClockHealthService firstProbe() {
         String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
         if (previous == null) {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
@@ -177,6 +183,8 @@ final class RunningAgent implements Closeable {
                     .refresh(config.intervalMillis(), config.clocksourcePollMillis())
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())
+                    .onPoll(this::retryHttp)
+                    .onPoll(this::retryWaitingClasses)
                     .start();
         } finally {
             if (previous == null) {
@@ -185,23 +193,82 @@ final class RunningAgent implements Closeable {
         }
     }
 
-    /** Starts the endpoint; a bind failure is one log line, the agent keeps probing. */
+    /**
+     * Starts the endpoint; a bind failure is one log line, the agent keeps probing and tries the port
+     * again at each clocksource poll ({@link #retryHttp()}).
+     */
     private String startHttp() {
-        EndpointSecurity security = EndpointSecurity.of(config.basicAuthUser(), config.basicAuthPassword(),
-                config.tlsKeystore(), config.tlsKeystorePassword());
+        String where = hostForLog(config.host()) + ":" + ports();
         try {
-            server = AgentHttpServer.start(config.host(), config.port(), registry.getPrometheusRegistry(),
-                    new Callable<String>() {
-                        @Override
-                        public String call() {
-                            return reportJson();
-                        }
-                    }, security);
-            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + security.describe();
+            EndpointSettings settings = endpointSettings();
+            server = AgentHttpServer.start(settings, new EndpointContent() {
+                @Override
+                public MetricSnapshots scrape(Predicate<String> names) {
+                    return registry.getPrometheusRegistry().scrape(names);
+                }
+
+                @Override
+                public String reportJson() {
+                    return RunningAgent.this.reportJson();
+                }
+            });
+            return "metrics on " + hostForLog(config.host()) + ":" + server.port() + settings.describe();
         } catch (IOException | RuntimeException e) {
-            return "metrics NOT served: cannot listen on " + hostForLog(config.host()) + ":" + config.port()
-                    + " (" + e.getMessage() + "); probing continues";
+            return "metrics NOT served: cannot listen on " + where + " (" + e.getMessage()
+                    + "); probing continues, the port is tried again every clocksource-poll";
         }
+    }
+
+    /** From the refresh thread, attach mode: classes skipped while one of their methods was running. */
+    private void retryWaitingClasses() {
+        ClockCallInstrumentation instrumentation = clockCalls;
+        if (instrumentation != null) {
+            instrumentation.retryWaitingClasses();
+        }
+    }
+
+    /** From the refresh thread: a port taken at start-up may have been freed since. */
+    private void retryHttp() {
+        if (server != null) {
+            return;
+        }
+        String line = startHttp();
+        if (server != null) {
+            log.info("{} (on retry)", line);
+        }
+    }
+
+    private String ports() {
+        return config.port() == config.portLast() ? Integer.toString(config.port())
+                : config.port() + "-" + config.portLast();
+    }
+
+    private EndpointSettings endpointSettings() throws IOException {
+        String password = config.basicAuthPassword();
+        String passwordFile = config.basicAuthPasswordFile();
+        if (!passwordFile.isEmpty()) {
+            try {
+                password = new String(Files.readAllBytes(Paths.get(passwordFile)), StandardCharsets.UTF_8)
+                        .replaceAll("[\\r\\n]+$", ""); // a secret file often ends with a newline
+            } catch (IOException e) {
+                throw new IOException("basic-auth-password-file " + passwordFile + ": " + e, e);
+            }
+        }
+        String key = config.tlsKeyFile();
+        String cert = config.tlsCertFile();
+        String keystore = config.tlsKeystore();
+        EndpointTls tls = null;
+        if (!key.isEmpty() || !cert.isEmpty()) {
+            if (key.isEmpty() || cert.isEmpty()) {
+                throw new IOException("tls-key-file and tls-cert-file go together");
+            }
+            tls = EndpointTls.pem(key, cert);
+        } else if (!keystore.isEmpty()) {
+            tls = EndpointTls.keystore(keystore, config.tlsKeystorePassword());
+        }
+        return EndpointSettings.of(config.host(), config.port(), config.portLast())
+                .withBasicAuth(config.basicAuthUser(), password)
+                .withTls(tls);
     }
 
     private static String hostForLog(String host) {
@@ -218,7 +285,11 @@ final class RunningAgent implements Closeable {
         ClockCallInstrumentation instrumentation = clockCalls;
         if (instrumentation != null && instrumentation.isInstalled()) {
             extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
+            extra.put("instrumentedClasses", instrumentation.classesJson());
         }
+        AgentHttpServer endpoint = server;
+        extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
+                : "{\"served\":false,\"ports\":\"" + ports() + "\"}");
         return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
 

@@ -8,13 +8,12 @@ import java.net.URI;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarFile;
 
 /**
  * Premain-Class, Agent-Class and Main-Class of vdso-agent.jar.
  *
- * <p>Do as little as possible here: this class sits on the boot class path (manifest
- * {@code Boot-Class-Path}) next to the application, so it uses only the JDK, keeps no static state
+ * <p>Do as little as possible here: this class sits on the system class path next to the application
+ * (the JVM puts the agent jar there), so it uses only the JDK, keeps no static state
  * besides the loaded-once guard (a system property, so a second copy of the jar sees it too) and never
  * logs: the real agent, with its logger, lives in {@link AgentClassLoader} and starts on one daemon
  * thread named {@code vdso-agent}. Nothing thrown here may reach the JVM: the application must start
@@ -61,6 +60,10 @@ public final class AgentBootstrap {
                 // The first copy owns the logger; a second copy cannot reach it, hence stderr.
                 System.err.println("vdso-agent: already loaded (" + first + "), ignoring " + jarOrUnknown());
                 return;
+            }
+            if (fromPremain) {
+                // Classes are rewritten as they load, so none needs retransforming later (issue #18).
+                ClockCallLoadTime.registerFromPremain(agentArgs, inst);
             }
             // Everything else, even finding our own jar, happens on the agent's thread: the
             // application's main must not wait for us.
@@ -111,20 +114,9 @@ public final class AgentBootstrap {
                 if (Dormancy.standsDown(agentArgs)) {
                     return;
                 }
-                File jar = agentJar();
-                if (AgentBootstrap.class.getClassLoader() == null) {
-                    launch(agentArgs, inst, fromPremain, entered, premainNanos, jar);
-                    return;
-                }
-                // Boot-Class-Path did not resolve (the jar was renamed): the call-site recorder must
-                // still be visible from every class loader. Costs a CDS warning, hence only here. The
-                // bootstrap package must then live in one loader only, so the boot copy takes over.
-                inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-                Method bootLaunch = Class.forName(AgentBootstrap.class.getName(), true, null).getDeclaredMethod(
-                        "launch", String.class, Instrumentation.class, boolean.class, long.class, AtomicLong.class,
-                        File.class);
-                bootLaunch.setAccessible(true);
-                bootLaunch.invoke(null, agentArgs, inst, fromPremain, entered, premainNanos, jar);
+                // The jar is on the system class path (no Boot-Class-Path: it would cost the
+                // application its CDS archive), and so are the recorders rewritten call sites link to.
+                launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
             }
@@ -134,7 +126,7 @@ public final class AgentBootstrap {
     /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
     static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
                        AtomicLong premainNanos, File jar) throws Exception {
-        AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+        AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
         Thread.currentThread().setContextClassLoader(loader);
         AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
                 .getDeclaredConstructor().newInstance();

@@ -27,6 +27,7 @@ import java.util.jar.JarFile;
 final class AgentClassLoader extends ClassLoader {
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
+    private static final String BOOTSTRAP_PACKAGE = "io.vdsoagent.bootstrap.";
 
     static {
         registerAsParallelCapable();
@@ -55,6 +56,19 @@ final class AgentClassLoader extends ClassLoader {
         } catch (ReflectiveOperationException e) {
             return null;
         }
+    }
+
+    /**
+     * The bootstrap package (recorders, the load-time transformer) exists once per JVM, in the loader
+     * that loaded this class (the system loader: the JVM puts the agent jar on its path), so the agent
+     * reads the very counters the application's rewritten call sites write.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.startsWith(BOOTSTRAP_PACKAGE)) {
+            return Class.forName(name, false, AgentClassLoader.class.getClassLoader());
+        }
+        return super.loadClass(name, resolve);
     }
 
     @Override

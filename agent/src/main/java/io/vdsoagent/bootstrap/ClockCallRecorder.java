@@ -12,11 +12,12 @@ import java.time.ZonedDateTime;
  * What rewritten call sites call instead of the JDK's clock methods when count-mode=exact (the default).
  * Each method has the target's signature plus a trailing call-site id assigned at transform time (for
  * {@code Clock.instant()}/{@code millis()} the receiver comes first), counts the call exactly in the
- * calling thread's own table, samples the latency of one call in {@code sample-every} per site and
+ * calling thread's own stripe of the site ({@link ClockCallOwnedCounts}; its own table when the
+ * stripe is taken), samples the latency of one call in {@code sample-every} per site and
  * thread, and returns exactly what the original call would have returned.
  *
- * <p>On the boot class path (the agent jar's {@code Boot-Class-Path}), so classes of every class loader
- * can link to it; JDK only, no logging, no allocation once a thread's table has room for its sites.
+ * <p>In the system class loader (where {@code -javaagent} puts the agent jar): application loaders link
+ * to it directly, others through {@link ClockCallTrampoline}; JDK only, no logging, no allocation once a thread's table has room for its sites.
  * Method references ({@code System::nanoTime}) are redirected here too: the site id becomes the
  * lambda's captured argument. The method constants below index the per-method sample arrays; the
  * instrumentation's ClockMethod enum lists them in the same order.
@@ -48,6 +49,7 @@ public final class ClockCallRecorder {
      */
     public static long[] siteCounts(int siteCapacity) {
         long[] totals = new long[siteCapacity];
+        ClockCallOwnedCounts.addAllTo(totals);
         ClockCallCounts.addAllTo(totals);
         ClockCallSharedCounts.addAllTo(totals);
         return totals;
@@ -63,7 +65,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.nanoTime()}. */
     public static long nanoTime(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.nanoTime();
         }
         long before = System.nanoTime();
@@ -74,7 +76,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.currentTimeMillis()}. */
     public static long currentTimeMillis(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.currentTimeMillis();
         }
         long before = System.nanoTime();
@@ -85,7 +87,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code Instant.now()}. */
     public static Instant instantNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return Instant.now();
         }
         long before = System.nanoTime();
@@ -99,7 +101,7 @@ public final class ClockCallRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.instant(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.instant();
         }
         long before = System.nanoTime();
@@ -113,7 +115,7 @@ public final class ClockCallRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.millis(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.millis();
         }
         long before = System.nanoTime();
@@ -124,7 +126,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDateTime.now()}. */
     public static LocalDateTime localDateTimeNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDateTime.now();
         }
         long before = System.nanoTime();
@@ -135,7 +137,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDate.now()}. */
     public static LocalDate localDateNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDate.now();
         }
         long before = System.nanoTime();
@@ -146,7 +148,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalTime.now()}. */
     public static LocalTime localTimeNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalTime.now();
         }
         long before = System.nanoTime();
@@ -157,7 +159,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code ZonedDateTime.now()}. */
     public static ZonedDateTime zonedDateTimeNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return ZonedDateTime.now();
         }
         long before = System.nanoTime();
@@ -168,7 +170,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code OffsetDateTime.now()}. */
     public static OffsetDateTime offsetDateTimeNow(int site) {
-        if ((ClockCallCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return OffsetDateTime.now();
         }
         long before = System.nanoTime();

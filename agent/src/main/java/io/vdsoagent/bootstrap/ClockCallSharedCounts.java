@@ -23,6 +23,7 @@ public final class ClockCallSharedCounts {
 
     /** Makes room for {@code site}; the instrumentation calls this when it assigns the site id. */
     public static synchronized void ensureSite(int site) {
+        ClockCallOwnedCounts.ensureSite(site); // exact mode's stripes, allocated at the same moment
         long[] c = counts;
         int needed = (site + 1) << STRIDE_SHIFT;
         if (needed > c.length) {

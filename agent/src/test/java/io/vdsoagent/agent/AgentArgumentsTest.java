@@ -55,9 +55,22 @@ class AgentArgumentsTest {
         assertEquals(problems, config.problems().size(), config.problems().toString());
     }
 
+    @Test
+    void aPortRangeKeepsBothEnds() {
+        AgentArguments range = AgentArguments.parse("port=9419-9429", NONE, NONE);
+        assertEquals(9419, range.port());
+        assertEquals(9429, range.portLast());
+        AgentArguments single = AgentArguments.parse("127.0.0.1:9500", NONE, NONE);
+        assertEquals(9500, single.port());
+        assertEquals(9500, single.portLast());
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("port", "99999", "9419"),
+                Arguments.of("port", "9429-9419", "9419"),
+                Arguments.of("port", "0-10", "9419"),
+                Arguments.of("port", "9419-", "9419"),
                 Arguments.of("interval", "soon", "60s"),
                 Arguments.of("interval", "10ms", "60s"),
                 Arguments.of("clocksource-poll", "-5s", "5s"),

@@ -66,12 +66,14 @@ class LicensesIT {
         assertTrue(checked.stream().anyMatch(c -> c.startsWith("slf4j-api-")), checked.toString());
     }
 
-    /** One class of the dependency (by its path, Byte Buddy's relocated) sits in the agent jar's inst/. */
+    /** One class of the dependency (by its path, relocated as the agent pom does) sits in the agent jar's inst/. */
     private static boolean bundled(JarFile dependency, JarFile agent) {
         for (Enumeration<JarEntry> e = dependency.entries(); e.hasMoreElements();) {
             String name = e.nextElement().getName();
             if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.contains("module-info")) {
-                String path = name.replaceFirst("^net/bytebuddy/", "io/vdsoagent/shaded/bytebuddy/");
+                // The agent pom's relocations: Byte Buddy and slf4j live under our own package.
+                String path = name.replaceFirst("^net/bytebuddy/", "io/vdsoagent/shaded/bytebuddy/")
+                        .replaceFirst("^org/slf4j/", "io/vdsoagent/shaded/slf4j/");
                 return agent.getEntry("inst/" + path.replaceAll("\\.class$", ".classdata")) != null;
             }
         }

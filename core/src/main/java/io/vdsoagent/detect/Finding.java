@@ -14,9 +14,15 @@ public final class Finding {
     private final boolean error;
     private final double vdsoNanos;
     private final double syscallNanos;
+    private final Confidence confidence;
 
     private Finding(String detector, ClockId clock, Verdict verdict, String detail, boolean error,
                     double vdsoNanos, double syscallNanos) {
+        this(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, defaultConfidence(detector, verdict));
+    }
+
+    private Finding(String detector, ClockId clock, Verdict verdict, String detail, boolean error,
+                    double vdsoNanos, double syscallNanos, Confidence confidence) {
         this.detector = Objects.requireNonNull(detector, "detector");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.verdict = Objects.requireNonNull(verdict, "verdict");
@@ -24,6 +30,20 @@ public final class Finding {
         this.error = error;
         this.vdsoNanos = vdsoNanos;
         this.syscallNanos = syscallNanos;
+        this.confidence = verdict == Verdict.UNKNOWN ? Confidence.NONE : Objects.requireNonNull(confidence, "confidence");
+    }
+
+    /** seccomp proves; any other detector is a heuristic of low confidence unless it says more. */
+    private static Confidence defaultConfidence(String detector, Verdict verdict) {
+        if (verdict == Verdict.UNKNOWN) {
+            return Confidence.NONE;
+        }
+        return DetectorId.SECCOMP.label().equals(detector) ? Confidence.PROOF : Confidence.LOW;
+    }
+
+    /** The same finding with the confidence its detector measured (ignored for unknown verdicts). */
+    public Finding withConfidence(Confidence c) {
+        return new Finding(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, c);
     }
 
     public static Finding of(String detector, ClockId clock, Verdict verdict, String detail) {
@@ -72,8 +92,26 @@ public final class Finding {
         return syscallNanos;
     }
 
+    /** PROOF for seccomp; HIGH/MEDIUM/LOW for the heuristics; NONE when unknown. */
+    public Confidence confidence() {
+        return confidence;
+    }
+
+    /** True unless the finding is a proof: it must be worded as a hint wherever it is shown. */
+    public boolean isHint() {
+        return confidence != Confidence.PROOF;
+    }
+
+    /** "proof" or e.g. "hint, high confidence" / "inconclusive": how a report qualifies the verdict. */
+    public String qualifier() {
+        if (confidence == Confidence.PROOF) {
+            return "proof";
+        }
+        return verdict == Verdict.UNKNOWN ? "inconclusive" : "hint, " + confidence.label() + " confidence";
+    }
+
     @Override
     public String toString() {
-        return detector + " " + clock.label() + ": " + verdict.label() + " (" + detail + ")";
+        return detector + " " + clock.label() + ": " + verdict.label() + " [" + qualifier() + "] (" + detail + ")";
     }
 }

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per-call cost of the JVM's own clock methods, and whether something sits between the JVM and
- * the vDSO (an LD_PRELOAD interposer such as libfaketime): the JVM path being much slower than
- * a direct libc call of the same clock.
+ * The JVM's own clock path: whether something sits between the JVM and libc/the vDSO (an LD_PRELOAD
+ * interposer such as libfaketime), decided by where the clock functions resolve
+ * ({@link ClockSymbolResolver}); and the per-call cost of the JVM's clock methods, with a timing
+ * comparison against a direct libc call that only supports the proof (it cannot see an interposer
+ * that adds tens of ns, and load can fake one).
  */
 public final class JvmClockPath {
     public static final String NANO_TIME = "nanoTime";
@@ -16,17 +18,26 @@ public final class JvmClockPath {
     public static final String INSTANT_NOW = "Instant.now";
 
     private final Map<String, Double> methodNanos;
-    private final Probed<Boolean> interposed;
-    private final String detail;
+    private final ClockSymbols symbols;
+    private final Probed<Boolean> timingHint;
+    private final String timingDetail;
 
-    public JvmClockPath(Map<String, Double> methodNanos, Probed<Boolean> interposed, String detail) {
+    public JvmClockPath(Map<String, Double> methodNanos, ClockSymbols symbols, Probed<Boolean> timingHint,
+                        String timingDetail) {
         this.methodNanos = Collections.unmodifiableMap(new LinkedHashMap<>(methodNanos));
-        this.interposed = interposed;
-        this.detail = detail;
+        this.symbols = symbols;
+        this.timingHint = timingHint;
+        this.timingDetail = timingDetail;
+    }
+
+    /** Timing only, no resolution (kept for callers that have no symbols): interposed stays unknown. */
+    public JvmClockPath(Map<String, Double> methodNanos, Probed<Boolean> timingHint, String timingDetail) {
+        this(methodNanos, ClockSymbols.unknown("symbol resolution not run"), timingHint, timingDetail);
     }
 
     public static JvmClockPath unknown(String reason) {
-        return new JvmClockPath(Collections.<String, Double>emptyMap(), Probed.<Boolean>unknown(reason), reason);
+        return new JvmClockPath(Collections.<String, Double>emptyMap(), ClockSymbols.unknown(reason),
+                Probed.<Boolean>unknown(reason), reason);
     }
 
     /** method label (nanoTime, currentTimeMillis, Instant.now) -> median ns per call. */
@@ -34,12 +45,31 @@ public final class JvmClockPath {
         return methodNanos;
     }
 
+    /** By proof (symbol resolution): true when a clock function resolves outside libc and the vDSO. */
     public Probed<Boolean> interposed() {
-        return interposed;
+        return symbols.interposed();
     }
 
-    /** The measurements and the reason for the interposed answer. */
+    /** The interposing library's path, empty when none or unknown. */
+    public String library() {
+        return symbols.library();
+    }
+
+    public ClockSymbols symbols() {
+        return symbols;
+    }
+
+    /** The timing comparison's opinion: supporting only, never the verdict. */
+    public Probed<Boolean> timingHint() {
+        return timingHint;
+    }
+
+    public String timingDetail() {
+        return timingDetail;
+    }
+
+    /** The proof and, after it, the timing hint. */
     public String detail() {
-        return detail;
+        return symbols.detail() + "; timing (a hint, not the verdict): " + timingDetail;
     }
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Times System.nanoTime, System.currentTimeMillis and Instant.now and compares each with a direct
+ * Resolves where the JVM's clock functions go ({@link ClockSymbolResolver}: the proof of an
+ * interposer) and, as a supporting hint only, times System.nanoTime, System.currentTimeMillis and Instant.now and compares each with a direct
  * libc clock_gettime of the clock HotSpot uses for it (MONOTONIC, REALTIME). jnr resolves
  * clock_gettime inside libc itself, so an LD_PRELOAD interposer only slows the JVM's path.
  *
@@ -30,6 +31,17 @@ public final class JvmClockPathProbe {
     private static volatile boolean warmedUp;
 
     public JvmClockPath probe() {
+        ClockSymbols symbols;
+        try {
+            symbols = ClockSymbolResolver.resolveLive();
+        } catch (Throwable t) {
+            symbols = ClockSymbols.unknown("resolving the clock functions failed: " + t);
+        }
+        JvmClockPath timed = time();
+        return new JvmClockPath(timed.methodNanos(), symbols, timed.timingHint(), timed.timingDetail());
+    }
+
+    private JvmClockPath time() {
         Map<String, Double> jvm = new LinkedHashMap<>();
         try {
             warmUp();
@@ -72,7 +84,7 @@ public final class JvmClockPathProbe {
             }
             detail.append(String.format(Locale.ROOT, "%s %.1f ns vs direct libc %s %.1f ns%s", e.getKey(), own,
                     JvmClockPath.NANO_TIME.equals(e.getKey()) ? "monotonic" : "realtime", direct,
-                    slow ? " (much slower: something is interposed)" : ""));
+                    slow ? " (much slower: suggests an interposer)" : ""));
         }
         return new JvmClockPath(jvm, Probed.of(interposed), detail.toString());
     }

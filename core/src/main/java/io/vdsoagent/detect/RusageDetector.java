@@ -31,6 +31,8 @@ public final class RusageDetector implements Detector {
     static final double NEAR_CONTROL = 0.25;
     /** A loop that got less than this share of a core in wall time ran on a machine too busy to trust. */
     static final double MIN_CORE_SHARE = 0.25;
+    /** The per-call cost must lie in the third of the (log) span next to the control the share points to. */
+    static final double COST_THIRD = 1 / 3.0;
     static final ClockId SYSCALL_CONTROL = ClockId.THREAD_CPUTIME_ID;
     static final ClockId VDSO_CONTROL = ClockId.MONOTONIC_COARSE;
     private static final int RUSAGE_THREAD = 1;
@@ -192,13 +194,53 @@ public final class RusageDetector implements Detector {
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
+        String costs = costDisagreement(m, syscallControl, vdsoControl, share >= high - gap * NEAR_CONTROL);
+        if (costs != null && (share >= high - gap * NEAR_CONTROL || share <= low + gap * NEAR_CONTROL)) {
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
+        }
+        // High confidence only when the controls are far apart and the clock sits close to one of them.
+        Confidence wellApart = gap >= 2 * MIN_CONTROL_GAP ? Confidence.HIGH : Confidence.MEDIUM;
         if (share >= high - gap * NEAR_CONTROL) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "near the syscall control: " + nums);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
+                    + nums).withConfidence(share >= high - gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         if (share <= low + gap * NEAR_CONTROL) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "near the vDSO control: " + nums);
+            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
+                    + nums).withConfidence(share <= low + gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+    }
+
+    /**
+     * Tick-sampled accounting can book a syscall-bound loop as user time (measured in emulated guests:
+     * 0 % and 5 % system for clocks that made a syscall per call). The loop's own per-call CPU cost is a
+     * second, independent signal, placed on a log scale between the controls' costs (0 = the vDSO
+     * control, 1 = the syscall control). A verdict needs it clearly on the same side as the share: below
+     * {@link #COST_THIRD} for vDSO, above 1 - {@link #COST_THIRD} for syscall. In the middle, or on the
+     * other side, the measurement contradicts itself, so no verdict.
+     *
+     * @return why the cost does not back the share, or null when it does (or the costs are not measurable)
+     */
+    static String costDisagreement(Measurement m, Measurement syscallControl, Measurement vdsoControl,
+                                   boolean shareSaysSyscall) {
+        if (m.calls <= 0 || syscallControl.calls <= 0 || vdsoControl.calls <= 0) {
+            return null;
+        }
+        double cost = m.cpuNanos() / (double) m.calls;
+        double sys = syscallControl.cpuNanos() / (double) syscallControl.calls;
+        double vdso = vdsoControl.cpuNanos() / (double) vdsoControl.calls;
+        if (!(sys > vdso) || !(cost > 0) || !(vdso > 0)) {
+            return null;
+        }
+        double position = Math.log(cost / vdso) / Math.log(sys / vdso);
+        boolean backed = shareSaysSyscall ? position > 1 - COST_THIRD : position < COST_THIRD;
+        if (backed) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "the system share points to the %s control but a call costs %.0f ns of CPU,"
+                        + " %.0f %% of the way from the vDSO control to the syscall control on a log scale (%s %.0f ns, %s %.0f ns)",
+                shareSaysSyscall ? "syscall" : "vDSO", cost, position * 100, VDSO_CONTROL.label(), vdso,
+                SYSCALL_CONTROL.label(), sys);
     }
 
     private static String percent(double share) {

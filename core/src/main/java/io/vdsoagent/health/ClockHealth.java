@@ -1,9 +1,12 @@
 package io.vdsoagent.health;
 
 import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.Finding;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelClockEvent;
+import io.vdsoagent.base.Probed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,9 +26,17 @@ public final class ClockHealth {
     private final long probeWallNanos;
     private final long probeCpuNanos;
     private final Map<String, Integer> probeErrors;
+    private final Probed<List<KernelClockEvent>> kernelEvents;
 
     public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
                        long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors) {
+        this(host, clocks, jvmClockPath, takenAt, probeWallNanos, probeCpuNanos, probeErrors,
+                Probed.<List<KernelClockEvent>>unknown("the kernel log was not read"));
+    }
+
+    public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
+                       long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors,
+                       Probed<List<KernelClockEvent>> kernelEvents) {
         this.host = Objects.requireNonNull(host, "host");
         this.clocks = Collections.unmodifiableList(new ArrayList<>(clocks));
         this.jvmClockPath = Objects.requireNonNull(jvmClockPath, "jvmClockPath");
@@ -33,6 +44,12 @@ public final class ClockHealth {
         this.probeWallNanos = probeWallNanos;
         this.probeCpuNanos = probeCpuNanos;
         this.probeErrors = Collections.unmodifiableMap(new LinkedHashMap<>(probeErrors));
+        this.kernelEvents = Objects.requireNonNull(kernelEvents, "kernelEvents");
+    }
+
+    /** The kernel log lines that explain a fallback or a clocksource switch; unknown where the log is hidden. */
+    public Probed<List<KernelClockEvent>> kernelEvents() {
+        return kernelEvents;
     }
 
     public HostFacts host() {
@@ -82,6 +99,15 @@ public final class ClockHealth {
      * The CPU-time clocks always make the syscall and are left out.
      */
     public String headline() {
+        String line = verdictLine();
+        JvmClockPath jvm = jvmClockPath;
+        if (jvm.interposed().known() && jvm.interposed().get()) {
+            line += "; the JVM's clock calls are INTERPOSED by " + jvm.library();
+        }
+        return line;
+    }
+
+    private String verdictLine() {
         String cs = host.clocksource().known() ? "clocksource " + host.clocksource().get().current()
                 : "clocksource unknown";
         List<String> fallback = new ArrayList<>();
@@ -94,12 +120,12 @@ public final class ClockHealth {
             }
             if (s.verdict() == Verdict.SYSCALL) {
                 fallback.add(s.clock().label());
-                deciders.add(s.detector());
+                deciders.add(decider(s));
             } else if (s.verdict() == Verdict.UNKNOWN) {
                 unknown.add(s.clock().label());
             } else {
                 vdso.add(s.clock().label());
-                deciders.add(s.detector());
+                deciders.add(decider(s));
             }
         }
         String by = deciders.isEmpty() ? "" : " (" + String.join(", ", deciders) + ")";
@@ -112,6 +138,12 @@ public final class ClockHealth {
                     + (vdso.isEmpty() ? "" : "; in vDSO for " + String.join(", ", vdso) + by);
         }
         return cs + ", clock_gettime in vDSO" + by;
+    }
+
+    /** "seccomp" for the proof; a heuristic that decided is named as what it is, e.g. "clocksource hint". */
+    private static String decider(ClockStatus s) {
+        Finding f = s.finding(s.detector());
+        return f == null || !f.isHint() ? s.detector() : s.detector() + " hint";
     }
 
     @Override

@@ -52,6 +52,10 @@ public final class ClockHealthService implements Closeable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(REFRESH_THREAD));
         scheduler.scheduleWithFixedDelay(guarded("clocksource poll", monitor::pollClocksource),
                 b.clocksourcePollMillis, b.clocksourcePollMillis, TimeUnit.MILLISECONDS);
+        for (Runnable task : b.onPoll) {
+            scheduler.scheduleWithFixedDelay(guarded("poll task", task),
+                    b.clocksourcePollMillis, b.clocksourcePollMillis, TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleWithFixedDelay(guarded("re-probe", monitor::reprobe),
                 b.intervalMillis, b.intervalMillis, TimeUnit.MILLISECONDS);
     }
@@ -115,6 +119,7 @@ public final class ClockHealthService implements Closeable {
         private long clocksourcePollMillis;
         private FailureHandler onFailure = (task, failure) -> { };
         private final List<ClockHealthMonitor.Listener> listeners = new ArrayList<>();
+        private final List<Runnable> onPoll = new ArrayList<>();
 
         private Builder() {
         }
@@ -157,6 +162,12 @@ public final class ClockHealthService implements Closeable {
         /** Told about every new snapshot after the first; added before the refresh thread starts. */
         public Builder listener(ClockHealthMonitor.Listener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** A cheap task of the owner's that runs on the refresh thread at the clocksource-poll period. */
+        public Builder onPoll(Runnable task) {
+            onPoll.add(Objects.requireNonNull(task, "task"));
             return this;
         }
 

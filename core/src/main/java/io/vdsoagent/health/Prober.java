@@ -16,6 +16,9 @@ import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.HostFactsReader;
+import io.vdsoagent.source.KernelClockEvent;
+import io.vdsoagent.source.KernelLogReader;
+import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
 import java.lang.management.ManagementFactory;
@@ -44,6 +47,9 @@ public final class Prober {
     private final List<Detector> detectors;
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
+    private final Supplier<Probed<List<KernelClockEvent>>> kernelLog;
+    /** This run's kernel log events, for the clocksource hint (probes are serialised). */
+    private volatile Probed<List<KernelClockEvent>> kernelEvents = Probed.unknown("the kernel log was not read");
 
     /**
      * Timings (latency findings, the JVM clock path) from the last probe that ran them, and the
@@ -58,6 +64,14 @@ public final class Prober {
 
     private Prober(Builder b) {
         final HostFactsReader reader = new HostFactsReader(b.root);
+        final SystemRoot root = b.root;
+        if (b.kernelLog != null) {
+            this.kernelLog = b.kernelLog;
+        } else if (b.hostFacts != null) {
+            this.kernelLog = () -> Probed.<List<KernelClockEvent>>unknown("not read: the host facts were supplied");
+        } else {
+            this.kernelLog = () -> new KernelLogReader(root).read();
+        }
         this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
             @Override
             public HostFacts get() {
@@ -72,7 +86,7 @@ public final class Prober {
         } else {
             for (DetectorId id : DetectorId.values()) {
                 if (b.detectors.contains(id)) {
-                    ds.add(create(id, b));
+                    ds.add(create(id, b, this));
                 }
             }
         }
@@ -81,7 +95,7 @@ public final class Prober {
         this.jvmClockPath = b.jvmClockPath;
     }
 
-    private static Detector create(DetectorId id, Builder b) {
+    private static Detector create(DetectorId id, Builder b, final Prober self) {
         switch (id) {
             case SECCOMP:
                 return new SeccompDetector(b.seccompTimeoutMillis);
@@ -91,7 +105,7 @@ public final class Prober {
             case LATENCY:
                 return new LatencyDetector();
             default:
-                return new ClocksourceDetector();
+                return new ClocksourceDetector(() -> self.kernelEvents);
         }
     }
 
@@ -118,6 +132,8 @@ public final class Prober {
         String clocksource = host.clocksource().known() ? host.clocksource().get().current()
                 : "unknown: " + host.clocksource().reason();
         boolean retime = timedUnder == null || !timedUnder.equals(clocksource);
+        Probed<List<KernelClockEvent>> events = readKernelLog();
+        kernelEvents = events;
 
         List<ClockId> all = Arrays.asList(ClockId.values());
         Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
@@ -165,11 +181,11 @@ public final class Prober {
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
-            statuses.add(status(c, findings.get(c), host));
+            statuses.add(status(c, findings.get(c), host, events));
         }
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
-        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors);
+        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events);
     }
 
     /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
@@ -185,7 +201,20 @@ public final class Prober {
         return false;
     }
 
+    private Probed<List<KernelClockEvent>> readKernelLog() {
+        try {
+            Probed<List<KernelClockEvent>> p = kernelLog.get();
+            return p != null ? p : Probed.<List<KernelClockEvent>>unknown("the kernel log reader returned nothing");
+        } catch (Throwable t) {
+            return Probed.unknown("reading the kernel log failed: " + Failures.describe(t));
+        }
+    }
+
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host) {
+        return status(c, findings, host, Probed.<List<KernelClockEvent>>unknown("the kernel log was not read"));
+    }
+
+    static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host, Probed<List<KernelClockEvent>> events) {
         List<Finding> ranked = new ArrayList<>(findings);
         Collections.sort(ranked, (a, b) -> Integer.compare(DetectorId.rank(a.detector()), DetectorId.rank(b.detector())));
         Verdict verdict = Verdict.UNKNOWN;
@@ -203,7 +232,7 @@ public final class Prober {
             }
         }
         return new ClockStatus(c, verdict, detector, ranked, vdsoNanos, syscallNanos,
-                Remediation.forClock(c, verdict, ranked, host.clocksource()));
+                Remediation.forClock(c, verdict, detector, ranked, host.clocksource(), events));
     }
 
     private HostFacts readHost(Map<String, Integer> errors) {
@@ -295,8 +324,15 @@ public final class Prober {
         private long rusageWallCapMillis = 250;
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
+        private Supplier<Probed<List<KernelClockEvent>>> kernelLog;
 
         private Builder() {
+        }
+
+        /** Replaces the kernel log reader (tests); by default /dev/kmsg under the root. */
+        public Builder kernelLog(Supplier<Probed<List<KernelClockEvent>>> kernelLog) {
+            this.kernelLog = kernelLog;
+            return this;
         }
 
         /** Where /proc and /sys live; a fixture tree in tests. */

@@ -31,6 +31,17 @@ public interface LibC {
     @SaveError
     int getrusage(int who, long rusageAddress);
 
+    /**
+     * Where a symbol resolves: handle 0 (RTLD_DEFAULT) is the global lookup the JVM's own calls go
+     * through, so an LD_PRELOAD interposer comes first; a library's handle gives its own definition.
+     */
+    @IgnoreError
+    long dlsym(long handle, String name);
+
+    /** With RTLD_NOLOAD: the handle of an already loaded library (e.g. libc.so.6), 0 if it is not. */
+    @IgnoreError
+    long dlopen(String file, int flags);
+
     /** The FFI baseline: a call that does nothing worth timing. */
     @IgnoreError
     int abs(int value);

@@ -66,12 +66,13 @@ public final class NativeAccess {
             if (arch == null) {
                 return Probed.unknown("unknown architecture [" + osArch + "]");
             }
-            LibC libc = LibraryLoader.create(LibC.class)
-                    .map("clock_gettime_fast", "clock_gettime")
-                    .map("syscall3", "syscall")
-                    .map("syscall2_fast", "syscall")
-                    .failImmediately()
-                    .load("c");
+            LibC libc;
+            try {
+                libc = loader().load("c");
+            } catch (LinkageError e) {
+                // glibc before 2.34 keeps dlsym/dlopen in libdl.
+                libc = loader().library("dl").load("c");
+            }
             Runtime runtime = Runtime.getRuntime(libc);
             // One real call proves the stubs link; a broken jffi fails here, not inside a probe.
             libc.abs(-1);
@@ -80,6 +81,14 @@ public final class NativeAccess {
             // LinkageError / UnsatisfiedLinkError included: the host JVM must never see them.
             return Probed.unknown(t.getClass().getSimpleName() + ": " + t.getMessage());
         }
+    }
+
+    private static LibraryLoader<LibC> loader() {
+        return LibraryLoader.create(LibC.class)
+                .map("clock_gettime_fast", "clock_gettime")
+                .map("syscall3", "syscall")
+                .map("syscall2_fast", "syscall")
+                .failImmediately();
     }
 
     public LibC libc() {

@@ -7,8 +7,10 @@ import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +57,8 @@ public final class JsonReport {
         w.endArray();
         w.name("jvm");
         jvm(w, health.jvmClockPath());
+        w.name("kernelLog");
+        kernelLog(w, health.kernelEvents());
         w.name("probe").beginObject()
                 .name("wallNanos").value(health.probeWallNanos())
                 .name("cpuNanos").value(health.probeCpuNanos())
@@ -116,6 +120,8 @@ public final class JsonReport {
             w.beginObject()
                     .name("detector").value(f.detector())
                     .name("verdict").value(f.verdict().label())
+                    .name("confidence").value(f.confidence().label())
+                    .name("qualifier").value(f.qualifier())
                     .name("detail").value(f.detail())
                     .name("error").value(f.error())
                     .endObject();
@@ -134,7 +140,39 @@ public final class JsonReport {
         } else {
             unknown(w, p.interposed());
         }
+        w.name("library").value(p.library());
+        w.name("resolvedTo").beginObject();
+        for (Map.Entry<String, String> e : p.symbols().resolvedTo().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+        w.name("ldPreload").value(p.symbols().ldPreload());
+        w.name("ldSoPreload");
+        text(w, p.symbols().ldSoPreload());
+        w.name("timingHint");
+        if (p.timingHint().known()) {
+            w.value(p.timingHint().get());
+        } else {
+            unknown(w, p.timingHint());
+        }
         w.name("detail").value(p.detail()).endObject();
+    }
+
+    private static void kernelLog(JsonWriter w, Probed<List<KernelClockEvent>> events) {
+        if (!events.known()) {
+            unknown(w, events);
+            return;
+        }
+        w.beginObject().name("events").beginArray();
+        for (KernelClockEvent e : events.get()) {
+            w.beginObject()
+                    .name("kind").value(e.kind())
+                    .name("subject").value(e.subject())
+                    .name("bootSeconds").value(e.bootSeconds())
+                    .name("message").value(e.message())
+                    .endObject();
+        }
+        w.endArray().endObject();
     }
 
     private static void text(JsonWriter w, Probed<String> p) {

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The JVM's own clock path: {@code vdso_jvm_clock_call_seconds} per method and
- * {@code vdso_jvm_clock_interposed} (an LD_PRELOAD interposer); no series while unknown.
+ * {@code vdso_jvm_clock_interposed{library}} (an LD_PRELOAD interposer, proven by where the JVM's clock
+ * functions resolve); no series while unknown.
  */
 public final class JvmClockPathMetrics implements MeterBinder {
     private final ClockHealthMonitor monitor;
@@ -44,7 +45,7 @@ public final class JvmClockPathMetrics implements MeterBinder {
                         .register(registry), this::jvmCalls)
                 .add(MultiGauge.builder("vdso.jvm.clock.interposed")
                         .tags(tags)
-                        .description("1 when the JVM's clock calls are much slower than a direct vDSO call (an LD_PRELOAD interposer); no series while unknown.")
+                        .description("1 when the JVM's clock functions resolve to a library other than libc or the vDSO (an LD_PRELOAD interposer, named in the library label); no series while unknown.")
                         .register(registry), this::interposed)
                 .refresh(monitor.current());
     }
@@ -61,7 +62,8 @@ public final class JvmClockPathMetrics implements MeterBinder {
     }
 
     private List<MultiGauge.Row<?>> interposed(ClockHealth h) {
-        return h.jvmClockPath().interposed().known() ? live(Tags.empty(), () -> {
+        // library="" (no label) while nothing is interposed; the interposer's path when one is.
+        return h.jvmClockPath().interposed().known() ? live(Tags.of("library", h.jvmClockPath().library()), () -> {
             JvmClockPath now = monitor.current().jvmClockPath();
             return now.interposed().known() ? (now.interposed().get() ? 1 : 0) : Double.NaN;
         }) : none();

@@ -5,6 +5,7 @@ import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.VdsoFacts;
 import io.vdsoagent.source.VdsoSymbol;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class TextReport {
                     s.detector() == null ? "-" : s.detector(), nanos(s.vdsoNanos()), nanos(s.syscallNanos())));
             for (Finding f : s.findings()) {
                 b.append("    ").append(f.detector()).append(": ").append(f.verdict().label())
-                        .append(" - ").append(f.detail()).append('\n');
+                        .append(" [").append(f.qualifier()).append("] - ").append(f.detail()).append('\n');
             }
             if (!s.remediation().isEmpty()) {
                 b.append("    => ").append(s.remediation()).append('\n');
@@ -56,8 +57,20 @@ public final class TextReport {
         for (Map.Entry<String, Double> e : jvm.methodNanos().entrySet()) {
             b.append(e.getKey()).append(' ').append(nanos(e.getValue())).append(" ns  ");
         }
-        b.append("interposed: ").append(jvm.interposed()).append('\n');
+        b.append("interposed: ").append(jvm.interposed())
+                .append(jvm.library().isEmpty() ? "" : " by " + jvm.library()).append('\n');
         b.append("    ").append(jvm.detail()).append('\n');
+        b.append('\n').append("kernel log: ");
+        if (!health.kernelEvents().known()) {
+            b.append(health.kernelEvents()).append('\n');
+        } else if (health.kernelEvents().get().isEmpty()) {
+            b.append("no clocksource switch, instability or vDSO workaround logged").append('\n');
+        } else {
+            b.append('\n');
+            for (KernelClockEvent e : health.kernelEvents().get()) {
+                b.append("    ").append(e).append('\n');
+            }
+        }
         b.append(String.format(Locale.ROOT, "%nprobe: %.1f ms wall, %s CPU%n", health.probeWallNanos() / 1e6,
                 health.probeCpuNanos() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f ms", health.probeCpuNanos() / 1e6)));
         if (!health.probeErrors().isEmpty()) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * Publishes a {@link ClockHealthMonitor}'s current snapshot as all the {@code vdso_*} metrics (names in
  * the README's metrics reference). Any application can bind it; the agent does too. It binds one small
  * binder per concern, each usable on its own: {@link VdsoImageMetrics}, {@link ClocksourceMetrics},
- * {@link ClockVerdictMetrics}, {@link JvmClockPathMetrics} and {@link ProbeHealthMetrics}.
+ * {@link ClockVerdictMetrics}, {@link JvmClockPathMetrics}, {@link KernelLogMetrics} and {@link ProbeHealthMetrics}.
  *
  * <p>Series whose labels change over time (symbols, clocksources, per-clock verdicts) are MultiGauges
  * whose row set is recomputed on every new snapshot, so stale series disappear and an unknown value has
@@ -35,7 +35,8 @@ public final class VdsoMetrics implements MeterBinder {
                 new ProbeHealthMetrics(b.monitor, b.tags),
                 new ClocksourceMetrics(b.monitor, b.tags),
                 new ClockVerdictMetrics(b.monitor, b.tags),
-                new JvmClockPathMetrics(b.monitor, b.tags));
+                new JvmClockPathMetrics(b.monitor, b.tags),
+                new KernelLogMetrics(b.monitor, b.tags));
     }
 
     public static Builder builder(ClockHealthMonitor monitor) {

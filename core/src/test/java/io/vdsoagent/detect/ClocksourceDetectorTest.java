@@ -67,4 +67,34 @@ class ClocksourceDetectorTest {
         Finding f = ClocksourceDetector.judge(clock, Probed.<ClocksourceFacts>unknown("no /sys"));
         assertEquals(expected, f.verdict(), f.toString());
     }
+
+    /** The kernel's own line overrules the name; without the log the hint says it could not look. */
+    @org.junit.jupiter.api.Test
+    void aKernelLogLineOverrulesTheNameAndItsAbsenceIsSaid() {
+        Probed<ClocksourceFacts> arm = Probed.of(new ClocksourceFacts("arch_sys_counter", Arrays.asList("arch_sys_counter")));
+        Probed<List<io.vdsoagent.source.KernelClockEvent>> workaround = Probed.of(Arrays.asList(
+                new io.vdsoagent.source.KernelClockEvent(io.vdsoagent.source.KernelClockEvent.ARCH_TIMER_WORKAROUND,
+                        "HiSilicon erratum 161010101", 0, "arch_timer: Enabling global workaround for HiSilicon erratum 161010101")));
+        Finding off = ClocksourceDetector.judge(ClockId.MONOTONIC, arm, workaround);
+        assertEquals(Verdict.SYSCALL, off.verdict(), off.toString());
+        assertTrue(off.detail().contains("Enabling global workaround for HiSilicon erratum 161010101"), off.detail());
+        assertEquals(Confidence.LOW, off.confidence());
+        assertEquals(Verdict.VDSO, ClocksourceDetector.judge(ClockId.MONOTONIC_COARSE, arm, workaround).verdict(),
+                "coarse clocks never read the counter");
+
+        Finding clean = ClocksourceDetector.judge(ClockId.MONOTONIC, arm,
+                Probed.of(java.util.Collections.<io.vdsoagent.source.KernelClockEvent>emptyList()));
+        assertEquals(Verdict.VDSO, clean.verdict());
+        assertTrue(clean.detail().endsWith("the kernel log has no such line"), clean.detail());
+
+        Finding blind = ClocksourceDetector.judge(ClockId.MONOTONIC, arm, Probed.unknown("cannot open /dev/kmsg: errno 2"));
+        assertEquals(Verdict.VDSO, blind.verdict());
+        assertTrue(blind.detail().contains("unknown, because cannot open /dev/kmsg"), blind.detail());
+
+        Probed<ClocksourceFacts> xen = Probed.of(new ClocksourceFacts("xen", Arrays.asList("xen", "tsc")));
+        Finding xenOff = ClocksourceDetector.judge(ClockId.REALTIME, xen, Probed.of(Arrays.asList(
+                new io.vdsoagent.source.KernelClockEvent(io.vdsoagent.source.KernelClockEvent.XEN_NO_VDSO, "xen", 0.12,
+                        "xen: VDSO_CLOCKMODE_PVCLOCK not supported"))));
+        assertEquals(Verdict.SYSCALL, xenOff.verdict(), xenOff.toString());
+    }
 }

@@ -38,6 +38,13 @@ class RusageDetectorTest {
         Measurement vdso = m(23_000_000, 1_000_000);  // 4 % system
         assertEquals(Verdict.SYSCALL, judge(m(6_000_000, 18_000_000), sys, vdso).verdict());
         assertEquals(Verdict.VDSO, judge(m(21_900_000, 3_700_000), sys, vdso).verdict());
+        // A hint says how sure it is: 75 % against controls 83/4 % is close; 14 % is in the band, not close.
+        assertEquals(Confidence.HIGH, judge(m(6_000_000, 18_000_000), sys, vdso).confidence());
+        assertEquals(Confidence.MEDIUM, judge(m(21_900_000, 3_700_000), sys, vdso).confidence());
+        Finding narrow = judge(m(23_000_000, 1_000_000), m(14_000_000, 10_000_000), vdso);
+        assertEquals(Verdict.VDSO, narrow.verdict(), narrow.toString());
+        assertEquals(Confidence.MEDIUM, narrow.confidence(), "controls only 38 % apart: at most medium; " + narrow);
+        assertTrue(judge(m(6_000_000, 18_000_000), sys, vdso).isHint());
         Finding between = judge(m(14_000_000, 10_000_000), sys, vdso);
         assertEquals(Verdict.UNKNOWN, between.verdict());
         assertTrue(between.detail().startsWith("not conclusive: between"), between.detail());
@@ -67,6 +74,36 @@ class RusageDetectorTest {
                 sys, vdso, MIN_CPU);
         assertEquals(Verdict.UNKNOWN, busy.verdict());
         assertTrue(busy.detail().startsWith("disturbed by load"), busy.detail());
+    }
+
+    /**
+     * Measured in the emulated hpet guest of the fallback lab: monotonic_raw made 2,002 syscalls for
+     * 2,000 calls (strace), yet its loop was booked 0 % system time. Its per-call CPU cost (6.2 us) sits
+     * by the syscall control's, not the vDSO control's: the two signals disagree, so no verdict.
+     */
+    @Test
+    void aShareThatContradictsThePerCallCostGivesNoVerdict() {
+        Measurement sys = new Measurement(6_500_000, 18_500_000, 4_000, 26_000_000);       // 74 %, 6.3 us/call
+        Measurement vdso = new Measurement(20_500_000, 4_500_000, 400_000, 26_000_000);    // 18 %, 63 ns/call
+        Measurement raw = new Measurement(29_100_000, 0, 4_707, 30_000_000);               // 0 %, 6.2 us/call
+        Finding f = RusageDetector.judge(ClockId.MONOTONIC_RAW, raw, sys, vdso, MIN_CPU);
+        assertEquals(Verdict.UNKNOWN, f.verdict(), f.toString());
+        assertTrue(f.detail().contains("points to the vDSO control but a call costs 6182 ns of CPU, 100 % of the way"),
+                f.detail());
+        // The acpi_pm guest: realtime 5 % system (a syscall per call by strace) at 985 ns per call, with
+        // controls at 399 ns (coarse) and 2697 ns (thread_cputime): half way, so no verdict.
+        Finding mid = RusageDetector.judge(ClockId.REALTIME, new Measurement(24_900_000, 1_300_000, 26_581, 27_000_000),
+                new Measurement(14_000_000, 11_000_000, 9_270, 26_000_000),
+                new Measurement(25_000_000, 0, 62_656, 26_000_000), MIN_CPU);
+        assertEquals(Verdict.UNKNOWN, mid.verdict(), mid.toString());
+        // The same share with a vDSO-like cost per call keeps its verdict; a syscall-like share with a
+        // vDSO-like cost loses it.
+        assertEquals(Verdict.VDSO, RusageDetector.judge(ClockId.MONOTONIC_RAW,
+                new Measurement(25_000_000, 0, 300_000, 26_000_000), sys, vdso, MIN_CPU).verdict());
+        assertEquals(Verdict.UNKNOWN, RusageDetector.judge(ClockId.REALTIME,
+                new Measurement(6_000_000, 19_000_000, 400_000, 26_000_000), sys, vdso, MIN_CPU).verdict());
+        assertEquals(Verdict.SYSCALL, RusageDetector.judge(ClockId.REALTIME,
+                new Measurement(6_000_000, 19_000_000, 4_100, 26_000_000), sys, vdso, MIN_CPU).verdict());
     }
 
     private static Finding judge(Measurement clock, Measurement sys, Measurement vdso) {

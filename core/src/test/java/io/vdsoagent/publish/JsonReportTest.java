@@ -43,8 +43,9 @@ class JsonReportTest {
         String json = JsonReport.toJson(health, false, Collections.singletonMap("agent", "{\"version\":\"0.1\"}"));
         assertTrue(json.contains("{\"clock\":\"monotonic\",\"verdict\":\"syscall\",\"detector\":\"seccomp\","
                 + "\"vdsoNanos\":21.0,\"syscallNanos\":301.0,\"findings\":[{\"detector\":\"seccomp\","
-                + "\"verdict\":\"syscall\",\"detail\":\"scripted syscall\",\"error\":false}],"
-                + "\"remediation\":\"clocksource hpet has no vDSO support; tsc is available: boot with clocksource=tsc"), json);
+                + "\"verdict\":\"syscall\",\"confidence\":\"proof\",\"qualifier\":\"proof\",\"detail\":\"scripted syscall\",\"error\":false}],"
+                + "\"remediation\":\"clocksource hpet has no vDSO support; kernel log: unknown, because not read: the host facts"
+                + " were supplied; tsc is available and read by the vDSO: boot with clocksource=tsc"), json);
         assertTrue(json.contains("\"clocksource\":{\"current\":\"hpet\",\"available\":[\"hpet\",\"tsc\"]}"), json);
         assertTrue(json.contains("\"symbols\":[{\"name\":\"__vdso_clock_gettime\",\"version\":\"LINUX_2.6\"}"), json);
         assertTrue(json.contains("\"interposed\":{\"unknown\":\"the JVM clock path probe is disabled\"}"), json);
@@ -56,7 +57,7 @@ class JsonReportTest {
         String text = TextReport.render(health, false);
         assertTrue(text.startsWith("clocksource hpet, clock_gettime FALLS BACK to syscalls for monotonic (seccomp)"), text);
         assertTrue(text.contains("monotonic         syscall  seccomp              21.0        301.0"), text);
-        assertTrue(text.contains("    => clocksource hpet has no vDSO support; tsc is available"), text);
+        assertTrue(text.contains("    => clocksource hpet has no vDSO support; kernel log: unknown"), text);
         assertFalse(text.contains("7ffd12345000"), text);
         assertTrue(TextReport.render(health, true).contains("at 0x7ffd12345000"));
     }

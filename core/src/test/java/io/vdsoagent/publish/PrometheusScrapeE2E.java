@@ -38,7 +38,7 @@ class PrometheusScrapeE2E {
         for (String series : new String[] {"vdso_info{", "vdso_base_address ", "vdso_image_bytes ", "vdso_symbol_info{",
                 "vdso_clocksource_current_info{", "vdso_clocksource_available_info{", "vdso_clocksource_changes_total ",
                 "vdso_clock_fallback{", "vdso_clock_call_seconds{", "vdso_jvm_clock_call_seconds{",
-                "vdso_jvm_clock_interposed ", "vdso_vsyscall_mode_info{", "vdso_aslr_mode ",
+                "vdso_jvm_clock_interposed{", "vdso_vsyscall_mode_info{", "vdso_aslr_mode ",
                 "vdso_probe_duration_seconds ", "vdso_probe_errors_total{"}) {
             assertTrue(scrape.contains("\n" + series), series + " missing from the live scrape\n" + scrape);
         }

@@ -1,24 +1,37 @@
 package io.vdsoagent.agent.instrument;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.vdsoagent.bootstrap.ClockCallRecorder;
-import java.lang.instrument.ClassFileTransformer;
+import io.vdsoagent.bootstrap.ClockCallLoadTime;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.bytebuddy.ByteBuddy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Times and counts the application's clock calls by rewriting their call sites (see
- * {@link ClockCallSiteVisitor}). {@link #install} is slow (loading Byte Buddy, retransforming every loaded
- * application class): call it from a background thread, never from premain. It never throws; a failure
- * leaves the application untouched and yields a handle without metrics.
- *
- * <p>The returned handle feeds the metrics ({@link #metrics()}) and the top-sites part of /report and the CLI.
+ * {@link ClockCallSiteVisitor}). Two modes:
+ * <ul>
+ * <li>premain ({@code -javaagent}): premain registered {@link ClockCallLoadTime}, which rewrites each
+ * application class as it loads; {@link #install} only wraps it. Nothing is retransformed, except
+ * application classes a JDK 24+ AOT cache loaded before premain (as in attach mode).</li>
+ * <li>attach ({@code attach PID}): {@link #install} registers the same transformer and retransforms the
+ * loaded classes that need it, except those with a frame on some thread's stack (a retransformed method
+ * that is running stays interpreted for as long as that frame lives); those wait for
+ * {@link #retryWaitingClasses()}, which the agent calls at each clocksource poll.</li>
+ * </ul>
+ * It never throws; a failure leaves the application untouched and yields a handle without metrics.
  * Install once per JVM: the recorder is global; a second install returns the first handle.
  */
 public final class ClockCallInstrumentation {
@@ -29,65 +42,157 @@ public final class ClockCallInstrumentation {
     private final InstrumentSettings settings;
     private final ClockCallSites sites;
     private final ClockCallStats stats;
-    private final AtomicLong failedClasses = new AtomicLong();
+    private final Instrumentation instrumentation;
+    private final ClockCallLoadTime loadTime;
     private final String notInstalledBecause;
-    private volatile ClassFileTransformer transformer;
+    /** Attach mode: classes to retransform once no thread runs any of their methods. */
+    private final Map<Class<?>, Boolean> waitingForFrames = new WeakHashMap<Class<?>, Boolean>();
+    private final AtomicLong retransformed = new AtomicLong();
+    private final AtomicLong retransformFailed = new AtomicLong();
 
-    private ClockCallInstrumentation(InstrumentSettings settings, ClockCallSites sites, String notInstalledBecause) {
+    private ClockCallInstrumentation(InstrumentSettings settings, ClockCallSites sites, Instrumentation instrumentation,
+            ClockCallLoadTime loadTime, String notInstalledBecause) {
         this.settings = settings;
         this.sites = sites;
         this.stats = new ClockCallStats(sites);
+        this.instrumentation = instrumentation;
+        this.loadTime = loadTime;
         this.notInstalledBecause = notInstalledBecause;
     }
 
-    /** Installs the call-site rewriting; never throws. */
+    private static ClockCallInstrumentation off(InstrumentSettings settings, String because) {
+        return new ClockCallInstrumentation(settings, new ClockCallSites(), null, null, because);
+    }
+
+    /** Installs (attach) or adopts (premain) the call-site rewriting; never throws. */
     public static synchronized ClockCallInstrumentation install(Instrumentation instrumentation,
             InstrumentSettings settings) {
         if (installed != null) {
             return installed;
         }
+        ClockCallLoadTime loadTime = ClockCallLoadTime.active();
         if (!settings.enabled()) {
-            return new ClockCallInstrumentation(settings, new ClockCallSites(), "instrument=false");
-        }
-        ClockCallInstrumentation handle = new ClockCallInstrumentation(settings, new ClockCallSites(), null);
-        try {
-            if (!instrumentation.isRetransformClassesSupported()) {
-                log.debug("Retransformation unsupported: classes loaded before now keep their clock calls uncounted");
+            if (loadTime != null) {
+                loadTime.stop("instrument=false");
             }
-            ClockCallRecorder.configure(settings.sampleEvery());
-            preferSafeByteBuddy();
-            long start = System.nanoTime();
-            handle.transformer = ClockCallAgentBuilder.install(instrumentation, settings, handle.sites,
-                    handle.failedClasses);
-            log.debug("Clock call instrumentation installed in {} ms ({}): {} sites, {} classes failed",
-                    (System.nanoTime() - start) / 1_000_000, settings, handle.sites.size(), handle.failedClasses.get());
+            return off(settings, "instrument=false");
+        }
+        try {
+            ClockCallRewriter rewriter = ClockCallRewriter.forAttach(settings, instrumentation);
+            ClockCallInstrumentation handle;
+            if (loadTime != null && loadTime.fromPremain()) {
+                if (loadTime.notRewritingBecause() != null) {
+                    log.warn("Clock call instrumentation not installed, application left unchanged: {}",
+                            loadTime.notRewritingBecause());
+                    return off(settings, loadTime.notRewritingBecause());
+                }
+                handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
+                        null);
+                // Classes an AOT cache (JDK 24+) loaded before premain never passed the transformer.
+                handle.rewriteClassesLoadedBeforePremain();
+            } else {
+                loadTime = ClockCallLoadTime.registerForAttach(instrumentation, rewriter);
+                handle = new ClockCallInstrumentation(rewriter.settings(), rewriter.sites(), instrumentation, loadTime,
+                        null);
+                long start = System.nanoTime();
+                handle.retransformLoadedClasses();
+                log.debug("Clock call instrumentation attached in {} ms: {} classes retransformed, {} wait for "
+                        + "their running methods to return, {} failed", (System.nanoTime() - start) / 1_000_000,
+                        handle.retransformed.get(), handle.waitingClasses(), handle.failedClasses());
+            }
+            installed = handle;
+            return handle;
         } catch (Throwable t) {
             log.warn("Clock call instrumentation not installed, application left unchanged: {}", String.valueOf(t));
-            return new ClockCallInstrumentation(settings, new ClockCallSites(), String.valueOf(t));
-        }
-        installed = handle;
-        return handle;
-    }
-
-    /**
-     * Byte Buddy reaches for sun.misc.Unsafe unless its "safe" property is set, and JDK 24+ print a
-     * warning on the application's stderr for that. The property name follows our relocation of Byte
-     * Buddy, so this never changes the behaviour of an application's own Byte Buddy.
-     */
-    private static void preferSafeByteBuddy() {
-        String property = byteBuddyPackage() + "safe";
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, "true");
+            return off(settings, String.valueOf(t));
         }
     }
 
+    private void rewriteClassesLoadedBeforePremain() {
+        List<Class<?>> candidates = candidates(loadTime.loadedBeforeRegistration());
+        if (candidates.isEmpty()) {
+            return;
+        }
+        instrumentation.addTransformer(loadTime.forRetransforming(new HashSet<Class<?>>(candidates)), true);
+        retransformUnlessRunning(candidates);
+    }
+
+    private void retransformLoadedClasses() {
+        retransformCandidates(instrumentation.getAllLoadedClasses());
+    }
+
+    private void retransformCandidates(Class<?>[] classes) {
+        retransformUnlessRunning(candidates(classes));
+    }
+
+    private List<Class<?>> candidates(Class<?>[] classes) {
+        List<Class<?>> candidates = new ArrayList<Class<?>>();
+        if (classes.length == 0) {
+            return candidates;
+        }
+        if (!instrumentation.isRetransformClassesSupported()) {
+            log.debug("Retransformation unsupported: classes loaded before now keep their clock calls uncounted");
+            return candidates;
+        }
+        for (Class<?> type : classes) {
+            try {
+                if (instrumentation.isModifiableClass(type) && settings.instruments(type.getName())
+                        && loadTime.isCandidate(type)) {
+                    candidates.add(type);
+                }
+            } catch (Throwable t) {
+                retransformFailed.incrementAndGet(); // a class whose loader cannot even read its file
+            }
+        }
+        return candidates;
+    }
+
     /**
-     * "net.bytebuddy." or its relocated name, from the class name: Class.getPackage() can be null on JDK 8
-     * for classes of a custom loader.
+     * Attach mode: retransforms the classes that had a running method last time, if none has one now.
+     * Cheap when nothing waits; called by the agent's refresh thread.
      */
-    static String byteBuddyPackage() {
-        String name = ByteBuddy.class.getName();
-        return name.substring(0, name.lastIndexOf('.') + 1);
+    public void retryWaitingClasses() {
+        List<Class<?>> waiting;
+        synchronized (this) {
+            if (waitingForFrames.isEmpty()) {
+                return;
+            }
+            waiting = new ArrayList<Class<?>>(waitingForFrames.keySet());
+        }
+        retransformUnlessRunning(waiting);
+    }
+
+    private synchronized void retransformUnlessRunning(Collection<Class<?>> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        // Same-named classes of other loaders wait too: a stack trace names classes, not loaders.
+        Set<String> running = classesOnAnyStack();
+        for (Class<?> type : classes) {
+            if (running.contains(type.getName())) {
+                waitingForFrames.put(type, Boolean.TRUE);
+                continue;
+            }
+            waitingForFrames.remove(type);
+            try {
+                instrumentation.retransformClasses(type);
+                retransformed.incrementAndGet();
+            } catch (Throwable t) {
+                retransformFailed.incrementAndGet();
+                log.debug("Clock calls in [{}] not instrumented, class left unchanged: {}", type.getName(),
+                        String.valueOf(t));
+            }
+        }
+    }
+
+    private static Set<String> classesOnAnyStack() {
+        Set<String> names = new HashSet<String>();
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                names.add(frame.getClassName());
+            }
+        }
+        return names;
     }
 
     /** The jvm_clock_* metrics; binds nothing when the instrumentation is off or failed to install. */
@@ -95,7 +200,7 @@ public final class ClockCallInstrumentation {
         return metrics(Collections.<Tag>emptyList());
     }
 
-    public MeterBinder metrics(Iterable<Tag> tags) {
+    public MeterBinder metrics(final Iterable<Tag> tags) {
         if (!isInstalled()) {
             return new MeterBinder() {
                 @Override
@@ -103,12 +208,69 @@ public final class ClockCallInstrumentation {
                 }
             };
         }
-        return new ClockCallMetrics(stats, settings.topSites(), tags);
+        final ClockCallMetrics calls = new ClockCallMetrics(stats, settings.topSites(), tags);
+        return new MeterBinder() {
+            @Override
+            public void bindTo(MeterRegistry registry) {
+                calls.bindTo(registry);
+                classGauge(registry, tags, "instrumented", ClockCallLoadTime.REWRITTEN);
+                classGauge(registry, tags, "skipped_running", -1);
+                classGauge(registry, tags, "failed", ClockCallLoadTime.FAILED);
+                classGauge(registry, tags, "retransformed", -2);
+                classGauge(registry, tags, "seen", ClockCallLoadTime.SEEN);
+                classGauge(registry, tags, "prefilter_rejected", ClockCallLoadTime.PRE_FILTER_REJECTED);
+                classGauge(registry, tags, "not_application", ClockCallLoadTime.NOT_APPLICATION);
+                Gauge.builder("jvm.clock.instrumentation.transform", ClockCallInstrumentation.this,
+                                h -> h.loadTime.count(ClockCallLoadTime.TRANSFORM_NANOS) / 1e9)
+                        .tags(tags)
+                        .baseUnit("seconds")
+                        .description("Time spent in the clock-call class transformer, all classes and threads together.")
+                        .register(registry);
+            }
+        };
+    }
+
+    private void classGauge(MeterRegistry registry, Iterable<Tag> tags, String state, final int which) {
+        Gauge.builder("jvm.clock.instrumentation.classes", this, h -> h.classes(which))
+                .tags(tags)
+                .tag("state", state)
+                .description("Classes by what the clock-call instrumentation did with them "
+                        + "(skipped_running: attach mode, waiting for their running methods to return).")
+                .register(registry);
+    }
+
+    private double classes(int which) {
+        if (which == -1) {
+            return waitingClasses();
+        }
+        if (which == -2) {
+            return retransformed.get();
+        }
+        if (which == ClockCallLoadTime.FAILED) {
+            return failedClasses();
+        }
+        return loadTime.count(which);
     }
 
     /** The top {@code n} call sites as a JSON array of {"site","method","calls"} objects. */
     public String topSitesJson(int n) {
         return ClockCallReport.json(stats, n);
+    }
+
+    /** What happened to the classes, as a JSON object for /report. */
+    public String classesJson() {
+        if (!isInstalled()) {
+            return "{}";
+        }
+        return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"seen\":%d,\"preFilterRejected\":%d,"
+                        + "\"notApplication\":%d,\"instrumented\":%d,\"unchanged\":%d,\"skippedWhileRunning\":%d,"
+                        + "\"failed\":%d,\"retransformed\":%d,\"transformSeconds\":%.3f,\"rewriterLoadSeconds\":%.3f}",
+                loadTime.fromPremain() ? "premain" : "attach", loadTime.count(ClockCallLoadTime.SEEN),
+                loadTime.count(ClockCallLoadTime.PRE_FILTER_REJECTED), loadTime.count(ClockCallLoadTime.NOT_APPLICATION),
+                loadTime.count(ClockCallLoadTime.REWRITTEN), loadTime.count(ClockCallLoadTime.UNCHANGED),
+                waitingClasses(), failedClasses(), retransformed.get(),
+                loadTime.count(ClockCallLoadTime.TRANSFORM_NANOS) / 1e9,
+                loadTime.count(ClockCallLoadTime.REWRITER_LOAD_NANOS) / 1e9);
     }
 
     /** The top {@code n} call sites as text lines for the CLI. */
@@ -133,9 +295,19 @@ public final class ClockCallInstrumentation {
         return sites.size();
     }
 
-    /** Classes whose transformation failed (they run unchanged). */
+    /** Classes whose transformation or retransformation failed (they run unchanged). */
     public long failedClasses() {
-        return failedClasses.get();
+        return (loadTime == null ? 0 : loadTime.count(ClockCallLoadTime.FAILED)) + retransformFailed.get();
+    }
+
+    /** Classes we retransformed (attach mode only; 0 in premain mode). */
+    public long retransformedClasses() {
+        return retransformed.get();
+    }
+
+    /** Attach mode: classes not yet retransformed because a thread was running one of their methods. */
+    public synchronized int waitingClasses() {
+        return waitingForFrames.size();
     }
 
     ClockCallStats stats() {

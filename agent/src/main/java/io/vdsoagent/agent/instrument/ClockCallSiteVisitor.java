@@ -11,7 +11,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * lambda's captured argument. Everything else passes through untouched.
  *
  * <p>Only method bodies change, which retransformation allows. The one extra stack slot is added to
- * max_stack; stack map frames are unaffected because the pushed id is consumed by the very next instruction.
+ * max_stack (the writer's COMPUTE_MAXS recomputes it anyway); stack map frames are unaffected because the
+ * pushed id is consumed by the very next instruction.
  */
 final class ClockCallSiteVisitor extends MethodVisitor {
 
@@ -21,15 +22,19 @@ final class ClockCallSiteVisitor extends MethodVisitor {
     private final String recorder;
     private final ClockCallSites sites;
     private final String siteOwner;
+    private final boolean[] classChanged;
     private int line;
     private boolean rewritten;
 
     /**
      * @param recorder internal name of the recorder class (depends on count-mode)
      * @param siteOwner {@code com.acme.Foo.bar}: the label prefix of this method's sites
+     * @param classChanged element 0 is set when this method rewrites a call
      */
-    ClockCallSiteVisitor(MethodVisitor delegate, String recorder, ClockCallSites sites, String siteOwner) {
+    ClockCallSiteVisitor(MethodVisitor delegate, String recorder, ClockCallSites sites, String siteOwner,
+            boolean[] classChanged) {
         super(Opcodes.ASM9, delegate);
+        this.classChanged = classChanged;
         this.recorder = recorder;
         this.sites = sites;
         this.siteOwner = siteOwner;
@@ -49,6 +54,7 @@ final class ClockCallSiteVisitor extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, recorder, method.recorderMethod(),
                     method.recorderDescriptor(), false);
             rewritten = true;
+            classChanged[0] = true;
             return;
         }
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
@@ -65,6 +71,7 @@ final class ClockCallSiteVisitor extends MethodVisitor {
             // The site id becomes a captured argument: ()LongSupplier -> (I)LongSupplier.
             super.visitInvokeDynamicInsn(name, "(I" + descriptor.substring(1), bootstrap, rewrittenArguments);
             rewritten = true;
+            classChanged[0] = true;
             return;
         }
         super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);

@@ -1,20 +1,12 @@
 package io.vdsoagent.agent.instrument;
 
-import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.net.URL;
-import java.nio.file.Files;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * One instrumented test JVM: Byte Buddy's self-attach gives an Instrumentation, the recorder classes go
- * onto the boot class path (as the agent jar's Boot-Class-Path puts them) BEFORE anything loads them,
- * and the call-site rewriting is installed once for the {@code clockapp} fixture packages.
+ * One instrumented test JVM: Byte Buddy's self-attach gives an Instrumentation (attach mode), and the
+ * call-site rewriting is installed once for the {@code clockapp} fixture packages.
  * Every test touching the recorder must call {@link #handle()} first.
  */
 final class InstrumentedJvm {
@@ -30,9 +22,9 @@ final class InstrumentedJvm {
 
     static synchronized Instrumentation instrumentation() throws IOException {
         if (instrumentation == null) {
-            Instrumentation inst = ByteBuddyAgent.install();
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar()));
-            instrumentation = inst;
+            // The recorders stay in the system loader, next to the fixtures, as in the agent jar (which
+            // the JVM puts on the system class path; no Boot-Class-Path, so the application keeps CDS).
+            instrumentation = ByteBuddyAgent.install();
         }
         return instrumentation;
     }
@@ -51,24 +43,5 @@ final class InstrumentedJvm {
             }
         }
         return handle;
-    }
-
-    /** A jar of the compiled io/vdsoagent/bootstrap/ClockCall* classes, found without loading them. */
-    static File bootstrapJar() throws IOException {
-        URL recorder = InstrumentedJvm.class.getClassLoader()
-                .getResource("io/vdsoagent/bootstrap/ClockCallRecorder.class");
-        File dir = new File(recorder.getPath()).getParentFile();
-        File jar = File.createTempFile("clock-call-bootstrap", ".jar");
-        jar.deleteOnExit();
-        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
-            for (File f : dir.listFiles()) {
-                if (f.getName().startsWith("ClockCall") && f.getName().endsWith(".class")) {
-                    out.putNextEntry(new JarEntry("io/vdsoagent/bootstrap/" + f.getName()));
-                    out.write(Files.readAllBytes(f.toPath()));
-                    out.closeEntry();
-                }
-            }
-        }
-        return jar;
     }
 }

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One clock call per operation, four ways: bare (what the application wrote), redirect (a static call
  * through a recorder-shaped method that only calls the clock: the cost of rewriting alone), exact
- * (ClockCallRecorder: per-thread count table, count-mode=exact) and approximate
+ * (ClockCallRecorder: per-site stripe owned by the calling thread, count-mode=exact) and approximate
  * (ClockCallApproximateRecorder: one shared counter per site, count-mode=approximate). The counted variants
  * call the recorders exactly as rewritten call sites do: the same static method with a constant site id.
  * With several threads all of them hit the same site, the worst case for a shared counter.

@@ -34,7 +34,7 @@ class ClockVerdictsE2E {
 
     private static final Map<String, LabRun> RUNS = new LinkedHashMap<>();
     private static final List<String> TABLE = new ArrayList<>();
-    /** detector -> [agreed with strace, disagreed, no verdict]. */
+    /** detector -> [agreed with strace, contradicted it, inconclusive (unknown)]. */
     private static final Map<String, int[]> AGREEMENT = new TreeMap<>();
     private static final List<String> TIMINGS = new ArrayList<>();
 
@@ -63,6 +63,7 @@ class ClockVerdictsE2E {
         AgentReport rusageAlone = rusageLines.isEmpty() ? null : AgentReport.parse(AgentReport.extractJson(rusageLines));
 
         List<String> surprises = new ArrayList<>();
+        List<String> contradictions = new ArrayList<>();
         for (LabClock clock : LabClock.values()) {
             String judge = truth.verdicts().get(clock);
             int calls = truth.calls().get(clock);
@@ -78,9 +79,17 @@ class ClockVerdictsE2E {
             if (rusage != null && rusage.findings().containsKey("rusage")) {
                 findings.put("rusage(alone)", rusage.findings().get("rusage"));
             }
+            // Every detector, not only the deciding one: a heuristic may say unknown, never the opposite of strace.
+            AgentReport.ClockResult alone = rusage;
             findings.forEach((detector, verdict) -> {
                 int[] counts = AGREEMENT.computeIfAbsent(detector, d -> new int[3]);
-                counts[verdict.equals(judge) ? 0 : verdict.equals("unknown") ? 2 : 1]++;
+                boolean contradicts = !verdict.equals(judge) && !verdict.equals("unknown");
+                counts[verdict.equals(judge) ? 0 : contradicts ? 1 : 2]++;
+                if (contradicts) {
+                    String detail = detector.equals("rusage(alone)") ? alone.details().get("rusage") : result.details().get(detector);
+                    contradictions.add(clock + ": " + detector + " says " + verdict + ", strace counted " + calls
+                            + " syscalls for " + N + " calls (" + judge + "); " + detail);
+                }
             });
             TABLE.add(String.format("| %-16s | %-8s | %-7s | %5d | %-7s | %-8s | %s |", clock.label, clocksource,
                     judge, calls, result.verdict(), result.detector(), describe(findings)));
@@ -88,6 +97,17 @@ class ClockVerdictsE2E {
         // The kernel sources are a hint, strace the judge: a difference is news, not a failure.
         System.out.println("[lab] " + clocksource + ": strace " + (surprises.isEmpty()
                 ? "agrees with the kernel-source expectation" : "differs from the kernel-source expectation: " + surprises));
+
+        assertTrue(contradictions.isEmpty(), () -> "on " + clocksource + " a detector contradicted strace:\n"
+                + String.join("\n", contradictions));
+        for (String detector : List.of("seccomp", "latency", "clocksource")) {
+            for (LabClock clock : LabClock.values()) {
+                assertTrue(agent.clocks().get(clock).findings().containsKey(detector),
+                        () -> detector + " left no finding for " + clock + " on " + clocksource + ": every detector is held to strace");
+            }
+        }
+        assertTrue(rusageAlone != null, () -> "the rusage-alone report is missing\n" + run.describe());
+        kernelLogNamesTheBootClocksource(clocksource, AgentReport.extractJson(report));
 
         for (LabClock clock : LabClock.values()) {
             AgentReport.ClockResult result = agent.clocks().get(clock);
@@ -97,6 +117,23 @@ class ClockVerdictsE2E {
             assertEquals(DECIDING_DETECTOR, result.detector(), () -> clock + " on " + clocksource
                     + ": deciding detector; findings " + result.details());
         }
+    }
+
+    /**
+     * The guest's kernel log is readable (root in a VM) and the kernel prints the switch to the
+     * clocksource it was booted with: the report must carry that line, with its time.
+     */
+    private static void kernelLogNamesTheBootClocksource(String clocksource, String json) {
+        Object log = MiniJson.object(MiniJson.parse(json)).get("kernelLog");
+        assertNotNull(log, "no kernelLog in the report");
+        Map<String, Object> kernelLog = MiniJson.object(log);
+        assertTrue(kernelLog.containsKey("events"), () -> "the guest's kernel log was not read: " + kernelLog);
+        boolean switched = false;
+        for (Object e : MiniJson.array(kernelLog.get("events"))) {
+            Map<String, Object> event = MiniJson.object(e);
+            switched |= "clocksource_switch".equals(event.get("kind")) && clocksource.equals(event.get("subject"));
+        }
+        assertTrue(switched, () -> "no 'Switched to clocksource " + clocksource + "' among " + kernelLog);
     }
 
     @Test
@@ -173,9 +210,9 @@ class ClockVerdictsE2E {
         out.add("|------------------|----------|---------|-------|---------|----------|----------|");
         out.addAll(TABLE);
         out.add("");
-        out.add("| detector | agreed with strace | disagreed | no verdict |");
-        out.add("|----------|--------------------|-----------|------------|");
-        AGREEMENT.forEach((detector, c) -> out.add(String.format("| %s | %d | %d | %d |", detector, c[0], c[1], c[2])));
+        out.add("| detector | agree with strace | inconclusive | contradict |");
+        out.add("|----------|-------------------|--------------|------------|");
+        AGREEMENT.forEach((detector, c) -> out.add(String.format("| %s | %d | %d | %d |", detector, c[0], c[2], c[1])));
         out.add("");
         TIMINGS.forEach(t -> out.add("- " + t));
         out.forEach(line -> System.out.println("[lab] " + line));

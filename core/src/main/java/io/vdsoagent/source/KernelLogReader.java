@@ -1,0 +1,218 @@
+package io.vdsoagent.source;
+
+import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The kernel's own reason for a clock fallback or switch, from {@code /dev/kmsg}: the lines
+ * "Marking clocksource 'tsc' as unstable", "clocksource: Switched to clocksource ...", xen's
+ * "VDSO_CLOCKMODE_PVCLOCK not supported" and arm64's "arch_timer: Enabling ... workaround for ...".
+ *
+ * <p>/dev/kmsg returns one record per read and, opened normally, blocks at the end of the log until
+ * the kernel writes again: a plain Java read would hang the probe. So it is opened with
+ * {@code O_NONBLOCK} through a tiny jnr binding of our own (sources do not depend on the detectors'
+ * binding) and read until {@code EAGAIN}, capped in bytes, records and time. Containers often hide it
+ * or deny it (CAP_SYSLOG, {@code kernel.dmesg_restrict}): then the answer is unknown, with the errno.
+ * A fixture root reads a plain file of records instead.
+ */
+public final class KernelLogReader {
+    static final int RECORD_BYTES = 8192;
+    static final long MAX_BYTES = 8L * 1024 * 1024;
+    static final int MAX_RECORDS = 100_000;
+    static final long DEADLINE_NANOS = 1_000_000_000L;
+    /** The newest events kept (a flapping clocksource must not grow the snapshot without bound). */
+    static final int MAX_EVENTS = 32;
+    private static final int O_RDONLY_NONBLOCK_CLOEXEC = 0 | 04000 | 02000000;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int EPIPE = 32;
+
+    /** kind, pattern, the group naming the subject (0 = a fixed subject). Order: first match wins. */
+    private static final Object[][] PATTERNS = {
+            {KernelClockEvent.UNSTABLE, Pattern.compile("Marking clocksource '([^']+)' as unstable"), 1},
+            {KernelClockEvent.UNSTABLE, Pattern.compile("Marking (TSC) unstable due to"), 1},
+            {KernelClockEvent.SWITCH, Pattern.compile("Switched to clocksource (\\S+)"), 1},
+            {KernelClockEvent.XEN_NO_VDSO, Pattern.compile("(?:VDSO_CLOCKMODE|VCLOCK)_PVCLOCK not supported"), "xen"},
+            {KernelClockEvent.ARCH_TIMER_WORKAROUND, Pattern.compile("arch_timer: Enabling (?:global|local|cpu-local) workaround for (.+)"), 1},
+    };
+
+    /** Public because jnr implements it. */
+    public interface Kmsg {
+        @SaveError
+        int open(String path, int flags);
+
+        @SaveError
+        long read(int fd, @Out byte[] buffer, long count);
+
+        @IgnoreError
+        int close(int fd);
+    }
+
+    private final SystemRoot root;
+
+    public KernelLogReader(SystemRoot root) {
+        this.root = root;
+    }
+
+    /** The clock events in the kernel log, oldest first; unknown with the reason when it cannot be read. */
+    public Probed<List<KernelClockEvent>> read() {
+        Path p = root.resolve("/dev/kmsg");
+        if (!root.isLive()) {
+            try {
+                return Probed.of(parse(new String(BoundedFiles.readBytes(p, (int) MAX_BYTES), StandardCharsets.UTF_8)));
+            } catch (Exception e) {
+                return Probed.unknown("cannot read " + p + ": " + Failures.describe(e));
+            }
+        }
+        try {
+            return readLive(p.toString());
+        } catch (Throwable t) { // LinkageError from jffi included: never out of a probe
+            return Probed.unknown("cannot read " + p + ": " + Failures.describe(t));
+        }
+    }
+
+    private static synchronized Probed<List<KernelClockEvent>> readLive(String path) {
+        Object libOrReason = Holder.LIB_OR_REASON;
+        if (libOrReason instanceof String) {
+            return Probed.unknown("cannot read " + path + ": " + libOrReason);
+        }
+        Kmsg lib = (Kmsg) libOrReason;
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(lib);
+        int fd = lib.open(path, O_RDONLY_NONBLOCK_CLOEXEC);
+        if (fd < 0) {
+            int errno = runtime.getLastError();
+            return Probed.unknown("cannot open " + path + ": " + errnoText(errno));
+        }
+        try {
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            byte[] record = new byte[RECORD_BYTES];
+            long deadline = System.nanoTime() + DEADLINE_NANOS;
+            int records = 0;
+            String stop = null;
+            while (stop == null) {
+                long n = lib.read(fd, record, record.length);
+                if (n > 0) {
+                    log.write(record, 0, (int) Math.min(n, record.length));
+                    if (record[(int) Math.min(n, record.length) - 1] != '\n') {
+                        log.write('\n');
+                    }
+                    records++;
+                } else if (n == 0) {
+                    stop = "end";
+                } else {
+                    int errno = runtime.getLastError();
+                    if (errno == EAGAIN) {
+                        stop = "end";
+                    } else if (errno != EPIPE && errno != EINTR) { // EPIPE: a record was overwritten, read on
+                        return Probed.unknown("reading " + path + " failed: " + errnoText(errno));
+                    }
+                }
+                if (stop == null && (log.size() > MAX_BYTES || records >= MAX_RECORDS || System.nanoTime() > deadline)) {
+                    stop = "cap"; // the newest records are past the cap: a partial log still answers
+                }
+            }
+            return Probed.of(parse(new String(log.toByteArray(), StandardCharsets.UTF_8)));
+        } finally {
+            lib.close(fd);
+        }
+    }
+
+    static String errnoText(int errno) {
+        switch (errno) {
+            case 1:
+                return "errno 1 (EPERM: needs CAP_SYSLOG, or kernel.dmesg_restrict=0)";
+            case 2:
+                return "errno 2 (ENOENT: no kernel log device here, as in most containers)";
+            case 13:
+                return "errno 13 (EACCES: not readable by this user)";
+            default:
+                return "errno " + errno;
+        }
+    }
+
+    /**
+     * Records as /dev/kmsg prints them, {@code pri,seq,usec,flags[,...];message}, one per line;
+     * continuation lines (" KEY=value") and anything else are skipped. Keeps the newest {@link #MAX_EVENTS}.
+     */
+    static List<KernelClockEvent> parse(String log) {
+        List<KernelClockEvent> out = new ArrayList<>();
+        for (String line : log.split("\n")) {
+            int semi = line.indexOf(';');
+            if (semi <= 0 || line.startsWith(" ")) {
+                continue;
+            }
+            String[] prefix = line.substring(0, semi).split(",");
+            if (prefix.length < 3) {
+                continue;
+            }
+            double seconds;
+            try {
+                seconds = Long.parseLong(prefix[2].trim()) / 1e6;
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String message = line.substring(semi + 1);
+            if (!mayMatch(message)) {
+                continue; // most of a boot log: skip the regexes
+            }
+            KernelClockEvent e = match(message, seconds);
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out.size() <= MAX_EVENTS ? out
+                : Collections.unmodifiableList(new ArrayList<>(out.subList(out.size() - MAX_EVENTS, out.size())));
+    }
+
+    private static boolean mayMatch(String message) {
+        return message.contains("clocksource") || message.contains("TSC") || message.contains("PVCLOCK")
+                || message.contains("arch_timer");
+    }
+
+    private static KernelClockEvent match(String message, double seconds) {
+        for (Object[] p : PATTERNS) {
+            Matcher m = ((Pattern) p[1]).matcher(message);
+            if (m.find()) {
+                String subject = p[2] instanceof Integer ? m.group((Integer) p[2]) : (String) p[2];
+                if (KernelClockEvent.UNSTABLE.equals(p[0])) {
+                    subject = subject.toLowerCase(java.util.Locale.ROOT);
+                }
+                return new KernelClockEvent((String) p[0], clean(subject.trim(), 80), seconds, clean(message, 200));
+            }
+        }
+        return null;
+    }
+
+    private static String clean(String s, int max) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    /** Loaded once, on first use. */
+    private static final class Holder {
+        static final Object LIB_OR_REASON = load();
+
+        private static Object load() {
+            try {
+                return jnr.ffi.LibraryLoader.create(Kmsg.class).failImmediately().load("c");
+            } catch (Throwable t) {
+                return "jnr-ffi cannot load libc: " + Failures.describe(t);
+            }
+        }
+    }
+}
