@@ -98,6 +98,11 @@ final class RunningAgent implements Closeable {
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
+        String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
+        if (noRoom != null) {
+            log.warn("standing down, the application's memory comes first: {}", noRoom);
+            return null;
+        }
         long t0 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
@@ -118,6 +123,12 @@ final class RunningAgent implements Closeable {
 
         NativeAccessLoader.nativeDir(config.nativeDir());
         NativeAccessLoader.instrumentation(inst);
+        noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
+        if (noRoom != null) {
+            agent.skipped("probe");
+            log.warn("{}; {}", endpoint, noRoom);
+            return agent;
+        }
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
@@ -138,10 +149,24 @@ final class RunningAgent implements Closeable {
         return agent;
     }
 
+    /** A step the headroom check skipped: vdso_agent_skipped{step} = 1, the degraded reason on /metrics. */
+    private void skipped(String step) {
+        Gauge.builder("vdso.agent.skipped", () -> 1).tag("step", step)
+                .description("A start-up step the agent skipped because the heap or metaspace had too little room left.")
+                .register(registry);
+    }
+
     private void instrumentClockCalls(Instrumentation inst) {
+        String noRoom = config.instrument() ? Headroom.shortfall(Headroom.Step.INSTRUMENTATION) : null;
+        if (noRoom != null) {
+            skipped("instrumentation");
+            log.warn(noRoom);
+            return;
+        }
         ClockCallInstrumentation installed = ClockCallInstrumentation.install(inst, config.instrumentSettings());
         installed.metrics().bindTo(registry);
         clockCalls = installed;
+        Headroom.shortfall(Headroom.Step.AFTER_START);
     }
 
     /**

@@ -106,6 +106,11 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
+                String tooSmall = HeapFloor.tooSmall(Runtime.getRuntime().maxMemory());
+                if (tooSmall != null) {
+                    System.err.println("vdso-agent: not started: " + tooSmall);
+                    return;
+                }
                 if (Dormancy.standsDown(agentArgs)) {
                     return;
                 }

@@ -51,7 +51,19 @@ public final class Prober {
     /** This run's kernel log events, for the clocksource hint (probes are serialised). */
     private volatile Probed<List<KernelClockEvent>> kernelEvents = Probed.unknown("the kernel log was not read");
 
+    /**
+     * Timings (latency findings, the JVM clock path) from the last probe that ran them, and the
+     * clocksource they were taken under: only a clocksource change can move them, so a periodic
+     * re-probe reuses them and spends its CPU on what can change (clocksource, seccomp verdicts,
+     * vsyscall, ASLR).
+     */
+    private String timedUnder;
+    private List<Finding> lastLatency;
+    private List<ClockId> lastLatencyClocks;
+    private JvmClockPath lastJvm;
+
     private Prober(Builder b) {
+        final HostFactsReader reader = new HostFactsReader(b.root);
         final SystemRoot root = b.root;
         if (b.kernelLog != null) {
             this.kernelLog = b.kernelLog;
@@ -63,7 +75,7 @@ public final class Prober {
         this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
             @Override
             public HostFacts get() {
-                return new HostFactsReader(root).read();
+                return reader.read();
             }
         };
         List<Detector> ds = new ArrayList<>();
@@ -117,6 +129,9 @@ public final class Prober {
         long probeThreads0 = ProbeThreads.cpuNanos();
         Map<String, Integer> errors = new LinkedHashMap<>();
         HostFacts host = readHost(errors);
+        String clocksource = host.clocksource().known() ? host.clocksource().get().current()
+                : "unknown: " + host.clocksource().reason();
+        boolean retime = timedUnder == null || !timedUnder.equals(clocksource);
         Probed<List<KernelClockEvent>> events = readKernelLog();
         kernelEvents = events;
 
@@ -133,7 +148,17 @@ public final class Prober {
             if (clocks.isEmpty()) {
                 continue;
             }
-            for (Finding f : run(d, host, clocks)) {
+            List<Finding> found;
+            if (DetectorId.LATENCY.label().equals(d.name())) {
+                if (retime || lastLatency == null || !clocks.equals(lastLatencyClocks) || anyError(lastLatency)) {
+                    lastLatency = run(d, host, clocks);
+                    lastLatencyClocks = clocks;
+                }
+                found = lastLatency;
+            } else {
+                found = run(d, host, clocks);
+            }
+            for (Finding f : found) {
                 findings.get(f.clock()).add(f);
                 if (f.error()) {
                     errors.put(d.name(), 1);
@@ -143,7 +168,16 @@ public final class Prober {
         if (usesNativeAccess() && NativeAccessLoader.unavailableReason() != null) {
             errors.put(ProbeId.NATIVE, 1);
         }
-        JvmClockPath jvm = jvmClockPath ? probeJvm() : JvmClockPath.unknown("the JVM clock path probe is disabled");
+        JvmClockPath jvm;
+        if (!jvmClockPath) {
+            jvm = JvmClockPath.unknown("the JVM clock path probe is disabled");
+        } else {
+            if (retime || lastJvm == null) {
+                lastJvm = probeJvm();
+            }
+            jvm = lastJvm;
+        }
+        timedUnder = clocksource;
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
@@ -236,6 +270,15 @@ public final class Prober {
             out.add(Finding.failed(detector, c, why));
         }
         return out;
+    }
+
+    private static boolean anyError(List<Finding> findings) {
+        for (Finding f : findings) {
+            if (f.error()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<ClockId> undecided(Map<ClockId, List<Finding>> findings) {

@@ -19,15 +19,29 @@ import java.util.List;
  */
 public final class HostFactsReader {
     private final SystemRoot root;
+    /**
+     * The vDSO as found on the live root, once known: the kernel maps it once per process and never
+     * moves, rewrites or unmaps it, so later reads skip auxv, the image copy and the ELF parse.
+     */
+    private volatile Probed<VdsoFacts> liveVdso;
+    private volatile int vdsoReads;
 
     public HostFactsReader(SystemRoot root) {
         this.root = root;
     }
 
+    /**
+     * Reads every fact; on the live root the vDSO facts are read once and then reused (maps is still
+     * read each time: the vsyscall mode comes from it). A fixture root is read in full every time.
+     */
     public HostFacts read() {
         KernelSysctls sysctls = new KernelSysctls(root);
         Probed<SpecialMappings> maps = guard("maps", () -> new MapsReader(root).read());
-        Probed<VdsoFacts> vdso = guard("vdso", () -> readVdso(maps));
+        Probed<VdsoFacts> cached = liveVdso;
+        Probed<VdsoFacts> vdso = cached != null ? cached : guard("vdso", () -> readVdso(maps));
+        if (cached == null && vdso.known() && root.isLive()) {
+            liveVdso = vdso;
+        }
         Probed<VsyscallMode> vsyscall = guard("vsyscall", () -> maps.known()
                 ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
                 : Probed.<VsyscallMode>unknown(maps.reason()));
@@ -40,7 +54,13 @@ public final class HostFactsReader {
                 guard("aslr", sysctls::randomizeVaSpace));
     }
 
+    /** How many times the vDSO image was actually read and parsed (tests). */
+    int vdsoReads() {
+        return vdsoReads;
+    }
+
     private Probed<VdsoFacts> readVdso(Probed<SpecialMappings> maps) {
+        vdsoReads++;
         if (!maps.known()) {
             return Probed.unknown(maps.reason());
         }

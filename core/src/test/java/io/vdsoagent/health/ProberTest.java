@@ -130,4 +130,24 @@ class ProberTest {
         String r = Fixtures.prober(host, seccomp).probe().clock(ClockId.MONOTONIC).remediation();
         assertTrue(r.contains("pvclock") && r.contains("clocksource=tsc"), r);
     }
+
+    @Test
+    void timingsRunAtStartAndOnAClocksourceChangeVerdictsEveryProbe() {
+        ScriptedDetector seccomp = new ScriptedDetector("seccomp").set(Verdict.VDSO, ClockId.MONOTONIC);
+        ScriptedDetector latency = new ScriptedDetector("latency").set(Verdict.VDSO, ClockId.MONOTONIC);
+        Prober prober = Fixtures.prober(host, seccomp, latency);
+        ClockHealth first = prober.probe();
+        ClockHealth second = prober.probe();
+        assertEquals(2, seccomp.runs, "seccomp verdicts can change (a policy, a clocksource): every probe");
+        assertEquals(1, latency.runs, "timings only move with the clocksource: reused");
+        assertEquals(first.clock(ClockId.MONOTONIC).vdsoNanos(), second.clock(ClockId.MONOTONIC).vdsoNanos());
+        assertEquals(2, second.clock(ClockId.MONOTONIC).findings().size(), "the reused finding is still reported");
+
+        host.set(Fixtures.host("hpet", "tsc", "hpet"));
+        prober.probe();
+        assertEquals(3, seccomp.runs);
+        assertEquals(2, latency.runs, "a new clocksource is timed again");
+        prober.probe();
+        assertEquals(2, latency.runs);
+    }
 }

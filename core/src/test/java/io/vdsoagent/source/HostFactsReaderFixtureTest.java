@@ -47,6 +47,17 @@ class HostFactsReaderFixtureTest {
     }
 
     @Test
+    void aFixtureRootIsReadInFullEveryTime() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        HostFactsReader reader = new HostFactsReader(SystemRoot.at(root));
+        assertEquals(0x7ffd4e5fc000L, reader.read().vdso().get().baseAddress());
+        Files.delete(root.resolve("proc/self/vdso.bin"));
+        assertFalse(reader.read().vdso().known(), "only the live vDSO is cached");
+        assertEquals(2, reader.vdsoReads());
+    }
+
+    @Test
     void arm64HostTakesArchFromTheVdsoWhenProcHasNone() throws IOException {
         Path root = copyHost("arm64");
         Files.delete(root.resolve("proc/sys/kernel/arch"));

@@ -80,6 +80,24 @@ class HostFactsReaderLiveTest {
     }
 
     @Test
+    void theVdsoIsReadOnceForTheLiveRootAndStaysTrue() throws IOException {
+        HostFactsReader reader = new HostFactsReader(SystemRoot.live());
+        HostFacts first = reader.read();
+        HostFacts again = reader.read();
+        assertEquals(1, reader.vdsoReads(), "the live vDSO cannot move: read and parsed once");
+        assertEquals(first.vdso().get().baseAddress(), again.vdso().get().baseAddress());
+        assertEquals(first.vdso().get().symbols(), again.vdso().get().symbols());
+        long start = -1;
+        for (String line : Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.ISO_8859_1)) {
+            if (line.endsWith("[vdso]")) {
+                start = Long.parseUnsignedLong(line.substring(0, line.indexOf('-')), 16);
+            }
+        }
+        assertEquals(start, again.vdso().get().baseAddress(), "the reused base is still /proc/self/maps' [vdso]");
+        assertTrue(again.vsyscall().known(), "vsyscall is still read from maps every time");
+    }
+
+    @Test
     void kernelReleaseAndAslrMatchProcfs() throws IOException {
         assertEquals(read("/proc/sys/kernel/osrelease"), facts.kernelRelease().get());
         assertEquals(Integer.parseInt(read("/proc/sys/kernel/randomize_va_space")), (int) facts.aslr().get());
