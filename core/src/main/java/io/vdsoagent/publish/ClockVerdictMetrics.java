@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealth;
@@ -18,19 +17,14 @@ import java.util.List;
  * The per-clock verdicts: {@code vdso_clock_fallback} (1 syscall, 0 vDSO, no series while unknown,
  * labelled with the deciding detector) and {@code vdso_clock_call_seconds} (per-call cost by path).
  */
-public final class ClockVerdictMetrics implements MeterBinder {
-    private final ClockHealthMonitor monitor;
-    private final Iterable<Tag> tags;
-    private final SnapshotGauges gauges;
+public final class ClockVerdictMetrics extends SnapshotBinder {
 
     public ClockVerdictMetrics(ClockHealthMonitor monitor) {
         this(monitor, Collections.<Tag>emptyList());
     }
 
     public ClockVerdictMetrics(ClockHealthMonitor monitor, Iterable<Tag> tags) {
-        this.monitor = monitor;
-        this.tags = tags;
-        this.gauges = new SnapshotGauges(monitor);
+        super(monitor, tags);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.source.ClocksourceFacts;
@@ -17,19 +16,14 @@ import java.util.List;
  * The kernel's clocksource: {@code vdso_clocksource_current_info}, {@code vdso_clocksource_available_info}
  * and {@code vdso_clocksource_changes_total} (switches seen while this process ran).
  */
-public final class ClocksourceMetrics implements MeterBinder {
-    private final ClockHealthMonitor monitor;
-    private final Iterable<Tag> tags;
-    private final SnapshotGauges gauges;
+public final class ClocksourceMetrics extends SnapshotBinder {
 
     public ClocksourceMetrics(ClockHealthMonitor monitor) {
         this(monitor, Collections.<Tag>emptyList());
     }
 
     public ClocksourceMetrics(ClockHealthMonitor monitor, Iterable<Tag> tags) {
-        this.monitor = monitor;
-        this.tags = tags;
-        this.gauges = new SnapshotGauges(monitor);
+        super(monitor, tags);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
@@ -20,19 +19,14 @@ import java.util.List;
  * {@code vdso_jvm_clock_interposed{library}} (an LD_PRELOAD interposer, proven by where the JVM's clock
  * functions resolve); no series while unknown.
  */
-public final class JvmClockPathMetrics implements MeterBinder {
-    private final ClockHealthMonitor monitor;
-    private final Iterable<Tag> tags;
-    private final SnapshotGauges gauges;
+public final class JvmClockPathMetrics extends SnapshotBinder {
 
     public JvmClockPathMetrics(ClockHealthMonitor monitor) {
         this(monitor, Collections.<Tag>emptyList());
     }
 
     public JvmClockPathMetrics(ClockHealthMonitor monitor, Iterable<Tag> tags) {
-        this.monitor = monitor;
-        this.tags = tags;
-        this.gauges = new SnapshotGauges(monitor);
+        super(monitor, tags);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.source.KernelClockEvent;
@@ -19,19 +18,14 @@ import java.util.Set;
  * (lines per kind and subject) and {@code vdso_kernel_clock_event_last_seconds} (when the newest was
  * logged, in seconds since boot); no series while the log is unreadable.
  */
-public final class KernelLogMetrics implements MeterBinder {
-    private final ClockHealthMonitor monitor;
-    private final Iterable<Tag> tags;
-    private final SnapshotGauges gauges;
+public final class KernelLogMetrics extends SnapshotBinder {
 
     public KernelLogMetrics(ClockHealthMonitor monitor) {
         this(monitor, Collections.<Tag>emptyList());
     }
 
     public KernelLogMetrics(ClockHealthMonitor monitor, Iterable<Tag> tags) {
-        this.monitor = monitor;
-        this.tags = tags;
-        this.gauges = new SnapshotGauges(monitor);
+        super(monitor, tags);
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.source.HostFacts;
@@ -25,21 +24,16 @@ import java.util.List;
  * {@code vdso_image_bytes}, {@code vdso_symbol_info}, {@code vdso_vsyscall_mode_info},
  * {@code vdso_aslr_mode}, and on request {@code vdso_base_address} (an ASLR secret).
  */
-public final class VdsoImageMetrics implements MeterBinder {
-    private final ClockHealthMonitor monitor;
-    private final Iterable<Tag> tags;
+public final class VdsoImageMetrics extends SnapshotBinder {
     private final boolean exposeAddress;
-    private final SnapshotGauges gauges;
 
     public VdsoImageMetrics(ClockHealthMonitor monitor) {
         this(monitor, Collections.<Tag>emptyList(), false);
     }
 
     public VdsoImageMetrics(ClockHealthMonitor monitor, Iterable<Tag> tags, boolean exposeAddress) {
-        this.monitor = monitor;
-        this.tags = tags;
+        super(monitor, tags);
         this.exposeAddress = exposeAddress;
-        this.gauges = new SnapshotGauges(monitor);
     }
 
     @Override
