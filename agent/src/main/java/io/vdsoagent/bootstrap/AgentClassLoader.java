@@ -1,6 +1,5 @@
 package io.vdsoagent.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,7 +143,7 @@ final class AgentClassLoader extends ClassLoader {
         try {
             long size = entry.getSize();
             if (size < 0 || size > Integer.MAX_VALUE - 8) {
-                return readUnsized(in);
+                return InputStreams.readAll(in);
             }
             byte[] bytes = new byte[(int) size];
             int off = 0;
@@ -161,13 +160,4 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    private static byte[] readUnsized(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
 }

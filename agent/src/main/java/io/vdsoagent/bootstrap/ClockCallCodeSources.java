@@ -1,6 +1,5 @@
 package io.vdsoagent.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,13 +30,7 @@ final class ClockCallCodeSources {
         }
         try {
             try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buffer = new byte[8192];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    out.write(buffer, 0, n);
-                }
-                return out.toByteArray();
+                return InputStreams.readAll(in);
             } finally {
                 in.close();
             }

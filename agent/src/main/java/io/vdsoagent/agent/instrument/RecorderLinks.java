@@ -1,7 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
 import io.vdsoagent.bootstrap.ClockCallTrampoline;
-import java.io.ByteArrayOutputStream;
+import io.vdsoagent.bootstrap.InputStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -116,13 +116,7 @@ final class RecorderLinks {
             throw new IOException("no " + resource);
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
+            return InputStreams.readAll(in);
         } finally {
             in.close();
         }
