@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.ChildJvms;
 import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -38,26 +39,19 @@ final class AgentJvm implements AutoCloseable {
     }
 
     static File agentJar() {
-        String path = System.getProperty("vdso.agent.jar");
-        File jar = path == null ? null : new File(path);
-        if (jar == null || !jar.isFile()) {
-            fail("the packaged agent jar is missing [" + path + "]: run through failsafe (mvn -pl agent -am verify)");
-        }
-        return jar;
+        return ChildJvms.agentJar();
     }
 
     static String java() {
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        return ChildJvms.java();
     }
 
     static String testClasses() {
-        String dir = System.getProperty("vdso.test-classes");
-        return dir != null ? dir : System.getProperty("java.class.path");
+        return ChildJvms.testClasses();
     }
 
     static int javaFeature() {
-        String v = System.getProperty("java.specification.version");
-        return v.startsWith("1.") ? 8 : Integer.parseInt(v);
+        return ChildJvms.javaFeature();
     }
 
     /** {@code java <jvmArgs> -cp <classPath> <main> <args>}. */
@@ -153,23 +147,12 @@ final class AgentJvm implements AutoCloseable {
     List<String> foreignStderrLines() throws IOException {
         List<String> lines = new ArrayList<>();
         for (String line : stderr().split("\n")) {
-            if (line.isEmpty() || line.startsWith("vdso-agent: ") || isNativeAccessWarning(line)) {
+            if (line.isEmpty() || line.startsWith("vdso-agent: ") || ChildJvms.isNativeAccessWarning(line)) {
                 continue;
             }
             lines.add(line);
         }
         return lines;
-    }
-
-    /**
-     * JEP 472 (JDK 24+): only when a test forces the jnr path there (-Dvdso.it.native=jnr); by default
-     * JDK 22+ uses FFM from a module granted native access, and no warning is tolerated.
-     */
-    private static boolean isNativeAccessWarning(String line) {
-        return javaFeature() >= 24 && "jnr".equals(System.getProperty("vdso.it.native")) && (line.equals("WARNING: A restricted method in java.lang.System has been called")
-                || line.startsWith("WARNING: java.lang.System::load has been called by io.vdsoagent.nativeaccess.JffiStub")
-                || line.equals("WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module")
-                || line.equals("WARNING: Restricted methods will be blocked in a future release unless native access is enabled"));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.vdsoagent.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.vdsoagent.testing.ChildJvms;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FaultJvm {
     /** Every line the agent writes starts with this (StderrLogger and the bootstrap). */
-    static final String AGENT_PREFIX = "vdso-agent:";
+    static final String AGENT_PREFIX = ChildJvms.AGENT_PREFIX;
 
     private final List<String> prefix = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
@@ -33,22 +32,16 @@ final class FaultJvm {
     private File directory;
 
     static Path agentJar() {
-        Path jar = Paths.get(System.getProperty("vdso.agent.jar", "target/vdso-agent.jar")).toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), "the packaged agent is missing: " + jar + " (run mvn verify, not test)");
-        return jar;
+        return ChildJvms.agentJar().toPath();
     }
 
     static String java() {
-        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        return ChildJvms.java();
     }
 
     /** The class path of this test run's compiled test classes (FaultApp lives there). */
     static String testClasses() {
-        try {
-            return Paths.get(FaultApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ChildJvms.testClasses();
     }
 
     /** {@code -javaagent:<jar>[=args]}; call twice to load it twice. */
@@ -264,13 +257,7 @@ final class FaultJvm {
 
     /** Tolerated only when the jnr path is forced on JDK 24+ (-Dvdso.it.native=jnr); FFM prints none. */
     static boolean isNativeAccessWarning(String line) {
-        if (!"jnr".equals(System.getProperty("vdso.it.native"))) {
-            return false;
-        }
-        return line.equals("WARNING: A restricted method in java.lang.System has been called")
-                || line.startsWith("WARNING: java.lang.System::load has been called by io.vdsoagent.nativeaccess.JffiStub")
-                || line.equals("WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning for callers in this module")
-                || line.equals("WARNING: Restricted methods will be blocked in a future release unless native access is enabled");
+        return ChildJvms.isNativeAccessWarning(line);
     }
 
     static List<String> lines(Path file) throws IOException {
