@@ -30,6 +30,10 @@ public final class AttachTargetApp {
             }
         }
         System.out.println("done " + (sink != 42));
+        // Exit from inside main: its frame stays on the stack until the JVM halts. Returning instead would
+        // let the agent's retry (correctly) retransform this class once the loop is gone, before the JVM
+        // is down, and the test could not tell that from a retransformation while the loop ran.
+        System.exit(0);
     }
 
     /** Not running when the agent attaches: retransformed then, and counted from then on. */
