@@ -4,9 +4,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointContent;
 import io.vdsoagent.agent.http.EndpointSettings;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /**
@@ -34,14 +31,6 @@ public final class EndpointExitApp {
             });
             System.out.println("port " + server.port());
         }
-        System.out.println("app up");
-        System.out.flush();
-        new BufferedReader(new InputStreamReader(System.in)).readLine();
-        Instant now = Instant.now();
-        System.out.println("exit-at " + (now.getEpochSecond() * 1_000_000L + now.getNano() / 1000));
-        System.out.flush();
-        if ("exit".equals(args[0])) {
-            System.exit(0);
-        }
+        ExitApp.main(args);
     }
 }

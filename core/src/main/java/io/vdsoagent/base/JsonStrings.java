@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The one JSON string escaper (RFC 8259): quotes and backslashes escaped, the short escapes for
- * \n \r \t \b \f, every other control character and U+2028/U+2029 (line breaks to JavaScript) as
- * {@code \}{@code uXXXX}.
+ * \n \r \t \b \f, every other control character and U+2028/U+2029 (line breaks to JavaScript) as a
+ * backslash, {@code u} and four hex digits.
  */
 public final class JsonStrings {
     private JsonStrings() {
