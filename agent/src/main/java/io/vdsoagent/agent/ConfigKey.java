@@ -2,6 +2,7 @@ package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.detect.DetectorId;
+import io.vdsoagent.publish.HostDetail;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -43,6 +44,15 @@ public final class ConfigKey<T> {
             "publish the vDSO base address (an ASLR secret)", ConfigKey::toBoolean);
     public static final ConfigKey<Set<DetectorId>> DETECTORS = key("detectors", "seccomp,rusage,latency,clocksource",
             "detectors to run", ConfigKey::toDetectors);
+    public static final ConfigKey<HostDetail> HOST_DETAIL = key("host-detail", "full",
+            "summary: leave the kernel's detail (vDSO symbols, per-path call cost, kernel log) to a node-mode exporter",
+            raw -> {
+                HostDetail detail = HostDetail.byLabel(raw);
+                if (detail == null) {
+                    throw new ConfigurationException("full or summary");
+                }
+                return detail;
+            });
     public static final ConfigKey<String> LOG_LEVEL = key("log-level", "info",
             "off, error, warn, info, debug, trace", ConfigKey::toLogLevel);
     public static final ConfigKey<Boolean> INSTRUMENT = key("instrument", "true",

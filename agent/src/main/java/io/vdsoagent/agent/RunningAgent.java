@@ -13,6 +13,7 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -104,7 +105,7 @@ final class RunningAgent implements Closeable {
             return null;
         }
         long t0 = System.nanoTime();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = newRegistry(config, AgentMode.JVM);
         Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
@@ -115,7 +116,6 @@ final class RunningAgent implements Closeable {
                 .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
-        BuildInfo.current().bindTo(registry);
         RunningAgent agent = new RunningAgent(config, registry, startTimes);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
@@ -147,6 +147,40 @@ final class RunningAgent implements Closeable {
         agent.instrumentClockCalls(inst);
         startTimes.started();
         return agent;
+    }
+
+    /**
+     * Node mode ({@code java -jar vdso-agent.jar serve}): the endpoint and the same probes and metrics, in
+     * a process of its own, no application and no instrumentation. Blocks for the first probe.
+     */
+    static RunningAgent serve(AgentArguments config) {
+        PrometheusMeterRegistry registry = newRegistry(config, AgentMode.NODE);
+        RunningAgent agent = new RunningAgent(config, registry, null);
+        String endpoint = agent.startHttp();
+        NativeAccessLoader.nativeDir(config.nativeDir());
+        ClockHealthService health = agent.firstProbe();
+        VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
+        agent.health = health;
+        log.info("{}, version {} ({}), node mode, {}", health.current().headline(), BuildInfo.current().version(),
+                BuildInfo.current().revision(), endpoint);
+        String degraded = DegradedReport.line(health.current());
+        if (degraded != null) {
+            log.warn(degraded);
+        }
+        return agent;
+    }
+
+    /**
+     * The registry every mode starts from: the host-detail filter first (a denied meter is never
+     * registered, so it must be in place before any binder runs), the build and the mode.
+     */
+    static PrometheusMeterRegistry newRegistry(AgentArguments config, AgentMode mode) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HostDetail hostDetail = config.get(ConfigKey.HOST_DETAIL);
+        registry.config().meterFilter(hostDetail.meterFilter());
+        BuildInfo.current().bindTo(registry);
+        mode.bindTo(registry, hostDetail);
+        return registry;
     }
 
     /** A step the headroom check skipped: vdso_agent_skipped{step} = 1, the degraded reason on /metrics. */

@@ -3,16 +3,25 @@ package io.vdsoagent.agent.cli;
 import io.vdsoagent.agent.AgentArguments;
 import io.vdsoagent.agent.BuildInfo;
 import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.agent.NodeMode;
+import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
+import java.io.Closeable;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar vdso-agent.jar <command>}: the same probes as the agent, for a human at a shell.
@@ -24,12 +33,18 @@ public final class Cli {
     public static final int FAILED = 1;
     /** Unknown command or bad arguments. */
     public static final int USAGE = 2;
+    /** {@code report --prom FILE} could not write FILE (missing or read-only directory); the old file is untouched. */
+    public static final int WRITE_FAILED = 3;
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "Usage: java -jar vdso-agent.jar <command>",
             "",
             "Commands:",
             "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
+            "  report --prom FILE       probe once and replace FILE atomically with the metrics, for",
+            "                           node_exporter's textfile collector (cron, systemd timer)",
+            "  serve [key=value ...]    node mode: the probes and /metrics as a long-running process,",
+            "                           no application needed; keys as for -javaagent, e.g. port=9419",
             "  attach <pid> [args]      load the agent into the running JVM <pid>; args as for -javaagent,",
             "                           e.g. port=9419,host=127.0.0.1",
             "  version, --version       print the agent's version, git revision and this JVM's version",
@@ -37,7 +52,8 @@ public final class Cli {
             "",
             "As an agent: java -javaagent:vdso-agent.jar[=[host:]port|key=value,...] -jar app.jar",
             "",
-            "Exit status: 0 ok, 1 probe or attach failed, 2 usage error.",
+            "Exit status: 0 ok, 1 probe or attach failed (report --prom still writes FILE), 2 usage error,",
+            "3 report --prom could not write FILE (the old file is untouched). serve runs until stopped.",
             "");
 
     private final PrintStream out;
@@ -70,6 +86,8 @@ public final class Cli {
             return report(rest);
         } else if ("attach".equals(command)) {
             return attach(rest, agentJar);
+        } else if ("serve".equals(command)) {
+            return serve(rest);
         }
         err.println("vdso-agent: unknown command [" + command + "]");
         err.print(USAGE_TEXT);
@@ -78,19 +96,34 @@ public final class Cli {
 
     private int report(List<String> options) {
         boolean json = false;
-        for (String option : options) {
+        Path prom = null;
+        for (Iterator<String> it = options.iterator(); it.hasNext(); ) {
+            String option = it.next();
             if ("--json".equals(option)) {
                 json = true;
+            } else if ("--prom".equals(option) && it.hasNext() && prom == null) {
+                prom = Paths.get(it.next());
             } else {
                 err.println("vdso-agent: unknown option [" + option + "] for report");
                 err.print(USAGE_TEXT);
                 return USAGE;
             }
         }
+        if (json && prom != null) {
+            err.println("vdso-agent: report takes --json or --prom FILE, not both");
+            return USAGE;
+        }
         AgentArguments config = AgentArguments.load(null);
         ClockHealth health;
+        String exposition = null;
         try (ClockHealthService service = ClockHealthService.builder().detectors(config.detectors()).start()) {
             health = service.current();
+            if (prom != null) {
+                exposition = NodeMode.exposition(config, service.monitor());
+            }
+        }
+        if (prom != null) {
+            return writeProm(prom, exposition, health);
         }
         // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
         // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
@@ -102,6 +135,57 @@ public final class Cli {
             out.print(TextReport.render(health, exposeAddress));
         }
         return health.host().vdso().known() ? OK : FAILED;
+    }
+
+    /** The file for node_exporter, written even when the probe is incomplete: a stale file would say more than we know. */
+    private int writeProm(Path file, String exposition, ClockHealth health) {
+        try {
+            PromFile.replace(file, exposition.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            err.println("vdso-agent: cannot write " + file + ": " + PromFile.describe(file, e)
+                    + "; the previous file is untouched");
+            return WRITE_FAILED;
+        }
+        return health.host().vdso().known() ? OK : FAILED;
+    }
+
+    /**
+     * Node mode: runs until the process is stopped (SIGTERM closes the endpoint and the refresh thread
+     * through a shutdown hook). Unlike an agent, which keeps the application running on defaults, a bad
+     * key or value here stops the start: an operator reads it at once, and no default widens exposure.
+     */
+    private int serve(List<String> keyValues) {
+        for (String keyValue : keyValues) {
+            if (keyValue.indexOf('=') < 1) {
+                err.println("vdso-agent: serve takes key=value arguments, not [" + keyValue + "]");
+                return USAGE;
+            }
+        }
+        AgentArguments config = AgentArguments.load(String.join(",", keyValues));
+        if (!config.problems().isEmpty()) {
+            for (String problem : config.problems()) {
+                err.println("vdso-agent: serve not started: " + problem);
+            }
+            return USAGE;
+        }
+        AgentLogLevel.set(config.logLevel());
+        final Closeable node = NodeMode.serve(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (IOException | RuntimeException ignored) {
+                // exiting anyway
+            }
+        }, "vdso-agent-shutdown"));
+        CountDownLatch never = new CountDownLatch(1);
+        while (true) {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OK;
+            }
+        }
     }
 
     private static boolean explicitlySet(ConfigKey<?> key) {
