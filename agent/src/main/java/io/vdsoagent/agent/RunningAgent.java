@@ -16,6 +16,7 @@ import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
+import io.vdsoagent.source.KernelIdentity;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
@@ -133,7 +134,9 @@ final class RunningAgent implements Closeable {
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         long t3 = System.nanoTime();
-        log.info("{}, version {} ({}), {}", health.current().headline(), BuildInfo.current().version(),
+        KernelIdentity kernel = health.current().host().kernel();
+        log.info("{}{}, version {} ({}), {}", health.current().headline(),
+                kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
         String degraded = DegradedReport.line(health.current());
         if (degraded != null) {

@@ -242,7 +242,7 @@ public final class Prober {
         } catch (Throwable t) {
             Probed<String> why = Probed.unknown("reading host facts failed: " + t);
             host = new HostFacts(why, why, Probed.unknown(why.reason()), Probed.unknown(why.reason()),
-                    Probed.unknown(why.reason()), Probed.unknown(why.reason()));
+                    Probed.unknown(why.reason()), Probed.unknown(why.reason()), why, Probed.unknown(why.reason()));
         }
         for (HostFact fact : HostFact.values()) {
             if (!fact.of(host).known()) {

@@ -32,6 +32,9 @@ public interface JnrLibC {
     @IgnoreError
     long getauxval(long type);
 
+    @SaveError
+    int uname(long utsnameAddress);
+
     /** The FFI baseline: a call that does nothing worth timing. */
     @IgnoreError
     int abs(int value);

@@ -92,6 +92,11 @@ final class JnrNativeAccess implements NativeAccess {
     }
 
     @Override
+    public int uname(long utsname) {
+        return libc.uname(utsname);
+    }
+
+    @Override
     public int abs(int value) {
         return libc.abs(value);
     }

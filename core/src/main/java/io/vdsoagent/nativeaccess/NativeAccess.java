@@ -47,6 +47,12 @@ public interface NativeAccess {
     /** libc {@code getauxval(type)}: 0 when the entry is absent. */
     long getauxval(long type);
 
+    /**
+     * libc {@code uname((struct utsname *) utsname)} into a buffer of at least {@link Utsname#BYTES}
+     * bytes the caller owns; saves errno. {@link Utsname#read} does the whole call.
+     */
+    int uname(long utsname);
+
     /** libc {@code abs}: the FFI baseline, a call that does nothing worth timing. */
     int abs(int value);
 

@@ -6,6 +6,7 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelIdentity;
 import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.VdsoFacts;
@@ -34,6 +35,8 @@ public final class JsonReport {
         text(w, host.kernelRelease());
         w.name("arch");
         text(w, host.arch());
+        w.name("kernel");
+        kernel(w, host.kernel());
         w.name("vdso");
         vdso(w, host.vdso(), exposeAddress);
         w.name("clocksource");
@@ -73,6 +76,22 @@ public final class JsonReport {
             }
         }
         return w.endObject().toString();
+    }
+
+    private static void kernel(JsonWriter w, KernelIdentity k) {
+        w.beginObject().name("bootId");
+        text(w, k.bootId());
+        w.name("release");
+        text(w, k.release());
+        w.name("arch");
+        text(w, k.arch());
+        w.name("runtime");
+        if (k.runtime().known()) {
+            w.value(k.runtime().get().label());
+        } else {
+            unknown(w, k.runtime());
+        }
+        w.endObject();
     }
 
     private static void vdso(JsonWriter w, Probed<VdsoFacts> vdso, boolean exposeAddress) {

@@ -13,7 +13,8 @@ import java.util.Objects;
 /**
  * Publishes a {@link ClockHealthMonitor}'s current snapshot as all the {@code vdso_*} metrics (names in
  * the README's metrics reference). Any application can bind it; the agent does too. It binds one small
- * binder per concern, each usable on its own: {@link VdsoImageMetrics}, {@link ClocksourceMetrics},
+ * binder per concern, each usable on its own: {@link VdsoImageMetrics}, {@link KernelInfoMetrics},
+ * {@link ClocksourceMetrics},
  * {@link ClockVerdictMetrics}, {@link JvmClockPathMetrics}, {@link KernelLogMetrics}, {@link ProbeHealthMetrics}
  * and {@link DegradedMetrics}.
  *
@@ -33,6 +34,7 @@ public final class VdsoMetrics implements MeterBinder {
     private VdsoMetrics(Builder b) {
         this.binders = Arrays.<MeterBinder>asList(
                 new VdsoImageMetrics(b.monitor, b.tags, b.exposeAddress),
+                new KernelInfoMetrics(b.monitor, b.tags),
                 new ProbeHealthMetrics(b.monitor, b.tags),
                 new ClocksourceMetrics(b.monitor, b.tags),
                 new ClockVerdictMetrics(b.monitor, b.tags),

@@ -15,18 +15,35 @@ public final class HostFacts {
     private final Probed<ClocksourceFacts> clocksource;
     private final Probed<VsyscallMode> vsyscall;
     private final Probed<Integer> aslr;
+    private final Probed<String> bootId;
+    private final Probed<KernelRuntime> runtime;
 
+    /** Without the kernel's boot id and runtime (facts supplied by a caller that does not read them). */
     public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
                      Probed<ClocksourceFacts> clocksource, Probed<VsyscallMode> vsyscall, Probed<Integer> aslr) {
+        this(kernelRelease, arch, vdso, clocksource, vsyscall, aslr,
+                Probed.<String>unknown("not probed"), Probed.<KernelRuntime>unknown("not probed"));
+    }
+
+    public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
+                     Probed<ClocksourceFacts> clocksource, Probed<VsyscallMode> vsyscall, Probed<Integer> aslr,
+                     Probed<String> bootId, Probed<KernelRuntime> runtime) {
         this.kernelRelease = Objects.requireNonNull(kernelRelease);
         this.arch = Objects.requireNonNull(arch);
         this.vdso = Objects.requireNonNull(vdso);
         this.clocksource = Objects.requireNonNull(clocksource);
         this.vsyscall = Objects.requireNonNull(vsyscall);
         this.aslr = Objects.requireNonNull(aslr);
+        this.bootId = Objects.requireNonNull(bootId);
+        this.runtime = Objects.requireNonNull(runtime);
     }
 
-    /** {@code /proc/sys/kernel/osrelease}, e.g. 6.18.44. */
+    /** Which kernel this is: boot id, release, arch, runtime (the fleet's join key). */
+    public KernelIdentity kernel() {
+        return new KernelIdentity(bootId, kernelRelease, arch, runtime);
+    }
+
+    /** uname -r ({@code /proc/sys/kernel/osrelease}, else uname(2)), e.g. 6.18.44. */
     public Probed<String> kernelRelease() {
         return kernelRelease;
     }

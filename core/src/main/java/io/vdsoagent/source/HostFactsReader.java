@@ -2,6 +2,9 @@ package io.vdsoagent.source;
 
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.nativeaccess.Utsname;
 
 import io.vdsoagent.source.elf.ElfImage;
 import io.vdsoagent.source.elf.ElfParseException;
@@ -45,13 +48,40 @@ public final class HostFactsReader {
         Probed<VsyscallMode> vsyscall = guard("vsyscall", () -> maps.known()
                 ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
                 : Probed.<VsyscallMode>unknown(maps.reason()));
+        Uname uname = new Uname();
         return new HostFacts(
-                guard("kernel release", sysctls::osRelease),
-                guard("arch", () -> arch(sysctls, vdso)),
+                guard("kernel release", () -> release(sysctls, uname)),
+                guard("arch", () -> arch(sysctls, uname, vdso)),
                 vdso,
                 guard("clocksource", () -> new ClocksourceReader(root).read()),
                 vsyscall,
-                guard("aslr", sysctls::randomizeVaSpace));
+                guard("aslr", sysctls::randomizeVaSpace),
+                guard("boot id", sysctls::bootId),
+                guard("runtime", () -> new KernelRuntimeReader(root).read()));
+    }
+
+    /** procfs first; uname(2) where /proc/sys is missing (gVisor, hardened containers), live root only. */
+    private Probed<String> release(KernelSysctls sysctls, Uname uname) {
+        Probed<String> proc = sysctls.osRelease();
+        if (proc.known() || !root.isLive()) {
+            return proc;
+        }
+        Probed<Utsname> u = uname.get();
+        return u.known() ? Probed.of(u.get().release()) : Probed.<String>unknown(proc.reason() + "; " + u.reason());
+    }
+
+    /** One uname(2) call per read, made only if procfs failed; a failure is a reason, never an exception. */
+    private static final class Uname {
+        private Probed<Utsname> value;
+
+        Probed<Utsname> get() {
+            if (value == null) {
+                Probed<NativeAccess> na = NativeAccessLoader.shared();
+                value = na.known() ? Utsname.read(na.get())
+                        : Probed.<Utsname>unknown("uname(2): native access unavailable: " + na.reason());
+            }
+            return value;
+        }
     }
 
     /** How many times the vDSO image was actually read and parsed (tests). */
@@ -108,8 +138,11 @@ public final class HostFactsReader {
         return symbols;
     }
 
-    /** uname -m from procfs; else what the vDSO was built for; else (live only) the JVM's os.arch. */
-    private Probed<String> arch(KernelSysctls sysctls, Probed<VdsoFacts> vdso) {
+    /**
+     * uname -m from procfs; else what the vDSO was built for; else (live only) uname(2), then the JVM's
+     * os.arch.
+     */
+    private Probed<String> arch(KernelSysctls sysctls, Uname uname, Probed<VdsoFacts> vdso) {
         Probed<String> kernel = sysctls.arch();
         if (kernel.known()) {
             return kernel;
@@ -118,7 +151,8 @@ public final class HostFactsReader {
             return Probed.of(vdso.get().elfMachine());
         }
         if (root.isLive()) {
-            return Probed.of(ArchNames.fromOsArch(System.getProperty("os.arch", "unknown")));
+            Probed<Utsname> u = uname.get();
+            return Probed.of(u.known() ? u.get().machine() : ArchNames.fromOsArch(System.getProperty("os.arch", "unknown")));
         }
         return Probed.unknown(kernel.reason() + "; no vDSO image either");
     }

@@ -5,10 +5,11 @@ import io.vdsoagent.base.Probed;
 
 import java.util.regex.Pattern;
 
-/** The few {@code /proc/sys/kernel/*} values we report: osrelease, arch, randomize_va_space. */
+/** The few {@code /proc/sys/kernel/*} values we report: osrelease, arch, randomize_va_space, boot_id. */
 public final class KernelSysctls {
     private static final Pattern RELEASE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SystemRoot root;
 
@@ -24,6 +25,11 @@ public final class KernelSysctls {
     /** {@code /proc/sys/kernel/arch} (uname -m); the file exists on Linux 6.x, not on older kernels. */
     public Probed<String> arch() {
         return token("/proc/sys/kernel/arch", ARCH);
+    }
+
+    /** {@code /proc/sys/kernel/random/boot_id}: one UUID per running kernel, shared by its containers. */
+    public Probed<String> bootId() {
+        return token("/proc/sys/kernel/random/boot_id", UUID);
     }
 
     /** {@code /proc/sys/kernel/randomize_va_space}: 0 no ASLR, 1 partial, 2 full. */

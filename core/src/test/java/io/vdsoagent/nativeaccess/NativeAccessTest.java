@@ -195,6 +195,17 @@ class NativeAccessTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void unameAnswersWhatTheUnameCommandPrints(String implementation) throws Exception {
+        Probed<Utsname> u = Utsname.read(load(implementation));
+        assertTrue(u.known(), u.toString());
+        assertEquals(command("uname", "-s"), u.get().sysname());
+        assertEquals(command("uname", "-r"), u.get().release());
+        assertEquals(command("uname", "-v"), u.get().version());
+        assertEquals(command("uname", "-m"), u.get().machine());
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void buffersAreZeroedWritableAndBoundsChecked(String implementation) {
         NativeAccess na = load(implementation);
         NativeBuffer b = na.allocate(16);
@@ -240,6 +251,23 @@ class NativeAccessTest {
             return;
         }
         throw new AssertionError("no exception");
+    }
+
+    /** The command's one line of output (coreutils' uname: ground truth outside this JVM). */
+    private static String command(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        byte[] out = readAll(p.getInputStream());
+        assertEquals(0, p.waitFor(), Arrays.toString(argv));
+        return new String(out, StandardCharsets.UTF_8).trim();
+    }
+
+    private static byte[] readAll(java.io.InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
     }
 
     private static long nanos(NativeBuffer ts) {

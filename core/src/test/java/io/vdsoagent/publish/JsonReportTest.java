@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.health.ClockHealth;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelRuntime;
 import io.vdsoagent.testing.Fixtures;
 import io.vdsoagent.testing.Fixtures.ScriptedDetector;
 import java.util.Collections;
@@ -50,6 +52,24 @@ class JsonReportTest {
         assertTrue(json.contains("\"symbols\":[{\"name\":\"__vdso_clock_gettime\",\"version\":\"LINUX_2.6\"}"), json);
         assertTrue(json.contains("\"interposed\":{\"unknown\":\"the JVM clock path probe is disabled\"}"), json);
         assertTrue(json.endsWith(",\"agent\":{\"version\":\"0.1\"}}"), json);
+    }
+
+    @Test
+    void kernelIdentityHasEachPartOrItsReason() {
+        String json = JsonReport.toJson(health, false, Collections.<String, String>emptyMap());
+        assertTrue(json.contains("\"kernel\":{\"bootId\":{\"unknown\":\"not probed\"},\"release\":\"6.18.0-test\","
+                + "\"arch\":\"x86_64\",\"runtime\":{\"unknown\":\"not probed\"}}"), json);
+        HostFacts h = Fixtures.host("tsc", "tsc");
+        HostFacts gvisor = new HostFacts(h.kernelRelease(), h.arch(), h.vdso(), h.clocksource(), h.vsyscall(), h.aslr(),
+                Probed.<String>unknown("cannot read /proc/sys/kernel/random/boot_id: NoSuchFileException"),
+                Probed.of(KernelRuntime.GVISOR));
+        ClockHealth sandboxed = Fixtures.prober(new AtomicReference<>(gvisor), new ScriptedDetector("seccomp")).probe();
+        String report = JsonReport.toJson(sandboxed, false, Collections.<String, String>emptyMap());
+        assertTrue(report.contains("\"kernel\":{\"bootId\":{\"unknown\":\"cannot read /proc/sys/kernel/random/boot_id: "
+                + "NoSuchFileException\"},\"release\":\"6.18.0-test\",\"arch\":\"x86_64\",\"runtime\":\"gvisor\"}"), report);
+        String text = TextReport.render(sandboxed, false);
+        assertTrue(text.contains("\nboot id     unknown, because cannot read /proc/sys/kernel/random/boot_id"), text);
+        assertTrue(text.contains("\nruntime     gvisor\n"), text);
     }
 
     @Test

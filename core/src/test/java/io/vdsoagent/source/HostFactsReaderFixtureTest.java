@@ -44,6 +44,20 @@ class HostFactsReaderFixtureTest {
         assertEquals("tsc", facts.clocksource().get().current());
         assertEquals(VsyscallMode.XONLY, facts.vsyscall().get());
         assertEquals(2, (int) facts.aslr().get());
+        KernelIdentity kernel = facts.kernel();
+        assertEquals("3f1c2a4e-8b7d-4c21-9e55-0a6b7c8d9e10", kernel.bootIdLabel());
+        assertEquals(KernelRuntime.LINUX, kernel.runtime().get());
+        assertEquals("6.18.44", kernel.releaseLabel());
+        assertEquals("x86_64", kernel.archLabel());
+    }
+
+    @Test
+    void aGvisorRootHasNoBootIdButSaysWhyAndNamesItsRuntime() {
+        KernelIdentity kernel = new HostFactsReader(Fixtures.host("gvisor")).read().kernel();
+        assertEquals(KernelIdentity.UNKNOWN, kernel.bootIdLabel());
+        assertTrue(kernel.bootId().reason().contains("/proc/sys/kernel/random/boot_id"), kernel.bootId().reason());
+        assertEquals("gvisor", kernel.runtimeLabel());
+        assertTrue(kernel.sandboxed());
     }
 
     @Test
@@ -118,6 +132,8 @@ class HostFactsReaderFixtureTest {
             assertFalse(facts.aslr().known(), root.toString());
             assertFalse(facts.arch().known(), root + ": no /proc/sys/kernel/arch and no vDSO");
             assertTrue(facts.arch().reason().contains("no vDSO image"), facts.arch().reason());
+            assertFalse(facts.kernel().bootId().known(), root.toString());
+            assertEquals(KernelIdentity.UNKNOWN, facts.kernel().bootIdLabel());
         }
     }
 

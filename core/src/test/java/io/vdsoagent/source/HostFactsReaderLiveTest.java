@@ -104,6 +104,14 @@ class HostFactsReaderLiveTest {
     }
 
     @Test
+    void kernelIdentityIsProcfsBootIdOnALinuxHost() throws IOException {
+        KernelIdentity kernel = facts.kernel();
+        assertEquals(read("/proc/sys/kernel/random/boot_id"), kernel.bootId().get());
+        assertEquals(KernelRuntime.LINUX, kernel.runtime().get(), "the tests run on a Linux host, not in a sandbox");
+        assertFalse(kernel.sandboxed());
+    }
+
+    @Test
     void clocksourceMatchesSysfs() throws IOException {
         String dir = "/sys/devices/system/clocksource/clocksource0/";
         ClocksourceFacts cs = facts.clocksource().get();

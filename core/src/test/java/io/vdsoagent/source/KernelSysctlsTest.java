@@ -29,6 +29,16 @@ class KernelSysctlsTest {
     }
 
     @Test
+    void bootIdIsTheKernelsUuidOrUnknownWithTheReason() {
+        assertEquals("3f1c2a4e-8b7d-4c21-9e55-0a6b7c8d9e10", new KernelSysctls(Fixtures.host("tsc")).bootId().get());
+        KernelSysctls junk = new KernelSysctls(Fixtures.host("junk"));
+        assertTrue(junk.bootId().reason().contains("[3F1C2A4E-8B7D"), junk.bootId().reason());
+        KernelSysctls gvisor = new KernelSysctls(Fixtures.host("gvisor"));
+        assertTrue(gvisor.bootId().reason().startsWith("cannot read /proc/sys/kernel/random/boot_id"),
+                gvisor.bootId().reason());
+    }
+
+    @Test
     void junkAndEmptyValuesAreUnknownWithTheValueInBrackets() {
         KernelSysctls junk = new KernelSysctls(Fixtures.host("junk"));
         assertTrue(junk.randomizeVaSpace().reason().contains("[7]"), junk.randomizeVaSpace().reason());

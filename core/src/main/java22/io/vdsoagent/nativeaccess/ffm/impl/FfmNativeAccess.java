@@ -130,6 +130,15 @@ public final class FfmNativeAccess implements NativeAccess {
     }
 
     @Override
+    public int uname(long utsname) {
+        try {
+            return (int) Handles.UNAME.invokeExact(callState.get(), utsname);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
     public int abs(int value) {
         try {
             return (int) Handles.ABS.invokeExact(value);
@@ -232,6 +241,7 @@ public final class FfmNativeAccess implements NativeAccess {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), SAVE_ERRNO);
         static final MethodHandle GETAUXVAL = link("getauxval",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), CRITICAL);
+        static final MethodHandle UNAME = link("uname", FunctionDescriptor.of(JAVA_INT, JAVA_LONG), SAVE_ERRNO);
         static final MethodHandle ABS = link("abs", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CRITICAL);
         static final MethodHandle DLSYM = linkDl("dlsym", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS));
         static final MethodHandle DLOPEN = linkDl("dlopen", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
