@@ -242,7 +242,8 @@ class ChartTemplateTest {
 
     private static Map<String, Rule> alerts(PrometheusRule rule) {
         Map<String, Rule> alerts = new LinkedHashMap<>();
-        rule.getSpec().getGroups().forEach(g -> g.getRules().forEach(r -> alerts.put(r.getAlert(), r)));
+        rule.getSpec().getGroups().forEach(g -> g.getRules().stream().filter(r -> r.getAlert() != null)
+                .forEach(r -> alerts.put(r.getAlert(), r)));
         return alerts;
     }
 
@@ -251,7 +252,7 @@ class ChartTemplateTest {
         Map<String, JsonNode> alerts = new LinkedHashMap<>();
         List<JsonNode> rules = new ArrayList<>();
         file.path("groups").forEach(g -> g.path("rules").forEach(rules::add));
-        rules.forEach(r -> alerts.put(r.path("alert").asText(), r));
+        rules.stream().filter(r -> r.has("alert")).forEach(r -> alerts.put(r.path("alert").asText(), r));
         return alerts;
     }
 }
