@@ -16,7 +16,11 @@ a dependency's values there), from the root context.
 {{- if not $values }}
 {{- fail "vdso-agent: list vdso-agent-inject as a dependency of this chart (helm/README.md)" }}
 {{- end }}
-{{- $agent := $values.agent }}
+{{- $agent := deepCopy $values.agent }}
+{{- if and (not $agent.hostDetail) (dig "nodeMode" "enabled" false ($root.Values | toYaml | fromYaml)) }}
+{{- /* the vdso-agent chart's own pods (the demo) while its node-mode DaemonSet publishes the kernel's detail */}}
+{{- $_ := set $agent "hostDetail" "summary" }}
+{{- end }}
 {{- range $key := list "basic-auth-password" "tls-keystore-password" "basic-auth-user" "tls-keystore" }}
 {{- if hasKey ($agent.args | default dict) $key }}
 {{- fail (printf "vdso-agent: agent.args.%s would put it on every JVM's command line and in its \"Picked up JAVA_TOOL_OPTIONS\" line; use agent.basicAuth / agent.tls with a Secret" $key) }}
@@ -44,6 +48,9 @@ The agent's part of JAVA_TOOL_OPTIONS:
 {{- $args := list (printf "port=%v" $agent.port) }}
 {{- range $key, $value := $agent.args }}
 {{- $args = append $args (printf "%s=%v" $key $value) }}
+{{- end }}
+{{- if and $agent.hostDetail (not (hasKey ($agent.args | default dict) "host-detail")) }}
+{{- $args = append $args (printf "host-detail=%s" $agent.hostDetail) }}
 {{- end }}
 {{- if $agent.tls.enabled }}
 {{- $args = append $args (printf "tls-keystore=%s/%s" $agent.tls.mountPath $agent.tls.keystoreKey) }}

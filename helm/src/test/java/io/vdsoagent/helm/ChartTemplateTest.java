@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
@@ -112,7 +113,7 @@ class ChartTemplateTest {
     @Test
     void nonDefaultValuesReachEveryObject() throws IOException {
         List<HasMetadata> objects = StrictManifests.parse(Chart.template("all-features-values.yaml", Map.of()));
-        assertEquals(List.of("ConfigMap", "Deployment", "PodMonitor", "PrometheusRule"),
+        assertEquals(List.of("ConfigMap", "DaemonSet", "Deployment", "PodMonitor", "PrometheusRule"),
                 objects.stream().map(HasMetadata::getKind).sorted().toList());
         for (HasMetadata object : objects) {
             assertEquals("platform", object.getMetadata().getLabels().get("team"), "commonLabels on " + object.getKind());
@@ -172,7 +173,7 @@ class ChartTemplateTest {
 
         Container app = pod.getContainers().get(0);
         assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s,"
-                        + "tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
+                        + "host-detail=summary,tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
                 app.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue());
         // secrets only as secretKeyRef, never in a value
         assertEquals(List.of("VDSO_AGENT_BASIC_AUTH_USER", "VDSO_AGENT_BASIC_AUTH_PASSWORD", "VDSO_AGENT_TLS_KEYSTORE_PASSWORD"),
@@ -196,6 +197,39 @@ class ChartTemplateTest {
                 assertEquals(value, podLabels.get(key), "the PodMonitor selects the demo pods by " + key));
         demo.getSpec().getSelector().getMatchLabels().forEach((key, value) ->
                 assertEquals(value, podLabels.get(key), "the Deployment selects its pods by " + key));
+    }
+
+    /**
+     * Node mode: a DaemonSet running {@code serve} with the agent's jar, port name and pod labels (so the one
+     * PodMonitor scrapes it); while it is on, the chart's own JVM pods leave the kernel's detail to it.
+     */
+    @Test
+    void nodeModeIsADaemonSetTheSamePodMonitorScrapesAndItsJvmsGoSummary() throws IOException {
+        List<HasMetadata> objects = StrictManifests.parse(Chart.template(Map.of("nodeMode.enabled", true, "demo.enabled", true)));
+        DaemonSet node = StrictManifests.single(objects, DaemonSet.class);
+        PodMonitor monitor = StrictManifests.single(objects, PodMonitor.class);
+        PodSpec pod = node.getSpec().getTemplate().getSpec();
+        Container serve = pod.getContainers().get(0);
+        assertEquals("eclipse-temurin:25-jre", serve.getImage());
+        assertEquals(List.of("java"), serve.getCommand());
+        List<String> args = serve.getArgs();
+        assertEquals(List.of("-jar", "/vdso-agent/vdso-agent.jar", "serve", "port=9419"), args.subList(args.size() - 4, args.size()));
+        assertEquals("ghcr.io/vdso-agent/vdso-agent-jar:0.1.0", pod.getInitContainers().get(0).getImage(), "the jar from the agent image");
+        assertEquals(monitor.getSpec().getPodMetricsEndpoints().get(0).getPort(), serve.getPorts().get(0).getName());
+        Map<String, String> podLabels = node.getSpec().getTemplate().getMetadata().getLabels();
+        monitor.getSpec().getSelector().getMatchLabels().forEach((key, value) ->
+                assertEquals(value, podLabels.get(key), "the PodMonitor selects the node pods by " + key));
+        assertEquals("Exists", pod.getTolerations().get(0).getOperator(), "every node, tainted ones too");
+        assertTrue(serve.getEnv() == null || serve.getEnv().stream().noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS")),
+                "no JAVA_TOOL_OPTIONS: serve is not an agent inside a JVM");
+
+        Deployment demo = StrictManifests.single(objects, Deployment.class);
+        assertEquals("-javaagent:/vdso-agent/vdso-agent.jar=port=9419,host-detail=summary -Djffi.extract.dir=/vdso-agent-tmp",
+                demo.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0).getValue());
+        Deployment full = StrictManifests.single(StrictManifests.parse(Chart.template(Map.of("nodeMode.enabled", true,
+                "demo.enabled", true, "vdso-agent-inject.agent.hostDetail", "full"))), Deployment.class);
+        assertEquals("-javaagent:/vdso-agent/vdso-agent.jar=port=9419,host-detail=full -Djffi.extract.dir=/vdso-agent-tmp",
+                full.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0).getValue(), "an explicit value wins");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import java.io.IOException;
@@ -87,12 +88,21 @@ class FleetTest {
      */
     @Test
     void everyRenderedPodMeetsTheRestrictedPodSecurityStandard() throws IOException {
-        List<Deployment> deployments = deployments(renderFleet(3));
-        deployments.addAll(deployments(StrictManifests.parse(Chart.template("all-features-values.yaml", Map.of()))));
-        for (Deployment deployment : deployments) {
-            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        List<HasMetadata> objects = new ArrayList<>(renderFleet(3));
+        objects.addAll(StrictManifests.parse(Chart.template("all-features-values.yaml", Map.of())));
+        objects.addAll(StrictManifests.parse(Chart.template(Map.of("nodeMode.enabled", true))));
+        Map<String, PodSpec> pods = new java.util.LinkedHashMap<>();
+        deployments(objects).forEach(d -> pods.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+        objects.stream().filter(o -> o instanceof DaemonSet).map(o -> (DaemonSet) o)
+                .forEach(d -> pods.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+        assertTrue(pods.keySet().stream().anyMatch(n -> n.endsWith("-node")), "the node-mode DaemonSet is checked too: " + pods.keySet());
+        for (Map.Entry<String, PodSpec> entry : pods.entrySet()) {
+            PodSpec pod = entry.getValue();
             PodSecurityContext podContext = pod.getSecurityContext();
-            String name = deployment.getMetadata().getName();
+            String name = entry.getKey();
+            for (Boolean host : new Boolean[] {pod.getHostPID(), pod.getHostNetwork(), pod.getHostIPC()}) {
+                assertNotEquals(Boolean.TRUE, host, name + " shares a host namespace");
+            }
             List<Container> containers = new ArrayList<>(pod.getInitContainers());
             containers.addAll(pod.getContainers());
             for (Container container : containers) {
@@ -107,6 +117,7 @@ class FleetTest {
                         : podContext != null && podContext.getSeccompProfile() != null ? podContext.getSeccompProfile().getType() : null;
                 assertEquals("RuntimeDefault", seccomp, where + " seccompProfile");
                 assertTrue(context.getRunAsUser() == null || context.getRunAsUser() != 0, where + " runs as root");
+                container.getPorts().forEach(p -> assertTrue(p.getHostPort() == null || p.getHostPort() == 0, where + " hostPort"));
             }
             pod.getVolumes().forEach(v -> assertTrue(v.getEmptyDir() != null || v.getSecret() != null,
                     name + ": volume type allowed by restricted: " + v.getName()));
