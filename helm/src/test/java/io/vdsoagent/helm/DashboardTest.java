@@ -24,7 +24,8 @@ class DashboardTest {
             "vdso_jvm_clock_interposed", "vdso_vsyscall_mode_info", "vdso_aslr_mode",
             "vdso_probe_duration_seconds", "vdso_probe_errors_total",
             "jvm_clock_calls_total", "jvm_clock_call_seconds_sum", "jvm_clock_call_seconds_count",
-            "jvm_clock_callsite_calls_total", "jvm_clock_cpu_seconds_total", "vdso_agent_build_info", "vdso_agent_degraded");
+            "jvm_clock_callsite_calls_total", "jvm_clock_cpu_seconds_total", "vdso_agent_build_info", "vdso_agent_degraded",
+            "vdso_kernel_info", "vdso_agent_mode_info");
     private static final Pattern METRIC = Pattern.compile("\\b((?:vdso|jvm_clock)_[a-z_]+)\\b");
 
     @Test
@@ -113,8 +114,8 @@ class DashboardTest {
         int verdictPanels = 0;
         for (JsonNode panel : Dashboard.load().panels()) {
             String expr = panel.path("targets").path(0).path("expr").asText();
-            if (!expr.contains("vdso_clock_fallback{") || expr.contains("count(")) {
-                continue;
+            if (!expr.contains("vdso_clock_fallback{") || expr.contains("count(") || expr.contains("vdso_kernel_info{")) {
+                continue; // counts, and the fleet row's per-kernel views (realtime/monotonic, or agreement)
             }
             verdictPanels++;
             String title = panel.path("title").asText();
@@ -138,6 +139,35 @@ class DashboardTest {
                 for (String label : List.of("cluster", "namespace", "job", "instance")) {
                     assertTrue(by.group(1).contains(label), query.panel() + ": by (" + by.group(1) + ") lacks " + label);
                 }
+            }
+        }
+    }
+
+    /**
+     * The fleet row: per kernel (joined with vdso_kernel_info on instance and job), the kernels in fallback
+     * with their JVMs, clocksources, disagreements, and node mode next to the JVMs.
+     */
+    @Test
+    void aFleetRowShowsOneVerdictPerKernel() throws IOException {
+        List<JsonNode> fleet = new java.util.ArrayList<>();
+        boolean inRow = false;
+        for (JsonNode panel : Dashboard.load().json.path("panels")) {
+            if (panel.path("type").asText().equals("row")) {
+                inRow = panel.path("title").asText().startsWith("Fleet");
+            } else if (inRow) {
+                fleet.add(panel);
+            }
+        }
+        assertEquals(List.of("Kernels in fallback and the JVMs on each", "Clocksources across the fleet (kernels)",
+                "Processes by mode", "Verdicts per kernel and clock: do its processes agree?",
+                "Node mode and JVM mode side by side"), fleet.stream().map(p -> p.path("title").asText()).toList());
+        for (JsonNode panel : fleet) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                assertTrue(expr.contains("vdso_kernel_info{") || expr.contains("vdso_agent_mode_info{"),
+                        panel.path("title").asText() + ": per kernel or per mode: " + expr);
+                assertTrue(!expr.contains("vdso_kernel_info{") || expr.contains("on (instance, job)"),
+                        panel.path("title").asText() + ": joined on the target: " + expr);
             }
         }
     }

@@ -27,15 +27,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole monitoring path with real parts: the demo app runs with the agent, a real Prometheus
- * (Debian package) scrapes it every second and evaluates files/alerts.yaml, and every dashboard
- * panel's query must return data through Prometheus' HTTP API.
+ * The whole monitoring path with real parts: two demo JVMs run with the agent (one with
+ * host-detail=summary) next to a node-mode process ({@code java -jar vdso-agent.jar serve}), a real
+ * Prometheus (Debian package) scrapes the three every second and evaluates files/alerts.yaml, and every
+ * dashboard panel's query, the fleet row's per-kernel views included, must return data through
+ * Prometheus' HTTP API.
  */
 class PrometheusScrapeE2E {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The labels the chart's PodMonitor relabelings add in Kubernetes; a static config adds them here. */
     private static final Map<String, String> POD_LABELS = Map.of("namespace", "e2e", "pod", "clock-demo-0", "node", "e2e-node");
+    private static final Map<String, String> SUMMARY_POD_LABELS = Map.of("namespace", "e2e", "pod", "clock-demo-1", "node", "e2e-node");
+    private static final Map<String, String> NODE_POD_LABELS = Map.of("namespace", "e2e", "pod", "vdso-agent-node-0", "node", "e2e-node");
 
     private static final int DEMO_RATE = 2000;
 
@@ -75,17 +79,40 @@ class PrometheusScrapeE2E {
             return body != null && body.contains("vdso_info{") ? body : null;
         });
         assertPromtoolCheckMetricsIsClean(promtool, scrape);
+        // a second JVM of the same node that leaves the kernel's detail to node mode, and node mode itself
+        int summaryPort = freePort();
+        start(List.of(javaBin(), "-javaagent:" + agentJar + "=host=127.0.0.1,port=" + summaryPort
+                        + ",interval=5s,host-detail=summary",
+                "-jar", demoJar.toString(), "--rate=200", "--threads=1"), temp.resolve("demo-summary.log"));
+        int nodePort = freePort();
+        start(List.of(javaBin(), "-jar", agentJar.toString(), "serve", "host=127.0.0.1", "port=" + nodePort, "interval=5s"),
+                temp.resolve("node.log"));
+        for (int port : new int[] {summaryPort, nodePort}) {
+            waitFor("/metrics with vdso_info on " + port, Duration.ofSeconds(60), () -> {
+                String body = get("http://127.0.0.1:" + port + "/metrics");
+                return body != null && body.contains("vdso_info{") ? body : null;
+            });
+        }
 
         int prometheusPort = freePort();
-        Path config = writePrometheusConfig(agentPort);
+        Path config = writePrometheusConfig(Map.of(agentPort, POD_LABELS, summaryPort, SUMMARY_POD_LABELS, nodePort, NODE_POD_LABELS));
         start(List.of(prometheus.toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + temp.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort,
                 "--log.level=warn"), temp.resolve("prometheus.log"));
         String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/";
-        waitFor("Prometheus scraping the agent (up == 1)", Duration.ofSeconds(60),
-                () -> nonEmpty(query(api, "up{job=\"vdso-agent\"} == 1")));
+        waitFor("Prometheus scraping the two agents and node mode (up == 1)", Duration.ofSeconds(60),
+                () -> resultSize(query(api, "up{job=\"vdso-agent\"} == 1")) == 3 ? "up" : null);
+        waitFor("vdso_kernel_info of all three", Duration.ofSeconds(30),
+                () -> resultSize(query(api, "vdso_kernel_info")) == 3 ? "up" : null);
+
+        // Ground truth for the join key: all three run on this machine's kernel, whose boot id /proc gives.
+        String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        JsonNode kernels = query(api, "count by (boot_id) (vdso_kernel_info)").path("data").path("result");
+        assertEquals(1, kernels.size(), "one kernel: " + kernels);
+        assertEquals(bootId, kernels.path(0).path("metric").path("boot_id").asText());
+        assertEquals(3, kernels.path(0).path("value").path(1).asInt(), "two JVMs and node mode on it");
 
         // Every panel: >= 1 series, variables on "All" (.*), retried while rates fill their window.
         Map<String, String> empty = new LinkedHashMap<>();
@@ -100,7 +127,7 @@ class PrometheusScrapeE2E {
 
         // Ground truth for the instrumentation panels: the demo reads DEMO_RATE/s spread over its four
         // sites. Retried: a site's series starts when the agent ranks it, so early rates are partial.
-        String sitesQuery = "sum by (site) (rate(jvm_clock_callsite_calls_total{site=~\".*ClockCallSites[.]"
+        String sitesQuery = "sum by (site) (rate(jvm_clock_callsite_calls_total{pod=\"clock-demo-0\", site=~\".*ClockCallSites[.]"
                 + "(monotonicNanos|wallClockMillis|instantNow|viaMethodReference):.*\"}[15s]))";
         double[] lastRate = {0};
         JsonNode[] lastSites = {null};
@@ -122,6 +149,18 @@ class PrometheusScrapeE2E {
             JsonNode values = getJson(api + "label/" + label.getKey() + "/values?match%5B%5D=vdso_info");
             assertEquals(label.getValue(), values.path("data").path(0).asText(), label.getKey());
         }
+
+        // The series budget, counted by Prometheus: the summary JVM has no per-kernel detail, node mode has it.
+        Map<String, Integer> series = new LinkedHashMap<>();
+        for (String pod : List.of("clock-demo-0", "clock-demo-1", "vdso-agent-node-0")) {
+            series.put(pod, query(api, "count({pod=\"" + pod + "\"})").path("data").path("result").path(0).path("value").path(1).asInt());
+        }
+        System.out.println("figures: series per target (full JVM, summary JVM, node mode; scrape-time series included): " + series);
+        for (String detail : List.of("vdso_symbol_info", "vdso_clock_call_seconds")) {
+            assertEquals(0, query(api, detail + "{pod=\"clock-demo-1\"}").path("data").path("result").size(), detail + " in summary");
+            assertTrue(nonEmpty(query(api, detail + "{pod=\"vdso-agent-node-0\"}")) != null, detail + " in node mode");
+        }
+        assertTrue(series.get("clock-demo-1") < series.get("clock-demo-0"), "summary costs fewer series: " + series);
 
         // Every alert expression evaluates without error, in the rule manager and as a query.
         JsonNode rules = waitFor("the alert rules evaluated once", Duration.ofSeconds(30), () -> {
@@ -147,9 +186,13 @@ class PrometheusScrapeE2E {
         }
     }
 
-    private Path writePrometheusConfig(int agentPort) throws IOException {
-        StringBuilder labels = new StringBuilder();
-        POD_LABELS.forEach((k, v) -> labels.append("          ").append(k).append(": ").append(v).append('\n'));
+    /** One static target per port, each with the labels a PodMonitor would give its pod. */
+    private Path writePrometheusConfig(Map<Integer, Map<String, String>> targets) throws IOException {
+        StringBuilder configs = new StringBuilder();
+        targets.forEach((port, labels) -> {
+            configs.append("      - targets: [\"127.0.0.1:").append(port).append("\"]\n        labels:\n");
+            labels.forEach((k, v) -> configs.append("          ").append(k).append(": ").append(v).append('\n'));
+        });
         Path config = temp.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
@@ -160,9 +203,7 @@ class PrometheusScrapeE2E {
                 scrape_configs:
                   - job_name: vdso-agent
                     static_configs:
-                      - targets: ["127.0.0.1:%d"]
-                        labels:
-                %s""".formatted(Chart.file("files/alerts.yaml"), agentPort, labels));
+                """.formatted(Chart.file("files/alerts.yaml")) + configs);
         return config;
     }
 
@@ -195,6 +236,11 @@ class PrometheusScrapeE2E {
 
     private static JsonNode query(String api, String expr) throws IOException, InterruptedException {
         return getJson(api + "query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    }
+
+    /** The number of series in a query's answer; -1 while Prometheus does not answer. */
+    private static int resultSize(JsonNode response) {
+        return response == null ? -1 : response.path("data").path("result").size();
     }
 
     private static JsonNode nonEmpty(JsonNode response) {
