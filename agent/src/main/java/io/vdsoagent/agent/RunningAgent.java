@@ -164,7 +164,9 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
-        log.info("{}, version {} ({}), node mode, {}", health.current().headline(), BuildInfo.current().version(),
+        KernelIdentity kernel = health.current().host().kernel();
+        log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
+                kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
         String degraded = DegradedReport.line(health.current());
         if (degraded != null) {
@@ -175,11 +177,13 @@ final class RunningAgent implements Closeable {
 
     /**
      * The registry every mode starts from: the host-detail filter first (a denied meter is never
-     * registered, so it must be in place before any binder runs), the build and the mode.
+     * registered, so it must be in place before any binder runs), the build and the mode. Node mode is
+     * where the kernel's detail goes: it publishes it whatever host-detail says (a fleet-wide
+     * VDSO_AGENT_HOST_DETAIL=summary must not leave it published nowhere).
      */
     static PrometheusMeterRegistry newRegistry(AgentArguments config, AgentMode mode) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HostDetail hostDetail = config.get(ConfigKey.HOST_DETAIL);
+        HostDetail hostDetail = mode == AgentMode.NODE ? HostDetail.FULL : config.get(ConfigKey.HOST_DETAIL);
         registry.config().meterFilter(hostDetail.meterFilter());
         BuildInfo.current().bindTo(registry);
         mode.bindTo(registry, hostDetail);

@@ -155,6 +155,11 @@ final class AgentJvm implements AutoCloseable {
         return lines;
     }
 
+    /** SIGTERM, as systemd or the kubelet stop a process. */
+    void terminate() {
+        process.destroy();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

@@ -37,7 +37,8 @@ class NodeModeIT {
 
     @Test
     void serveAnswersTheSameMetricsWithoutAnApplication() throws Exception {
-        try (AgentJvm node = cli("serve", "host=127.0.0.1", "port=0", "interval=5s")) {
+        // host-detail=summary is for JVM agents: node mode is where the kernel's detail is published
+        try (AgentJvm node = cli("serve", "host=127.0.0.1", "port=0", "interval=5s", "host-detail=summary")) {
             int port = node.awaitReadyPort();
             AgentJvm.Response metrics = AgentJvm.get(port, "/metrics", null);
             assertEquals(200, metrics.status);
@@ -49,6 +50,9 @@ class NodeModeIT {
             assertFalse(metrics.body.contains("vdso_agent_premain_seconds"), metrics.body);
             assertEquals(200, AgentJvm.get(port, "/-/healthy", null).status);
             assertEquals(Collections.emptyList(), node.foreignStderrLines());
+            // SIGTERM: the shutdown hook closes the endpoint and the refresh thread, the JVM exits (143)
+            node.terminate();
+            assertEquals(143, node.awaitExit(20), node.stderr());
         }
     }
 

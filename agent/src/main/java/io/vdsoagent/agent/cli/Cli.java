@@ -168,6 +168,10 @@ public final class Cli {
             }
             return USAGE;
         }
+        if (!config.enabled()) {
+            err.println("vdso-agent: serve not started: enabled=false");
+            return OK;
+        }
         AgentLogLevel.set(config.logLevel());
         final Closeable node = NodeMode.serve(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
