@@ -4,12 +4,18 @@ import io.vdsoagent.agent.AgentArguments;
 import io.vdsoagent.agent.BuildInfo;
 import io.vdsoagent.agent.ConfigKey;
 import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
+import io.vdsoagent.source.HostFactsReader;
+import io.vdsoagent.source.SystemRoot;
+import io.vdsoagent.source.VdsoImage;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +36,8 @@ public final class Cli {
             "",
             "Commands:",
             "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
+            "         [--dump-vdso FILE] also write this process's vDSO image (found through AT_SYSINFO_EHDR)",
+            "                           to FILE, e.g. for objdump -T FILE",
             "  attach <pid> [args]      load the agent into the running JVM <pid>; args as for -javaagent,",
             "                           e.g. port=9419,host=127.0.0.1",
             "  version, --version       print the agent's version, git revision and this JVM's version",
@@ -78,9 +86,13 @@ public final class Cli {
 
     private int report(List<String> options) {
         boolean json = false;
-        for (String option : options) {
+        String dumpTo = null;
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
             if ("--json".equals(option)) {
                 json = true;
+            } else if ("--dump-vdso".equals(option) && i + 1 < options.size() && dumpTo == null) {
+                dumpTo = options.get(++i);
             } else {
                 err.println("vdso-agent: unknown option [" + option + "] for report");
                 err.print(USAGE_TEXT);
@@ -101,7 +113,24 @@ public final class Cli {
         } else {
             out.print(TextReport.render(health, exposeAddress));
         }
-        return health.host().vdso().known() ? OK : FAILED;
+        boolean dumped = dumpTo == null || dumpVdso(dumpTo);
+        return health.host().vdso().known() && dumped ? OK : FAILED;
+    }
+
+    /** The image as mapped (auxv + the ELF's extent, page-rounded): what gdb's {@code dump memory} would write. */
+    private boolean dumpVdso(String file) {
+        Probed<VdsoImage> image = new HostFactsReader(SystemRoot.live()).vdsoImage();
+        if (!image.known()) {
+            err.println("vdso-agent: no vDSO image to dump: " + image.reason());
+            return false;
+        }
+        try {
+            Files.write(Paths.get(file), image.get().bytes());
+            return true;
+        } catch (Exception e) {
+            err.println("vdso-agent: cannot write the vDSO image to " + file + ": " + Failures.describe(e));
+            return false;
+        }
     }
 
     private static boolean explicitlySet(ConfigKey<?> key) {
