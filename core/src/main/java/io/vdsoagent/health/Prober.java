@@ -1,6 +1,7 @@
 package io.vdsoagent.health;
 
 import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.ClockSupport;
 import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Detector;
 import io.vdsoagent.detect.DetectorId;
@@ -48,6 +49,9 @@ public final class Prober {
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
     private final Supplier<Probed<List<KernelClockEvent>>> kernelLog;
+    private final Supplier<Probed<Set<ClockId>>> clockSupport;
+    /** The clocks the kernel refuses (EINVAL): asked once, the answer is fixed for the kernel's life. */
+    private Probed<Set<ClockId>> refused;
     /** This run's kernel log events, for the clocksource hint (probes are serialised). */
     private volatile Probed<List<KernelClockEvent>> kernelEvents = Probed.unknown("the kernel log was not read");
 
@@ -93,6 +97,13 @@ public final class Prober {
         this.detectors = Collections.unmodifiableList(ds);
         this.rusageOnlyWhenUndecided = b.rusageOnlyWhenUndecided;
         this.jvmClockPath = b.jvmClockPath;
+        if (b.clockSupport != null) {
+            this.clockSupport = b.clockSupport;
+        } else if (b.hostFacts == null && b.root.isLive()) {
+            this.clockSupport = () -> ClockSupport.refused(NativeAccessLoader.shared(), Arrays.asList(ClockId.values()));
+        } else {
+            this.clockSupport = () -> Probed.<Set<ClockId>>unknown("not checked: not the live system");
+        }
     }
 
     private static Detector create(DetectorId id, Builder b, final Prober self) {
@@ -137,11 +148,19 @@ public final class Prober {
 
         List<ClockId> all = Arrays.asList(ClockId.values());
         Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
+        List<ClockId> probed = new ArrayList<>();
+        Set<ClockId> refusedNow = refusedClocks();
         for (ClockId c : all) {
             findings.put(c, new ArrayList<Finding>());
+            if (refusedNow.contains(c)) {
+                // Refused, not fallen back: no detector asked (it would see the refused call reach the kernel).
+                findings.get(c).add(ClockSupport.finding(c));
+            } else {
+                probed.add(c);
+            }
         }
         for (Detector d : detectors) {
-            List<ClockId> clocks = all;
+            List<ClockId> clocks = probed;
             if (rusageOnlyWhenUndecided && DetectorId.RUSAGE.label().equals(d.name())) {
                 clocks = undecided(findings);
             }
@@ -186,6 +205,21 @@ public final class Prober {
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
         return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events);
+    }
+
+    /** The clocks the kernel refuses; empty while that is unknown (no native access: nothing to refuse). */
+    private Set<ClockId> refusedClocks() {
+        if (refused == null || !refused.known()) {
+            if (!usesNativeAccess()) {
+                return Collections.<ClockId>emptySet();
+            }
+            try {
+                refused = clockSupport.get();
+            } catch (Throwable t) {
+                refused = Probed.unknown("clock support check failed: " + Failures.describe(t));
+            }
+        }
+        return refused.known() ? refused.get() : Collections.<ClockId>emptySet();
     }
 
     /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
@@ -325,8 +359,15 @@ public final class Prober {
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
         private Supplier<Probed<List<KernelClockEvent>>> kernelLog;
+        private Supplier<Probed<Set<ClockId>>> clockSupport;
 
         private Builder() {
+        }
+
+        /** Replaces the check of which clocks the kernel refuses (tests); by default libc on the live system. */
+        public Builder clockSupport(Supplier<Probed<Set<ClockId>>> clockSupport) {
+            this.clockSupport = clockSupport;
+            return this;
         }
 
         /** Replaces the kernel log reader (tests); by default /dev/kmsg under the root. */

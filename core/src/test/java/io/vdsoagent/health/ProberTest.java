@@ -1,6 +1,7 @@
 package io.vdsoagent.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,12 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.testing.Fixtures;
 import io.vdsoagent.testing.Fixtures.ScriptedDetector;
+import io.vdsoagent.base.Probed;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +49,41 @@ class ProberTest {
         assertNull(boottime.detector());
         assertTrue(boottime.remediation().startsWith("no detector could decide"), boottime.remediation());
         assertEquals(9, h.clocks().size());
+    }
+
+    /** gVisor's CLOCK_TAI: EINVAL is the kernel refusing the clock, not a fallback. */
+    @Test
+    void aClockTheKernelRefusesIsUnsupportedNeverAFallback() {
+        ScriptedDetector seccomp = new ScriptedDetector("seccomp").set(Verdict.VDSO, ClockId.values())
+                .set(Verdict.SYSCALL, ClockId.TAI, ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID);
+        List<ClockId> asked = new ArrayList<>();
+        Detector recording = new Detector() {
+            @Override
+            public String name() {
+                return "latency";
+            }
+
+            @Override
+            public List<Finding> detect(HostFacts h, List<ClockId> clocks) {
+                asked.addAll(clocks);
+                return seccomp.detect(h, clocks);
+            }
+        };
+        ClockHealth h = Prober.builder()
+                .hostFacts(host::get)
+                .detectorInstances(Arrays.<Detector>asList(seccomp, recording))
+                .jvmClockPath(false)
+                .clockSupport(() -> Probed.<Set<ClockId>>of(EnumSet.of(ClockId.TAI)))
+                .build()
+                .probe();
+        ClockStatus tai = h.clock(ClockId.TAI);
+        assertEquals(Verdict.UNSUPPORTED, tai.verdict());
+        assertEquals("kernel", tai.detector());
+        assertEquals("", tai.remediation(), "nothing to remedy");
+        assertEquals(1, tai.findings().size(), "no detector was asked about it");
+        assertFalse(asked.contains(ClockId.TAI), asked.toString());
+        assertEquals(8, asked.size());
+        assertEquals("clocksource tsc, clock_gettime in vDSO (seccomp); not implemented by this kernel: tai", h.headline());
     }
 
     @Test
