@@ -46,6 +46,29 @@ class CliIT {
         }
     }
 
+    /** Ground truth: binutils' objdump -T of the dumped file lists exactly the symbols the report lists. */
+    @Test
+    void dumpVdsoWritesAnImageObjdumpReadsWithTheReportsSymbols() throws Exception {
+        java.nio.file.Path dump = java.nio.file.Files.createTempFile("vdso", ".so");
+        try (AgentJvm cli = cli("report", "--json", "--dump-vdso", dump.toString())) {
+            assertEquals(0, cli.awaitExit(60), cli.stderr());
+            String json = cli.stdout();
+            List<String> objdump = ObjdumpSymbols.of(dump);
+            assertTrue(objdump.size() >= 4, objdump.toString());
+            assertEquals(objdump, ObjdumpSymbols.reported(json), json);
+            assertTrue(json.contains("\"maps\":{\"check\":\"agrees\""), json);
+        } finally {
+            java.nio.file.Files.deleteIfExists(dump);
+        }
+        try (AgentJvm cli = cli("report", "--dump-vdso", "/nonexistent-dir/vdso.so")) {
+            assertEquals(1, cli.awaitExit(60));
+            assertTrue(cli.stderr().contains("cannot write the vDSO image to /nonexistent-dir/vdso.so"), cli.stderr());
+        }
+        try (AgentJvm cli = cli("report", "--dump-vdso")) {
+            assertEquals(2, cli.awaitExit(30), "the file is required");
+        }
+    }
+
     @Test
     void unknownCommandIsUsageOnStderrAndExitTwo() throws Exception {
         try (AgentJvm cli = cli("frobnicate")) {

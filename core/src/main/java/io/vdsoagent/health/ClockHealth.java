@@ -113,12 +113,15 @@ public final class ClockHealth {
         List<String> fallback = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> vdso = new ArrayList<>();
+        List<String> unsupported = new ArrayList<>();
         Set<String> deciders = new LinkedHashSet<>();
         for (ClockStatus s : clocks) {
             if (s.clock().isCpuTime()) {
                 continue;
             }
-            if (s.verdict() == Verdict.SYSCALL) {
+            if (s.verdict() == Verdict.UNSUPPORTED) {
+                unsupported.add(s.clock().label());
+            } else if (s.verdict() == Verdict.SYSCALL) {
                 fallback.add(s.clock().label());
                 deciders.add(decider(s));
             } else if (s.verdict() == Verdict.UNKNOWN) {
@@ -128,6 +131,12 @@ public final class ClockHealth {
                 deciders.add(decider(s));
             }
         }
+        return verdicts(cs, fallback, unknown, vdso, deciders)
+                + (unsupported.isEmpty() ? "" : "; not implemented by this kernel: " + String.join(", ", unsupported));
+    }
+
+    private static String verdicts(String cs, List<String> fallback, List<String> unknown, List<String> vdso,
+                                   Set<String> deciders) {
         String by = deciders.isEmpty() ? "" : " (" + String.join(", ", deciders) + ")";
         if (!fallback.isEmpty()) {
             return cs + ", clock_gettime FALLS BACK to syscalls for " + String.join(", ", fallback) + by

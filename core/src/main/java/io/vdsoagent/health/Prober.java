@@ -1,6 +1,7 @@
 package io.vdsoagent.health;
 
 import io.vdsoagent.detect.ClockId;
+import io.vdsoagent.detect.ClockSupport;
 import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Detector;
 import io.vdsoagent.detect.DetectorId;
@@ -18,6 +19,7 @@ import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.HostFactsReader;
 import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.KernelLogReader;
+import io.vdsoagent.source.KernelUptime;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.SystemRoot;
@@ -48,6 +50,19 @@ public final class Prober {
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
     private final Supplier<Probed<List<KernelClockEvent>>> kernelLog;
+    private final Supplier<Probed<Set<ClockId>>> clockSupport;
+    private final Supplier<Probed<Double>> uptime;
+    private final boolean confirmWhenUptimeUnknown;
+    private final Sleeper sleeper;
+
+    /** Below this kernel uptime a fallback is confirmed before it is published. */
+    static final double YOUNG_KERNEL_SECONDS = 60;
+    /** The confirming probe runs at this kernel uptime at the earliest (gVisor calibrates for ~1 s)... */
+    static final int CONFIRM_AT_UPTIME_SECONDS = 2;
+    /** ...and at least this long after the first. */
+    static final long CONFIRM_MIN_GAP_MILLIS = 500;
+    /** The clocks the kernel refuses (EINVAL): asked once, the answer is fixed for the kernel's life. */
+    private Probed<Set<ClockId>> refused;
     /** This run's kernel log events, for the clocksource hint (probes are serialised). */
     private volatile Probed<List<KernelClockEvent>> kernelEvents = Probed.unknown("the kernel log was not read");
 
@@ -93,6 +108,18 @@ public final class Prober {
         this.detectors = Collections.unmodifiableList(ds);
         this.rusageOnlyWhenUndecided = b.rusageOnlyWhenUndecided;
         this.jvmClockPath = b.jvmClockPath;
+        // Supplied host facts (tests, embedders) have no kernel to ask: no confirmation unless told.
+        this.uptime = b.uptime != null ? b.uptime : b.hostFacts == null ? () -> new KernelUptime(root).read() : null;
+        // Only on the live system is an unreadable uptime a reason to confirm (a fixture tree rarely has one).
+        this.confirmWhenUptimeUnknown = b.uptime != null || (b.hostFacts == null && root.isLive());
+        this.sleeper = b.sleeper;
+        if (b.clockSupport != null) {
+            this.clockSupport = b.clockSupport;
+        } else if (b.hostFacts == null && b.root.isLive()) {
+            this.clockSupport = () -> ClockSupport.refused(NativeAccessLoader.shared(), Arrays.asList(ClockId.values()));
+        } else {
+            this.clockSupport = () -> Probed.<Set<ClockId>>unknown("not checked: not the live system");
+        }
     }
 
     private static Detector create(DetectorId id, Builder b, final Prober self) {
@@ -137,11 +164,19 @@ public final class Prober {
 
         List<ClockId> all = Arrays.asList(ClockId.values());
         Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
+        List<ClockId> probed = new ArrayList<>();
+        Set<ClockId> refusedNow = refusedClocks();
         for (ClockId c : all) {
             findings.put(c, new ArrayList<Finding>());
+            if (refusedNow.contains(c)) {
+                // Refused, not fallen back: no detector asked (it would see the refused call reach the kernel).
+                findings.get(c).add(ClockSupport.finding(c));
+            } else {
+                probed.add(c);
+            }
         }
         for (Detector d : detectors) {
-            List<ClockId> clocks = all;
+            List<ClockId> clocks = probed;
             if (rusageOnlyWhenUndecided && DetectorId.RUSAGE.label().equals(d.name())) {
                 clocks = undecided(findings);
             }
@@ -165,6 +200,7 @@ public final class Prober {
                 }
             }
         }
+        boolean transientSeen = confirmYoungFallbacks(findings, host, errors);
         if (usesNativeAccess() && NativeAccessLoader.unavailableReason() != null) {
             errors.put(ProbeId.NATIVE, 1);
         }
@@ -172,7 +208,7 @@ public final class Prober {
         if (!jvmClockPath) {
             jvm = JvmClockPath.unknown("the JVM clock path probe is disabled");
         } else {
-            if (retime || lastJvm == null) {
+            if (retime || lastJvm == null || transientSeen) {
                 lastJvm = probeJvm();
             }
             jvm = lastJvm;
@@ -186,6 +222,127 @@ public final class Prober {
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
         return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events);
+    }
+
+    /**
+     * A young kernel (or sandbox: gVisor's vDSO answers through the syscall until its clock calibration ends,
+     * about its first second) can show a fallback that does not last. A syscall verdict on a clock the vDSO
+     * can serve is published only once a later probe, at kernel uptime {@link #CONFIRM_AT_UPTIME_SECONDS} or
+     * at least {@link #CONFIRM_MIN_GAP_MILLIS} later, says the same; the later answer is the one kept.
+     *
+     * @return true when a verdict changed (the timings of this run were taken in the transient)
+     */
+    private boolean confirmYoungFallbacks(Map<ClockId, List<Finding>> findings, HostFacts host,
+                                          Map<String, Integer> errors) {
+        List<ClockId> suspects = new ArrayList<>();
+        for (Map.Entry<ClockId, List<Finding>> e : findings.entrySet()) {
+            if (!e.getKey().isCpuTime() && decided(e.getValue()) == Verdict.SYSCALL) {
+                suspects.add(e.getKey());
+            }
+        }
+        if (suspects.isEmpty() || uptime == null) {
+            return false;
+        }
+        Probed<Double> up = readUptime();
+        if (up.known() ? up.get() >= YOUNG_KERNEL_SECONDS : !confirmWhenUptimeUnknown) {
+            return false;
+        }
+        long waitMillis = up.known()
+                ? Math.max(CONFIRM_MIN_GAP_MILLIS, (long) ((CONFIRM_AT_UPTIME_SECONDS - up.get()) * 1000))
+                : CONFIRM_AT_UPTIME_SECONDS * 1000L;
+        try {
+            sleeper.sleep(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the caller's flag; publish what the first probe saw
+            return false;
+        }
+        String why = up.known() ? String.format(java.util.Locale.ROOT, "kernel up %.1f s", up.get()) : up.reason();
+        boolean changed = false;
+        for (Detector d : detectors) {
+            List<ClockId> again = new ArrayList<>();
+            for (ClockId c : suspects) {
+                for (Finding f : findings.get(c)) {
+                    again.add(f.detector().equals(d.name()) ? c : null);
+                }
+            }
+            again.removeAll(Collections.singleton((ClockId) null));
+            if (again.isEmpty()) {
+                continue;
+            }
+            for (Finding later : run(d, host, again)) {
+                List<Finding> list = findings.get(later.clock());
+                for (int i = 0; i < list.size(); i++) {
+                    Finding first = list.get(i);
+                    if (first.detector().equals(d.name())) {
+                        list.set(i, confirmed(first, later, waitMillis, why));
+                        changed |= first.verdict() == Verdict.SYSCALL && later.verdict() != Verdict.SYSCALL;
+                    }
+                }
+                if (later.error()) {
+                    errors.put(d.name(), 1);
+                }
+                if (DetectorId.LATENCY.label().equals(d.name()) && lastLatency != null) {
+                    lastLatency = replace(lastLatency, later);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** The later finding, saying what the first one saw. */
+    private static Finding confirmed(Finding first, Finding later, long waitMillis, String why) {
+        String note = first.verdict() == later.verdict()
+                ? " (confirmed by a second probe " + waitMillis + " ms later; " + why + ")"
+                : " (a probe " + waitMillis + " ms earlier saw " + first.verdict().label()
+                        + ": transient, e.g. a sandbox's clock calibration; " + why + ")";
+        Finding f = Finding.timed(later.detector(), later.clock(), later.verdict(), later.detail() + note,
+                later.vdsoNanos(), later.syscallNanos());
+        return later.error() ? later : f.withConfidence(later.confidence());
+    }
+
+    private static List<Finding> replace(List<Finding> findings, Finding update) {
+        List<Finding> out = new ArrayList<>(findings);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).clock() == update.clock()) {
+                out.set(i, update);
+            }
+        }
+        return out;
+    }
+
+    /** The verdict the highest-ranked deciding finding gives (what {@link #status} would publish). */
+    private static Verdict decided(List<Finding> findings) {
+        Finding best = null;
+        for (Finding f : findings) {
+            if (f.verdict() != Verdict.UNKNOWN
+                    && (best == null || DetectorId.rank(f.detector()) < DetectorId.rank(best.detector()))) {
+                best = f;
+            }
+        }
+        return best == null ? Verdict.UNKNOWN : best.verdict();
+    }
+
+    private Probed<Double> readUptime() {
+        try {
+            return uptime.get();
+        } catch (Throwable t) {
+            return Probed.unknown("reading the kernel's uptime failed: " + Failures.describe(t));
+        }
+    }
+
+    /** The clocks the kernel refuses; empty while that is unknown (no native access: nothing to refuse). */
+    private Set<ClockId> refusedClocks() {
+        if (refused == null || !refused.known()) {
+            if (!usesNativeAccess()) {
+                return Collections.<ClockId>emptySet();
+            }
+            try {
+                refused = clockSupport.get();
+            } catch (Throwable t) {
+                refused = Probed.unknown("clock support check failed: " + Failures.describe(t));
+            }
+        }
+        return refused.known() ? refused.get() : Collections.<ClockId>emptySet();
     }
 
     /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
@@ -312,6 +469,11 @@ public final class Prober {
         }
     }
 
+    /** How the prober waits before a confirming probe; a functional interface so tests need not sleep. */
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
     /** Configures a {@link Prober}; defaults match the agent's defaults. */
     public static final class Builder {
         private SystemRoot root = SystemRoot.live();
@@ -325,8 +487,29 @@ public final class Prober {
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
         private Supplier<Probed<List<KernelClockEvent>>> kernelLog;
+        private Supplier<Probed<Set<ClockId>>> clockSupport;
+        private Supplier<Probed<Double>> uptime;
+        private Sleeper sleeper = Thread::sleep;
 
         private Builder() {
+        }
+
+        /** Replaces /proc/uptime (tests): the kernel's age decides whether a fallback needs confirming. */
+        public Builder uptime(Supplier<Probed<Double>> uptime) {
+            this.uptime = uptime;
+            return this;
+        }
+
+        /** Replaces the wait before a confirming probe (tests). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        /** Replaces the check of which clocks the kernel refuses (tests); by default libc on the live system. */
+        public Builder clockSupport(Supplier<Probed<Set<ClockId>>> clockSupport) {
+            this.clockSupport = clockSupport;
+            return this;
         }
 
         /** Replaces the kernel log reader (tests); by default /dev/kmsg under the root. */

@@ -51,8 +51,8 @@ final class Remediation {
      */
     static String forClock(ClockId clock, Verdict verdict, String decider, List<Finding> findings,
                            Probed<ClocksourceFacts> cs, Probed<List<KernelClockEvent>> events) {
-        if (verdict == Verdict.VDSO) {
-            return "";
+        if (verdict == Verdict.VDSO || verdict == Verdict.UNSUPPORTED) {
+            return ""; // served, or refused by the kernel: nothing to remedy
         }
         if (verdict == Verdict.UNKNOWN) {
             StringBuilder why = new StringBuilder("no detector could decide");

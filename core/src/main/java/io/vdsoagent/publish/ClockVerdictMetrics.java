@@ -14,8 +14,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The per-clock verdicts: {@code vdso_clock_fallback} (1 syscall, 0 vDSO, no series while unknown,
- * labelled with the deciding detector) and {@code vdso_clock_call_seconds} (per-call cost by path).
+ * The per-clock verdicts: {@code vdso_clock_fallback} (1 syscall, 0 vDSO, no series while unknown or for a
+ * clock the kernel does not implement, labelled with the deciding detector) and {@code vdso_clock_call_seconds} (per-call cost by path).
  */
 public final class ClockVerdictMetrics extends SnapshotBinder {
 
@@ -45,7 +45,7 @@ public final class ClockVerdictMetrics extends SnapshotBinder {
     private List<MultiGauge.Row<?>> fallback(ClockHealth h) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (ClockStatus s : h.clocks()) {
-            if (s.verdict() != Verdict.UNKNOWN) {
+            if (s.verdict() == Verdict.VDSO || s.verdict() == Verdict.SYSCALL) { // unsupported: nothing falls back
                 final ClockId clock = s.clock();
                 final String detector = s.detector();
                 rows.add(MultiGauge.Row.of(Tags.of("clock", clock.label(), "detector", detector), () -> {

@@ -107,8 +107,15 @@ public final class JsonReport {
         w.name("size").value(v.imageBytes())
                 .name("soname").value(v.soname())
                 .name("buildId").value(v.buildId())
-                .name("machine").value(v.elfMachine())
-                .name("symbols").beginArray();
+                .name("machine").value(v.elfMachine());
+        w.name("maps");
+        if (v.mapsCheck().known()) {
+            w.beginObject().name("check").value(v.mapsCheck().get().outcome().label())
+                    .name("detail").value(v.mapsCheck().get().detail()).endObject();
+        } else {
+            unknown(w, v.mapsCheck());
+        }
+        w.name("symbols").beginArray();
         for (VdsoSymbol s : v.symbols()) {
             w.beginObject().name("name").value(s.name()).name("version").value(s.version()).endObject();
         }

@@ -7,6 +7,7 @@ import io.vdsoagent.health.ClockStatus;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.source.KernelClockEvent;
 import io.vdsoagent.source.VdsoFacts;
+import io.vdsoagent.source.VdsoMapsCheck;
 import io.vdsoagent.source.VdsoSymbol;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,9 @@ public final class TextReport {
                 b.append(" at 0x").append(Long.toHexString(v.baseAddress()));
             }
             b.append(", build-id ").append(v.buildId().isEmpty() ? "none" : v.buildId()).append('\n');
+            if (v.mapsCheck().known() && v.mapsCheck().get().outcome() != VdsoMapsCheck.Outcome.AGREES) {
+                b.append("vDSO maps   ").append(v.mapsCheck().get()).append('\n');
+            }
             b.append("symbols    ");
             for (VdsoSymbol s : v.symbols()) {
                 b.append(' ').append(s);

@@ -39,9 +39,13 @@ public final class HostFactsReader {
      */
     public HostFacts read() {
         KernelSysctls sysctls = new KernelSysctls(root);
-        Probed<SpecialMappings> maps = guard("maps", () -> new MapsReader(root).read());
         Probed<VdsoFacts> cached = liveVdso;
-        Probed<VdsoFacts> vdso = cached != null ? cached : guard("vdso", () -> readVdso(maps));
+        Probed<Auxv> auxv = cached != null ? null : new AuxvReader(root).read();
+        long base = auxv != null ? baseOrZero(auxv) : 0;
+        // The maps scan also keeps the line at AT_SYSINFO_EHDR, for the vDSO's cross-check.
+        Probed<SpecialMappings> maps = guard("maps", () -> base != 0 ? new MapsReader(root).read(base)
+                : new MapsReader(root).read());
+        Probed<VdsoFacts> vdso = cached != null ? cached : guard("vdso", () -> readVdso(auxv, maps));
         if (cached == null && vdso.known() && root.isLive()) {
             liveVdso = vdso;
         }
@@ -58,6 +62,21 @@ public final class HostFactsReader {
                 guard("aslr", sysctls::randomizeVaSpace),
                 guard("boot id", sysctls::bootId),
                 guard("runtime", () -> new KernelRuntimeReader(root).read()));
+    }
+
+    /**
+     * The vDSO image itself, read afresh (AT_SYSINFO_EHDR, then the ELF's own extent); for
+     * {@code report --dump-vdso}. Never throws.
+     */
+    public Probed<VdsoImage> vdsoImage() {
+        try {
+            Probed<Auxv> auxv = new AuxvReader(root).read();
+            Probed<Long> base = vdsoBase(auxv);
+            return base.known() ? new VdsoImageReader(root).read(base.get(), pageSize(auxv))
+                    : Probed.<VdsoImage>unknown(base.reason());
+        } catch (Throwable t) {
+            return Probed.unknown("vdso image read failed unexpectedly: " + Failures.describe(t));
+        }
     }
 
     /** procfs first; uname(2) where /proc/sys is missing (gVisor, hardened containers), live root only. */
@@ -89,44 +108,57 @@ public final class HostFactsReader {
         return vdsoReads;
     }
 
-    private Probed<VdsoFacts> readVdso(Probed<SpecialMappings> maps) {
+    /**
+     * AT_SYSINFO_EHDR, then the image over the extent its ELF headers give; maps only cross-checks
+     * ({@link VdsoMapsCheck}), so a runtime that maps its vDSO unnamed (gVisor) still has one.
+     */
+    private Probed<VdsoFacts> readVdso(Probed<Auxv> auxv, Probed<SpecialMappings> maps) {
         vdsoReads++;
-        if (!maps.known()) {
-            return Probed.unknown(maps.reason());
-        }
-        Probed<Mapping> mapping = maps.get().vdso();
-        if (!mapping.known()) {
-            return Probed.unknown(mapping.reason());
-        }
-        Probed<Long> base = vdsoBase();
+        Probed<Long> base = vdsoBase(auxv);
         if (!base.known()) {
             return Probed.unknown(base.reason());
         }
-        Probed<byte[]> image = new VdsoImageReader(root).read(base.get(), mapping.get());
+        Probed<VdsoImage> image = new VdsoImageReader(root).read(base.get(), pageSize(auxv));
         if (!image.known()) {
             return Probed.unknown(image.reason());
         }
+        VdsoImage img = image.get();
         try {
-            ElfImage elf = ElfParser.parse(image.get());
-            return Probed.of(new VdsoFacts(base.get(), image.get().length, elf.soname(), elf.buildId(),
-                    elf.machineName(), sortedSymbols(elf)));
+            ElfImage elf = ElfParser.parse(img.bytesUnsafe());
+            return Probed.of(new VdsoFacts(base.get(), img.mappedBytes(), elf.soname(), elf.buildId(),
+                    elf.machineName(), sortedSymbols(elf), Probed.of(VdsoMapsCheck.of(base.get(), img.mappedBytes(), maps))));
         } catch (ElfParseException e) {
             return Probed.unknown("vDSO image is not a valid ELF: " + e.getMessage());
         }
+    }
+
+    private static long baseOrZero(Probed<Auxv> auxv) {
+        if (!auxv.known()) {
+            return 0;
+        }
+        Probed<Long> base = auxv.get().sysinfoEhdr();
+        return base.known() ? base.get() : 0;
     }
 
     /**
      * AT_SYSINFO_EHDR from /proc/self/auxv (pure Java). Only if that fails on the live root do we
      * ask libc's getauxval, so a healthy host never loads native code just for this.
      */
-    private Probed<Long> vdsoBase() {
-        Probed<Auxv> auxv = new AuxvReader(root).read();
+    private Probed<Long> vdsoBase(Probed<Auxv> auxv) {
         Probed<Long> base = auxv.known() ? auxv.get().sysinfoEhdr() : Probed.<Long>unknown(auxv.reason());
         if (base.known() || !root.isLive()) {
             return base;
         }
         Probed<Long> fromLibc = NativeAuxv.getauxval(Auxv.AT_SYSINFO_EHDR);
         return fromLibc.known() ? fromLibc : Probed.<Long>unknown(base.reason() + "; " + fromLibc.reason());
+    }
+
+    /** AT_PAGESZ (auxv, else getauxval on the live root); 0 when unknown: the image is then the ELF's exact extent. */
+    private long pageSize(Probed<Auxv> auxv) {
+        if (auxv.known() && auxv.get().get(Auxv.AT_PAGESZ).known()) {
+            return auxv.get().get(Auxv.AT_PAGESZ).get();
+        }
+        return root.isLive() ? NativeAuxv.getauxval(Auxv.AT_PAGESZ).orElse(0L) : 0;
     }
 
     private static List<VdsoSymbol> sortedSymbols(ElfImage elf) {

@@ -11,16 +11,32 @@ public final class SpecialMappings {
     private final Mapping vdso;
     private final List<Mapping> vvar;
     private final Mapping vsyscall;
+    private final Mapping atAddress;
 
     public SpecialMappings(Mapping vdso, List<Mapping> vvar, Mapping vsyscall) {
+        this(vdso, vvar, vsyscall, null);
+    }
+
+    public SpecialMappings(Mapping vdso, List<Mapping> vvar, Mapping vsyscall, Mapping atAddress) {
         this.vdso = vdso;
         this.vvar = Collections.unmodifiableList(new ArrayList<>(vvar));
         this.vsyscall = vsyscall;
+        this.atAddress = atAddress;
     }
 
     /** The {@code [vdso]} mapping: the only range the image reader may copy. */
     public Probed<Mapping> vdso() {
         return vdso != null ? Probed.of(vdso) : Probed.unknown("/proc/self/maps has no [vdso] line");
+    }
+
+    /** The {@code [vdso]} line, or null. */
+    public Mapping vdsoOrNull() {
+        return vdso;
+    }
+
+    /** The mapping starting at the address {@link MapsReader#read(long)} was asked about, named or not; or null. */
+    public Mapping atAddressOrNull() {
+        return atAddress;
     }
 
     /**

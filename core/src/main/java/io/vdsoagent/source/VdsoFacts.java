@@ -1,5 +1,7 @@
 package io.vdsoagent.source;
 
+import io.vdsoagent.base.Probed;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -12,15 +14,28 @@ public final class VdsoFacts {
     private final String buildId;
     private final String elfMachine;
     private final List<VdsoSymbol> symbols;
+    private final Probed<VdsoMapsCheck> mapsCheck;
 
     public VdsoFacts(long baseAddress, long imageBytes, String soname, String buildId, String elfMachine,
                      List<VdsoSymbol> symbols) {
+        this(baseAddress, imageBytes, soname, buildId, elfMachine, symbols,
+                Probed.<VdsoMapsCheck>unknown("not cross-checked"));
+    }
+
+    public VdsoFacts(long baseAddress, long imageBytes, String soname, String buildId, String elfMachine,
+                     List<VdsoSymbol> symbols, Probed<VdsoMapsCheck> mapsCheck) {
         this.baseAddress = baseAddress;
         this.imageBytes = imageBytes;
         this.soname = Objects.requireNonNull(soname, "soname");
         this.buildId = Objects.requireNonNull(buildId, "buildId");
         this.elfMachine = Objects.requireNonNull(elfMachine, "elfMachine");
         this.symbols = Collections.unmodifiableList(new java.util.ArrayList<>(symbols));
+        this.mapsCheck = Objects.requireNonNull(mapsCheck, "mapsCheck");
+    }
+
+    /** {@code /proc/self/maps} against auxv and the ELF (taken when the image was read). */
+    public Probed<VdsoMapsCheck> mapsCheck() {
+        return mapsCheck;
     }
 
     /** AT_SYSINFO_EHDR: an ASLR secret for whoever reads it (see the expose-address setting). */
@@ -28,6 +43,7 @@ public final class VdsoFacts {
         return baseAddress;
     }
 
+    /** The mapped image: the ELF's own extent rounded up to the page size. */
     public long imageBytes() {
         return imageBytes;
     }

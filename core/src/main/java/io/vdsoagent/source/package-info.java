@@ -9,12 +9,15 @@
  *   <li>{@link io.vdsoagent.source.NativeAuxv}: libc {@code getauxval} through the one libc binding ({@code nativeaccess}), only as a
  *       fallback and for tests (the two must agree);</li>
  *   <li>{@link io.vdsoagent.source.MapsReader}: the {@code [vdso]}, {@code [vvar*]}, {@code [vsyscall]}
- *       lines of {@code /proc/self/maps} ({@link io.vdsoagent.source.SpecialMappings});</li>
- *   <li>{@link io.vdsoagent.source.VdsoImageReader}: copies exactly the [vdso] range through
- *       {@code /proc/self/mem} (never vvar: a raw read there SIGBUSes the JVM);</li>
+ *       lines of {@code /proc/self/maps} ({@link io.vdsoagent.source.SpecialMappings}), and the line at the
+ *       vDSO's address, named or not;</li>
+ *   <li>{@link io.vdsoagent.source.VdsoImageReader}: copies the image from AT_SYSINFO_EHDR over the extent
+ *       its ELF headers give, through {@code /proc/self/mem} (a raw read of the vvar pages SIGBUSes the JVM);
+ *       {@link io.vdsoagent.source.VdsoMapsCheck} compares maps with it;</li>
  *   <li>{@link io.vdsoagent.source.elf.ElfParser}: the bounds-checked ELF parser of that image;</li>
  *   <li>{@link io.vdsoagent.source.ClocksourceReader}, {@link io.vdsoagent.source.KernelSysctls}:
- *       sysfs clocksource, osrelease, arch, randomize_va_space;</li>
+ *       sysfs clocksource, osrelease, arch, randomize_va_space, boot_id;
+ *       {@link io.vdsoagent.source.KernelRuntimeReader}: linux or gvisor;</li>
  *   <li>{@link io.vdsoagent.source.HostFactsReader}: assembles {@link io.vdsoagent.source.HostFacts}.</li>
  * </ul>
  *

@@ -1,6 +1,7 @@
 package io.vdsoagent.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,12 @@ import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
 import io.vdsoagent.testing.Fixtures;
 import io.vdsoagent.testing.Fixtures.ScriptedDetector;
+import io.vdsoagent.base.Probed;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +49,114 @@ class ProberTest {
         assertNull(boottime.detector());
         assertTrue(boottime.remediation().startsWith("no detector could decide"), boottime.remediation());
         assertEquals(9, h.clocks().size());
+    }
+
+    /** gVisor's CLOCK_TAI: EINVAL is the kernel refusing the clock, not a fallback. */
+    @Test
+    void aClockTheKernelRefusesIsUnsupportedNeverAFallback() {
+        ScriptedDetector seccomp = new ScriptedDetector("seccomp").set(Verdict.VDSO, ClockId.values())
+                .set(Verdict.SYSCALL, ClockId.TAI, ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID);
+        List<ClockId> asked = new ArrayList<>();
+        Detector recording = new Detector() {
+            @Override
+            public String name() {
+                return "latency";
+            }
+
+            @Override
+            public List<Finding> detect(HostFacts h, List<ClockId> clocks) {
+                asked.addAll(clocks);
+                return seccomp.detect(h, clocks);
+            }
+        };
+        ClockHealth h = Prober.builder()
+                .hostFacts(host::get)
+                .detectorInstances(Arrays.<Detector>asList(seccomp, recording))
+                .jvmClockPath(false)
+                .clockSupport(() -> Probed.<Set<ClockId>>of(EnumSet.of(ClockId.TAI)))
+                .build()
+                .probe();
+        ClockStatus tai = h.clock(ClockId.TAI);
+        assertEquals(Verdict.UNSUPPORTED, tai.verdict());
+        assertEquals("kernel", tai.detector());
+        assertEquals("", tai.remediation(), "nothing to remedy");
+        assertEquals(1, tai.findings().size(), "no detector was asked about it");
+        assertFalse(asked.contains(ClockId.TAI), asked.toString());
+        assertEquals(8, asked.size());
+        assertEquals("clocksource tsc, clock_gettime in vDSO (seccomp); not implemented by this kernel: tai", h.headline());
+    }
+
+    /** A detector that answers syscall for the vDSO clocks on its first run only (gVisor's calibration). */
+    private static Detector transientSeccomp(final List<List<ClockId>> asked) {
+        return new Detector() {
+            @Override
+            public String name() {
+                return "seccomp";
+            }
+
+            @Override
+            public List<Finding> detect(HostFacts h, List<ClockId> clocks) {
+                asked.add(new ArrayList<>(clocks));
+                List<Finding> out = new ArrayList<>();
+                for (ClockId c : clocks) {
+                    Verdict v = c.isCpuTime() || asked.size() == 1 ? Verdict.SYSCALL : Verdict.VDSO;
+                    out.add(Finding.of("seccomp", c, v, "run " + asked.size()));
+                }
+                return out;
+            }
+        };
+    }
+
+    private Prober youngProber(Detector d, double uptime, List<Long> slept) {
+        return Prober.builder()
+                .hostFacts(host::get)
+                .detectorInstances(Arrays.asList(d))
+                .jvmClockPath(false)
+                .uptime(() -> Probed.of(uptime))
+                .sleeper(slept::add)
+                .build();
+    }
+
+    @Test
+    void aFallbackSeenInAYoungSandboxIsConfirmedByALaterProbeBeforeItIsPublished() {
+        List<List<ClockId>> asked = new ArrayList<>();
+        List<Long> slept = new ArrayList<>();
+        ClockHealth h = youngProber(transientSeccomp(asked), 0.3, slept).probe();
+        assertEquals(Arrays.asList(1700L), slept, "the confirming probe runs at kernel uptime 2 s");
+        assertEquals(2, asked.size());
+        assertFalse(asked.get(1).contains(ClockId.PROCESS_CPUTIME_ID), "CPU-time clocks always make the syscall");
+        assertEquals(7, asked.get(1).size());
+        for (ClockStatus s : h.clocks()) {
+            assertEquals(s.clock().isCpuTime() ? Verdict.SYSCALL : Verdict.VDSO, s.verdict(), s.toString());
+        }
+        assertTrue(h.clock(ClockId.MONOTONIC).findings().get(0).detail()
+                .startsWith("run 2 (a probe 1700 ms earlier saw syscall: transient"), h.clock(ClockId.MONOTONIC).findings().toString());
+        assertEquals("clocksource tsc, clock_gettime in vDSO (seccomp)", h.headline());
+    }
+
+    @Test
+    void aLastingFallbackInAYoungKernelIsPublishedOnceConfirmed() {
+        ScriptedDetector seccomp = new ScriptedDetector("seccomp").set(Verdict.SYSCALL, ClockId.values());
+        List<Long> slept = new ArrayList<>();
+        ClockHealth h = youngProber(seccomp, 1.9, slept).probe();
+        assertEquals(Arrays.asList(Prober.CONFIRM_MIN_GAP_MILLIS), slept);
+        assertEquals(2, seccomp.runs);
+        assertEquals(Verdict.SYSCALL, h.clock(ClockId.REALTIME).verdict());
+        assertTrue(h.clock(ClockId.REALTIME).findings().get(0).detail().contains("confirmed by a second probe 500 ms later"),
+                h.clock(ClockId.REALTIME).findings().toString());
+    }
+
+    @Test
+    void anOldKernelOrOnlyCpuTimeSyscallsNeedNoSecondProbe() {
+        ScriptedDetector fallback = new ScriptedDetector("seccomp").set(Verdict.SYSCALL, ClockId.values());
+        List<Long> slept = new ArrayList<>();
+        youngProber(fallback, 3600, slept).probe();
+        assertEquals(1, fallback.runs);
+        ScriptedDetector healthy = new ScriptedDetector("seccomp").set(Verdict.VDSO, ClockId.values())
+                .set(Verdict.SYSCALL, ClockId.PROCESS_CPUTIME_ID, ClockId.THREAD_CPUTIME_ID);
+        youngProber(healthy, 0.1, slept).probe();
+        assertEquals(1, healthy.runs);
+        assertTrue(slept.isEmpty(), slept.toString());
     }
 
     @Test

@@ -67,6 +67,27 @@ class VdsoMetricsPrometheusTest {
                 series(registry.scrape(), "vdso_kernel_info"), "a new snapshot replaces the series, never adds one");
     }
 
+    /** A clock the kernel refuses has no fallback series (so no alert), unlike a real fallback. */
+    @Test
+    void anUnsupportedClockHasNoFallbackSeries() {
+        AtomicReference<HostFacts> host = new AtomicReference<>(Fixtures.host("tsc", "tsc"));
+        Fixtures.ScriptedDetector seccomp = new Fixtures.ScriptedDetector("seccomp")
+                .set(Verdict.SYSCALL, ClockId.values());
+        ClockHealthMonitor monitor = new ClockHealthMonitor(io.vdsoagent.health.Prober.builder()
+                .hostFacts(host::get)
+                .detectorInstances(Collections.<io.vdsoagent.detect.Detector>singletonList(seccomp))
+                .jvmClockPath(false)
+                .clockSupport(() -> Probed.<java.util.Set<ClockId>>of(java.util.EnumSet.of(ClockId.TAI)))
+                .build(),
+                () -> Probed.of(new ClocksourceFacts("tsc", java.util.Collections.<String>emptyList())));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClockVerdictMetrics(monitor).bindTo(registry);
+        List<String> fallback = series(registry.scrape(), "vdso_clock_fallback");
+        assertEquals(8, fallback.size(), fallback.toString());
+        assertFalse(registry.scrape().contains("clock=\"tai\""), registry.scrape());
+        assertTrue(fallback.contains("vdso_clock_fallback{clock=\"monotonic\",detector=\"seccomp\"} 1.0"), fallback.toString());
+    }
+
     private static List<String> series(String scrape, String name) {
         List<String> out = new ArrayList<>();
         for (String line : scrape.split("\n")) {

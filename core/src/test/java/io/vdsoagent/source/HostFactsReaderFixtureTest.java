@@ -14,7 +14,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,11 @@ class HostFactsReaderFixtureTest {
         HostFacts facts = new HostFactsReader(SystemRoot.at(root)).read();
         VdsoFacts vdso = facts.vdso().get();
         assertEquals(0x7ffd4e5fc000L, vdso.baseAddress());
-        assertEquals(0x2000, vdso.imageBytes());
+        assertEquals(0x1000, vdso.imageBytes(), "the synthetic ELF spans less than a page");
+        // The committed maps says 8 KiB (a real host's [vdso]): the cross-check tells, the image stays the ELF's.
+        assertEquals(VdsoMapsCheck.Outcome.DISAGREES, vdso.mapsCheck().get().outcome());
+        assertTrue(vdso.mapsCheck().get().detail().contains("spans 8192 bytes, the vDSO's ELF 4096"),
+                vdso.mapsCheck().toString());
         assertEquals("linux-vdso.so.1", vdso.soname());
         assertEquals("x86_64", vdso.elfMachine());
         assertEquals(TestImages.BUILD_ID_HEX, vdso.buildId());
@@ -98,13 +104,30 @@ class HostFactsReaderFixtureTest {
     }
 
     @Test
-    void auxvDisagreeingWithMapsRefusesToReadTheImage() throws IOException {
+    void auxvDisagreeingWithMapsIsAFindingNotAPrecondition() throws IOException {
         Path root = copyHost("tsc");
-        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
-        writeAuxv(root, 0x7ffd4e5f6000L); // the [vvar] start: must never be read
-        Probed<VdsoFacts> vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
-        assertFalse(vdso.known());
-        assertTrue(vdso.reason().contains("is not the [vdso] start"), vdso.reason());
+        installVdso(root, 0x7ffd4e5f6000L, TestImages.x86_64(), 0x1000); // auxv names the [vvar] start
+        VdsoFacts vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso().get();
+        assertEquals(0x7ffd4e5f6000L, vdso.baseAddress());
+        assertEquals(VdsoMapsCheck.Outcome.DISAGREES, vdso.mapsCheck().get().outcome());
+        assertTrue(vdso.mapsCheck().get().detail().contains("does not start at AT_SYSINFO_EHDR 0x7ffd4e5f6000"),
+                vdso.mapsCheck().toString());
+    }
+
+    /** gVisor's layout (maps copied from a real runsc sandbox): no [vdso] line, the image unnamed at auxv's address. */
+    @Test
+    void anUnnamedMappingAtAuxvsAddressIsTheVdsoAsGvisorMapsIt() throws IOException {
+        Path root = copyHost("gvisor");
+        installVdso(root, 0x7f017b093000L, TestImages.x86_64(), 0x1000);
+        List<String> maps = new ArrayList<>(Files.readAllLines(root.resolve("proc/self/maps")));
+        maps.replaceAll(l -> l.replace("7f017b093000-7f017b095000", "7f017b093000-7f017b094000"));
+        Files.write(root.resolve("proc/self/maps"), maps);
+        HostFacts facts = new HostFactsReader(SystemRoot.at(root)).read();
+        VdsoFacts vdso = facts.vdso().get();
+        assertEquals(VdsoMapsCheck.Outcome.UNNAMED, vdso.mapsCheck().get().outcome(), vdso.mapsCheck().toString());
+        assertEquals("linux-vdso.so.1", vdso.soname());
+        assertEquals("x86_64", facts.arch().get(), "no /proc/sys: from the vDSO's ELF");
+        assertEquals("gvisor", facts.kernel().runtimeLabel());
     }
 
     @Test
@@ -114,11 +137,12 @@ class HostFactsReaderFixtureTest {
         image[5] = 9; // EI_DATA
         installVdso(root, 0x7ffd4e5fc000L, image, 0x2000);
         Probed<VdsoFacts> vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
-        assertTrue(vdso.reason().contains("not a valid ELF"), vdso.reason());
+        assertTrue(vdso.reason().contains("no ELF image at AT_SYSINFO_EHDR 0x7ffd4e5fc000: unknown EI_DATA 9"),
+                vdso.reason());
 
-        Files.write(root.resolve("proc/self/vdso.bin"), new byte[100]);
+        Files.write(root.resolve("proc/self/vdso.bin"), Arrays.copyOf(TestImages.x86_64(), 100));
         vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
-        assertTrue(vdso.reason().contains("cannot copy 8192 bytes"), vdso.reason());
+        assertTrue(vdso.reason().contains("cannot copy the vDSO at 0x7ffd4e5fc000"), vdso.reason());
     }
 
     @Test

@@ -31,6 +31,19 @@ class MapsReaderTest {
         assertEquals(4096, m.vsyscallOrNull().size());
     }
 
+    /** gVisor (maps copied from a runsc sandbox) names [vvar] but leaves the vDSO unnamed. */
+    @Test
+    void theMappingAtAnAddressIsKeptNamedOrNot() {
+        SpecialMappings m = new MapsReader(Fixtures.host("gvisor")).read(0x7f017b093000L).get();
+        assertFalse(m.vdso().known());
+        assertEquals(new Mapping(0x7f017b093000L, 0x7f017b095000L, "r-xp", ""), m.atAddressOrNull());
+        assertNull(new MapsReader(Fixtures.host("gvisor")).read(0x7f017b093001L).get().atAddressOrNull(),
+                "only a mapping that starts there");
+        assertNull(new MapsReader(Fixtures.host("gvisor")).read().get().atAddressOrNull());
+        assertEquals(0xffffffffff600000L,
+                new MapsReader(Fixtures.host("gvisor")).read(0xffffffffff600000L).get().atAddressOrNull().start());
+    }
+
     @Test
     void junkLinesAreSkipped() {
         SpecialMappings m = new MapsReader(Fixtures.host("xen")).read().get();

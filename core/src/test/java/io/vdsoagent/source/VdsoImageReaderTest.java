@@ -1,6 +1,7 @@
 package io.vdsoagent.source;
 
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.source.elf.TestImages;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,57 +19,78 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VdsoImageReaderTest {
+    private static final long BASE = 0x7f0000000000L;
+
     @TempDir
     Path tmp;
 
-    private static Mapping vdso(long start, long size) {
-        return new Mapping(start, start + size, "r-xp", "[vdso]");
+    private SystemRoot dump(byte[] bytes) throws Exception {
+        Files.write(Files.createDirectories(tmp.resolve("proc/self")).resolve("vdso.bin"), bytes);
+        return SystemRoot.at(tmp);
     }
 
-    private static String refusal(SystemRoot root, long base, Mapping mapping) {
-        Probed<byte[]> p = new VdsoImageReader(root).read(base, mapping);
-        assertFalse(p.known(), mapping.toString());
+    private static String refusal(SystemRoot root, long base, long pageSize) {
+        Probed<VdsoImage> p = new VdsoImageReader(root).read(base, pageSize);
+        assertFalse(p.known(), "0x" + Long.toHexString(base));
         return p.reason();
     }
 
+    /** The synthetic builder writes the section header table last: its output's length is the ELF's extent. */
     @Test
-    void refusesAnythingButTheVdsoRange() {
-        SystemRoot root = SystemRoot.at(tmp);
-        Mapping vvar = new Mapping(0x7f0000000000L, 0x7f0000004000L, "r--p", "[vvar]");
-        assertTrue(refusal(root, vvar.start(), vvar).contains("only [vdso] is safe"));
-        assertTrue(refusal(root, 0x7f0000004000L, vdso(0x7f0000006000L, 0x2000)).contains("is not the [vdso] start"));
-        assertTrue(refusal(root, 0x7f0000000000L, vdso(0x7f0000000000L, VdsoImageReader.MAX_IMAGE_BYTES + 4096))
-                .contains("not a plausible image"));
-        assertTrue(refusal(root, -4096L, vdso(-4096L, 4096)).contains("not a plausible image"));
-        Mapping noRead = new Mapping(0x7f0000000000L, 0x7f0000002000L, "--xp", "[vdso]");
-        assertTrue(refusal(root, noRead.start(), noRead).contains("not readable"));
+    void theExtentComesFromTheElfsOwnHeadersRoundedToThePage() throws Exception {
+        byte[] elf = TestImages.x86_64();
+        byte[] mapped = Arrays.copyOf(elf, 8192);
+        Arrays.fill(mapped, elf.length, mapped.length, (byte) 0x5a); // whatever follows is not the ELF's
+        VdsoImage image = new VdsoImageReader(dump(mapped)).read(BASE, 4096).get();
+        assertEquals(elf.length, image.elfBytes());
+        assertEquals((elf.length + 4095) / 4096 * 4096, image.mappedBytes());
+        assertArrayEquals(Arrays.copyOf(mapped, image.mappedBytes()), image.bytes());
+        assertEquals(BASE, image.base());
+        assertEquals(elf.length, new VdsoImageReader(dump(mapped)).read(BASE, 0).get().mappedBytes(),
+                "page size unknown: the ELF's exact extent");
     }
 
     @Test
-    void fixtureRootReadsTheDumpedImage() throws Exception {
-        Path self = Files.createDirectories(tmp.resolve("proc/self"));
-        byte[] dump = new byte[8192];
-        Arrays.fill(dump, (byte) 0x5a);
-        Files.write(self.resolve("vdso.bin"), dump);
-        assertArrayEquals(dump, new VdsoImageReader(SystemRoot.at(tmp)).read(0x7f0000000000L,
-                vdso(0x7f0000000000L, 8192)).get());
-        assertTrue(refusal(SystemRoot.at(tmp), 0x7f0000000000L, vdso(0x7f0000000000L, 3 * 4096))
-                .contains("EOFException"), "a dump shorter than the mapping is not silently padded");
+    void implausibleInputsAreRefusedBeforeAnyRead() throws Exception {
+        SystemRoot root = dump(TestImages.x86_64());
+        assertTrue(refusal(root, 0, 4096).contains("not a user address"));
+        assertTrue(refusal(root, -4096L, 4096).contains("not a user address"));
+        assertTrue(refusal(root, BASE, 3000).contains("not a plausible page size"));
     }
 
-    /** Ground truth: the same range read here with a plain RandomAccessFile, and its ELF magic. */
     @Test
-    void liveImageIsTheVdsoRangeOfProcSelfMem() throws Exception {
+    void headersClaimingMoreThanTheCapAreRefused() throws Exception {
+        byte[] elf = TestImages.x86_64();
+        ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putLong(40, VdsoImageReader.MAX_IMAGE_BYTES); // e_shoff
+        assertTrue(refusal(dump(elf), BASE, 4096).contains("claim"), "e_shoff at the cap");
+    }
+
+    @Test
+    void notAnElfOrAShortDumpIsUnknownWithTheReason() throws Exception {
+        assertTrue(refusal(dump(new byte[8192]), BASE, 4096).contains("no ELF image at AT_SYSINFO_EHDR"));
+        byte[] cut = Arrays.copyOf(TestImages.x86_64(), 100);
+        assertTrue(refusal(dump(cut), BASE, 4096).contains("cannot copy the vDSO"), "never padded silently");
+    }
+
+    /**
+     * Ground truth: the [vdso] range of maps read here with a plain RandomAccessFile. And the reason reads
+     * go through /proc/self/mem: aimed at [vvar] (which SIGBUSes a raw read) the read fails cleanly.
+     */
+    @Test
+    void liveImageIsTheVdsoRangeOfProcSelfMemAndVvarFailsCleanly() throws Exception {
         SpecialMappings maps = new MapsReader(SystemRoot.live()).read().get();
         Mapping mapping = maps.vdso().get();
-        byte[] image = new VdsoImageReader(SystemRoot.live()).read(mapping.start(), mapping).get();
-        assertEquals(mapping.size(), image.length);
+        VdsoImage image = new VdsoImageReader(SystemRoot.live()).read(mapping.start(), 4096).get();
         byte[] expected = new byte[(int) mapping.size()];
         try (RandomAccessFile mem = new RandomAccessFile("/proc/self/mem", "r")) {
             mem.seek(mapping.start());
             mem.readFully(expected);
         }
-        assertArrayEquals(expected, image);
-        assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, Arrays.copyOf(image, 4));
+        assertArrayEquals(expected, image.bytes());
+        for (Mapping vvar : maps.vvar()) {
+            Probed<VdsoImage> p = new VdsoImageReader(SystemRoot.live()).read(vvar.start(), 4096);
+            assertFalse(p.known(), vvar.toString());
+            assertTrue(p.reason().contains("cannot copy") || p.reason().contains("no ELF image"), p.reason());
+        }
     }
 }

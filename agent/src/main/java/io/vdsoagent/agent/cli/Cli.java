@@ -6,20 +6,24 @@ import io.vdsoagent.agent.ConfigKey;
 import io.vdsoagent.agent.NodeMode;
 import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.TextReport;
+import io.vdsoagent.source.HostFactsReader;
+import io.vdsoagent.source.SystemRoot;
+import io.vdsoagent.source.VdsoImage;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -41,6 +45,8 @@ public final class Cli {
             "",
             "Commands:",
             "  report [--json]          probe this machine and print the clock/vDSO report (JSON with --json)",
+            "         [--dump-vdso FILE] also write this process's vDSO image (found through AT_SYSINFO_EHDR)",
+            "                           to FILE, e.g. for objdump -T FILE",
             "  report --prom FILE       probe once and replace FILE atomically with the metrics, for",
             "                           node_exporter's textfile collector (cron, systemd timer)",
             "  serve [key=value ...]    node mode: the probes and /metrics as a long-running process,",
@@ -97,12 +103,15 @@ public final class Cli {
     private int report(List<String> options) {
         boolean json = false;
         Path prom = null;
-        for (Iterator<String> it = options.iterator(); it.hasNext(); ) {
-            String option = it.next();
+        String dumpTo = null;
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
             if ("--json".equals(option)) {
                 json = true;
-            } else if ("--prom".equals(option) && it.hasNext() && prom == null) {
-                prom = Paths.get(it.next());
+            } else if ("--dump-vdso".equals(option) && i + 1 < options.size() && dumpTo == null) {
+                dumpTo = options.get(++i);
+            } else if ("--prom".equals(option) && i + 1 < options.size() && prom == null) {
+                prom = Paths.get(options.get(++i));
             } else {
                 err.println("vdso-agent: unknown option [" + option + "] for report");
                 err.print(USAGE_TEXT);
@@ -123,7 +132,9 @@ public final class Cli {
             }
         }
         if (prom != null) {
-            return writeProm(prom, exposition, health);
+            int written = writeProm(prom, exposition, health);
+            boolean dumped = dumpTo == null || dumpVdso(dumpTo);
+            return written != OK ? written : dumped ? OK : FAILED;
         }
         // The address is this CLI process's own, randomised per process: no secret of anyone else's, so
         // it is shown by default. An explicit expose-address=false (e.g. set fleet-wide in a container's
@@ -134,7 +145,24 @@ public final class Cli {
         } else {
             out.print(TextReport.render(health, exposeAddress));
         }
-        return health.host().vdso().known() ? OK : FAILED;
+        boolean dumped = dumpTo == null || dumpVdso(dumpTo);
+        return health.host().vdso().known() && dumped ? OK : FAILED;
+    }
+
+    /** The image as mapped (auxv + the ELF's extent, page-rounded): what gdb's {@code dump memory} would write. */
+    private boolean dumpVdso(String file) {
+        Probed<VdsoImage> image = new HostFactsReader(SystemRoot.live()).vdsoImage();
+        if (!image.known()) {
+            err.println("vdso-agent: no vDSO image to dump: " + image.reason());
+            return false;
+        }
+        try {
+            Files.write(Paths.get(file), image.get().bytes());
+            return true;
+        } catch (Exception e) {
+            err.println("vdso-agent: cannot write the vDSO image to " + file + ": " + Failures.describe(e));
+            return false;
+        }
     }
 
     /** The file for node_exporter, written even when the probe is incomplete: a stale file would say more than we know. */

@@ -88,7 +88,7 @@ public final class ElfParser {
         return new ElfImage(in.is64(), in.order(), machine, sonameText, readBuildId(), symbols);
     }
 
-    private static ElfBytes readIdent(byte[] image) throws ElfParseException {
+    static ElfBytes readIdent(byte[] image) throws ElfParseException {
         if (image.length < 16 || image[0] != 0x7f || image[1] != 'E' || image[2] != 'L' || image[3] != 'F') {
             throw new ElfParseException("not an ELF image (no \\x7fELF magic)");
         }

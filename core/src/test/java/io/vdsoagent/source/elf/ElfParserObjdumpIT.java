@@ -3,11 +3,6 @@ package io.vdsoagent.source.elf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.vdsoagent.source.AuxvReader;
-import io.vdsoagent.source.Mapping;
-import io.vdsoagent.source.MapsReader;
-import io.vdsoagent.source.SystemRoot;
-import io.vdsoagent.source.VdsoImageReader;
 
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,9 +25,7 @@ class ElfParserObjdumpIT {
 
     @Test
     void liveVdsoMatchesObjdump() throws Exception {
-        Mapping vdso = new MapsReader(SystemRoot.live()).read().get().vdso().get();
-        long base = new AuxvReader(SystemRoot.live()).read().get().sysinfoEhdr().get();
-        byte[] image = new VdsoImageReader(SystemRoot.live()).read(base, vdso).get();
+        byte[] image = LiveVdso.image();
         ElfImage parsed = assertMatchesBinutils(image, "live-vdso.so");
         assertFalse(parsed.symbols().isEmpty(), "the live vDSO exports symbols");
         System.out.println("live vDSO: " + image.length + " bytes, " + parsed.machineName() + ", soname "
