@@ -1,10 +1,13 @@
 package io.vdsoagent.health;
 
+import io.vdsoagent.detect.ClockConsistencies;
+import io.vdsoagent.detect.ClockConsistencyCheck;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Detector;
 import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockConsistencyCheck;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.JvmClockPathProbe;
 import io.vdsoagent.detect.LatencyDetector;
@@ -12,6 +15,7 @@ import io.vdsoagent.detect.ProbeThreads;
 import io.vdsoagent.detect.RusageDetector;
 import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
@@ -47,6 +51,9 @@ public final class Prober {
     private final List<Detector> detectors;
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
+    private final boolean consistencyCheck;
+    /** Created on the first probe that checks consistency (holds its buffer and the clock resolutions). */
+    private ClockConsistencyCheck consistency;
     private final Supplier<Probed<List<KernelClockEvent>>> kernelLog;
     /** This run's kernel log events, for the clocksource hint (probes are serialised). */
     private volatile Probed<List<KernelClockEvent>> kernelEvents = Probed.unknown("the kernel log was not read");
@@ -93,6 +100,7 @@ public final class Prober {
         this.detectors = Collections.unmodifiableList(ds);
         this.rusageOnlyWhenUndecided = b.rusageOnlyWhenUndecided;
         this.jvmClockPath = b.jvmClockPath;
+        this.consistencyCheck = b.consistencyCheck;
     }
 
     private static Detector create(DetectorId id, Builder b, final Prober self) {
@@ -178,6 +186,7 @@ public final class Prober {
             jvm = lastJvm;
         }
         timedUnder = clocksource;
+        ClockConsistencies consistent = checkConsistency(jvm);
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
@@ -185,12 +194,33 @@ public final class Prober {
         }
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
-        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events);
+        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events,
+                consistent);
+    }
+
+    /** Every probe (an offset can appear at any time): libc and the JVM's methods against the raw syscall. */
+    private ClockConsistencies checkConsistency(JvmClockPath jvm) {
+        if (!consistencyCheck) {
+            return ClockConsistencies.notRun("the consistency check is disabled");
+        }
+        try {
+            if (consistency == null) {
+                Probed<NativeAccess> na = NativeAccessLoader.shared();
+                if (!na.known()) {
+                    return ClockConsistencies.notRun("native access unavailable: " + na.reason());
+                }
+                consistency = new ClockConsistencyCheck(na.get());
+            }
+            return new ClockConsistencies(consistency.check(),
+                    new JvmClockConsistencyCheck(consistency).check(jvm.library()));
+        } catch (Throwable t) {
+            return ClockConsistencies.notRun("the consistency check failed: " + Failures.describe(t));
+        }
     }
 
     /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
     private boolean usesNativeAccess() {
-        if (jvmClockPath) {
+        if (jvmClockPath || consistencyCheck) {
             return true;
         }
         for (Detector d : detectors) {
@@ -324,6 +354,7 @@ public final class Prober {
         private long rusageWallCapMillis = 250;
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
+        private boolean consistencyCheck = true;
         private Supplier<Probed<List<KernelClockEvent>>> kernelLog;
 
         private Builder() {
@@ -387,6 +418,12 @@ public final class Prober {
         /** Whether to time System.nanoTime &amp; friends against the direct path. */
         public Builder jvmClockPath(boolean enabled) {
             this.jvmClockPath = enabled;
+            return this;
+        }
+
+        /** Whether to check, every probe, that each clock's fast path agrees with the raw syscall. */
+        public Builder consistencyCheck(boolean enabled) {
+            this.consistencyCheck = enabled;
             return this;
         }
 
