@@ -15,9 +15,19 @@ public final class ClockConsistency {
     private final double offsetSeconds;
     private final double resolutionSeconds;
     private final String detail;
+    private final long kernelFromNanos;
+    private final long kernelToNanos;
 
     public ClockConsistency(ClockId clock, Probed<Boolean> consistent, double offsetSeconds, double resolutionSeconds,
                             String detail) {
+        this(clock, consistent, offsetSeconds, resolutionSeconds, detail, 0, 0);
+    }
+
+    /** With the deciding round's kernel bracket (raw syscall values, ns of this clock). */
+    public ClockConsistency(ClockId clock, Probed<Boolean> consistent, double offsetSeconds, double resolutionSeconds,
+                            String detail, long kernelFromNanos, long kernelToNanos) {
+        this.kernelFromNanos = kernelFromNanos;
+        this.kernelToNanos = kernelToNanos;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.consistent = Objects.requireNonNull(consistent, "consistent");
         this.offsetSeconds = offsetSeconds;
@@ -55,6 +65,16 @@ public final class ClockConsistency {
     /** The kernel's clock_getres for this clock (the allowance), NaN when unknown. */
     public double resolutionSeconds() {
         return resolutionSeconds;
+    }
+
+    /** The deciding round's first raw syscall value (ns of this clock); 0 while unknown. */
+    public long kernelFromNanos() {
+        return kernelFromNanos;
+    }
+
+    /** The deciding round's second raw syscall value; 0 while unknown. */
+    public long kernelToNanos() {
+        return kernelToNanos;
     }
 
     public String detail() {

@@ -167,7 +167,7 @@ public final class ClockConsistencyCheck {
                 seconds(resolutionNanos / 1e9) + " resolution",
                 steppable ? " + " + seconds(WALL_TOLERANCE_NANOS / 1e9) + " for a step" : "",
                 truncationNanos > 0 ? " + " + seconds(truncationNanos / 1e9) + " truncation" : "");
-        return new ClockConsistency(c, Probed.of(consistent), offset, resolutionNanos / 1e9, detail);
+        return new ClockConsistency(c, Probed.of(consistent), offset, resolutionNanos / 1e9, detail, lo, hi);
     }
 
     /** e.g. "+216.003 s", "-7.2 ms", "+350 ns". */

@@ -13,11 +13,31 @@ public final class JvmClockConsistency {
     private final String method;
     private final ClockConsistency against;
     private final String library;
+    private final Probed<Boolean> standingStill;
+    private final Probed<Boolean> backwards;
 
     public JvmClockConsistency(String method, ClockConsistency against, String library) {
+        this(method, against, library, Probed.<Boolean>unknown("not spun"), Probed.<Boolean>unknown("not spun"));
+    }
+
+    /** With what the spin saw (nanoTime only). */
+    public JvmClockConsistency(String method, ClockConsistency against, String library, Probed<Boolean> standingStill,
+                               Probed<Boolean> backwards) {
         this.method = Objects.requireNonNull(method, "method");
         this.against = Objects.requireNonNull(against, "against");
         this.library = library == null ? "" : library;
+        this.standingStill = Objects.requireNonNull(standingStill, "standingStill");
+        this.backwards = Objects.requireNonNull(backwards, "backwards");
+    }
+
+    /** The spin: the method returned one value while the kernel's clock advanced past twice its resolution. */
+    public Probed<Boolean> standingStill() {
+        return standingStill;
+    }
+
+    /** The spin: a later call returned a smaller value. */
+    public Probed<Boolean> backwards() {
+        return backwards;
     }
 
     /** nanoTime or currentTimeMillis. */

@@ -35,24 +35,27 @@ public final class JvmClockConsistencyCheck {
      */
     public List<JvmClockConsistency> check(String library) {
         List<JvmClockConsistency> out = new ArrayList<>();
-        out.add(new JvmClockConsistency(JvmClockPath.NANO_TIME, guard(ClockId.MONOTONIC, true), library));
-        out.add(new JvmClockConsistency(JvmClockPath.CURRENT_TIME_MILLIS, guard(ClockId.REALTIME, false), library));
+        try {
+            out.add(nanoTime(library));
+        } catch (Throwable t) {
+            out.add(new JvmClockConsistency(JvmClockPath.NANO_TIME, ClockConsistency.unknown(ClockId.MONOTONIC,
+                    "the JVM clock consistency check failed: " + Failures.describe(t)), library));
+        }
+        ClockConsistency millis;
+        try {
+            millis = currentTimeMillis();
+        } catch (Throwable t) {
+            millis = ClockConsistency.unknown(ClockId.REALTIME, "the JVM clock consistency check failed: " + Failures.describe(t));
+        }
+        out.add(new JvmClockConsistency(JvmClockPath.CURRENT_TIME_MILLIS, millis, library));
         return out;
     }
 
-    private ClockConsistency guard(ClockId c, boolean nanoTime) {
-        try {
-            return nanoTime ? nanoTime() : currentTimeMillis();
-        } catch (Throwable t) {
-            return ClockConsistency.unknown(c, "the JVM clock consistency check failed: " + Failures.describe(t));
-        }
-    }
-
-    private ClockConsistency nanoTime() {
+    private JvmClockConsistency nanoTime(String library) {
         ClockId c = ClockId.MONOTONIC;
         Probed<Long> res = kernel.resolution(c);
         if (!res.known()) {
-            return ClockConsistency.unknown(c, res.reason());
+            return new JvmClockConsistency(JvmClockPath.NANO_TIME, ClockConsistency.unknown(c, res.reason()), library);
         }
         long k0 = kernel.kernelNanos(c);
         long n0 = System.nanoTime();
@@ -63,12 +66,16 @@ public final class JvmClockConsistencyCheck {
                 res.get(), 0, JvmClockPath.NANO_TIME);
         Spin spin = spin(res.get(), k2);
         if (spin.unknown != null) {
-            return new ClockConsistency(c, bracket.consistent(), bracket.offsetSeconds(), bracket.resolutionSeconds(),
-                    bracket.detail() + "; spin not run: " + spin.unknown);
+            return new JvmClockConsistency(JvmClockPath.NANO_TIME, new ClockConsistency(c, bracket.consistent(),
+                    bracket.offsetSeconds(), bracket.resolutionSeconds(), bracket.detail() + "; spin not run: " + spin.unknown,
+                    bracket.kernelFromNanos(), bracket.kernelToNanos()), library,
+                    Probed.<Boolean>unknown(spin.unknown), Probed.<Boolean>unknown(spin.unknown));
         }
         boolean ok = bracket.consistent().get() && spin.backwardsNanos == 0 && !spin.standingStill;
-        return new ClockConsistency(c, Probed.of(ok), bracket.offsetSeconds(), bracket.resolutionSeconds(),
-                bracket.detail() + "; " + spin.detail());
+        return new JvmClockConsistency(JvmClockPath.NANO_TIME, new ClockConsistency(c, Probed.of(ok),
+                bracket.offsetSeconds(), bracket.resolutionSeconds(), bracket.detail() + "; " + spin.detail(),
+                bracket.kernelFromNanos(), bracket.kernelToNanos()), library,
+                Probed.of(spin.standingStill), Probed.of(spin.backwardsNanos > 0));
     }
 
     private ClockConsistency currentTimeMillis() {

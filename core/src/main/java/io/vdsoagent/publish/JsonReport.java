@@ -184,6 +184,18 @@ public final class JsonReport {
             w.beginObject().name("method").value(j.method()).name("kernelClock").value(j.comparison().clock().label())
                     .name("library").value(j.library());
             consistencyFields(w, j.comparison());
+            w.name("standingStill");
+            if (j.standingStill().known()) {
+                w.value(j.standingStill().get());
+            } else {
+                unknown(w, j.standingStill());
+            }
+            w.name("backwards");
+            if (j.backwards().known()) {
+                w.value(j.backwards().get());
+            } else {
+                unknown(w, j.backwards());
+            }
             w.endObject();
         }
         w.endArray().endObject();
@@ -197,8 +209,11 @@ public final class JsonReport {
             unknown(w, k.consistent());
         }
         w.name("offsetSeconds").value(k.offsetSeconds())
-                .name("resolutionSeconds").value(k.resolutionSeconds())
-                .name("detail").value(k.detail());
+                .name("resolutionSeconds").value(k.resolutionSeconds());
+        if (k.consistent().known()) {
+            w.name("kernelNanos").beginArray().value(k.kernelFromNanos()).value(k.kernelToNanos()).endArray();
+        }
+        w.name("detail").value(k.detail());
     }
 
     private static void kernelLog(JsonWriter w, Probed<List<KernelClockEvent>> events) {
