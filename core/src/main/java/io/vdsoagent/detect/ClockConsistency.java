@@ -2,6 +2,7 @@ package io.vdsoagent.detect;
 
 import io.vdsoagent.base.Probed;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Whether one clock's fast path agrees with the kernel: the value a libc {@code clock_gettime} (or a
@@ -14,25 +15,27 @@ public final class ClockConsistency {
     private final Probed<Boolean> consistent;
     private final double offsetSeconds;
     private final double resolutionSeconds;
-    private final String detail;
+    /** Formatted on first use: a probe builds nine of these and most are never read (~5 us per format). */
+    private final Supplier<String> detailText;
+    private volatile String detail;
     private final long kernelFromNanos;
     private final long kernelToNanos;
 
     public ClockConsistency(ClockId clock, Probed<Boolean> consistent, double offsetSeconds, double resolutionSeconds,
                             String detail) {
-        this(clock, consistent, offsetSeconds, resolutionSeconds, detail, 0, 0);
+        this(clock, consistent, offsetSeconds, resolutionSeconds, constant(Objects.requireNonNull(detail, "detail")), 0, 0);
     }
 
     /** With the deciding round's kernel bracket (raw syscall values, ns of this clock). */
     public ClockConsistency(ClockId clock, Probed<Boolean> consistent, double offsetSeconds, double resolutionSeconds,
-                            String detail, long kernelFromNanos, long kernelToNanos) {
+                            Supplier<String> detail, long kernelFromNanos, long kernelToNanos) {
         this.kernelFromNanos = kernelFromNanos;
         this.kernelToNanos = kernelToNanos;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.consistent = Objects.requireNonNull(consistent, "consistent");
         this.offsetSeconds = offsetSeconds;
         this.resolutionSeconds = resolutionSeconds;
-        this.detail = Objects.requireNonNull(detail, "detail");
+        this.detailText = Objects.requireNonNull(detail, "detail");
     }
 
     public static ClockConsistency unknown(ClockId clock, String reason) {
@@ -78,6 +81,15 @@ public final class ClockConsistency {
     }
 
     public String detail() {
-        return detail;
+        String d = detail;
+        if (d == null) {
+            d = detailText.get();
+            detail = d;
+        }
+        return d;
+    }
+
+    private static Supplier<String> constant(final String text) {
+        return () -> text;
     }
 }

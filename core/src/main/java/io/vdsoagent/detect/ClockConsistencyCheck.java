@@ -157,17 +157,16 @@ public final class ClockConsistencyCheck {
                 decidingExcess = excess;
             }
         }
-        long lo = kernel[decide];
-        long hi = kernel[decide + 1];
-        double offset = (fast[decide] - (lo + (hi - lo) / 2)) / 1e9;
-        boolean consistent = decidingExcess == 0;
-        String detail = String.format(Locale.ROOT,
+        final long lo = kernel[decide];
+        final long hi = kernel[decide + 1];
+        final double offset = (fast[decide] - (lo + (hi - lo) / 2)) / 1e9;
+        final boolean consistent = decidingExcess == 0;
+        return new ClockConsistency(c, Probed.of(consistent), offset, resolutionNanos / 1e9, () -> String.format(Locale.ROOT,
                 "%s %s %s the kernel's bracket [%d, %d] ns, %s from its middle (allowed: %s%s%s)",
                 path, c.label(), consistent ? "within" : "OUTSIDE", lo, hi, seconds(offset),
                 seconds(resolutionNanos / 1e9) + " resolution",
                 steppable ? " + " + seconds(WALL_TOLERANCE_NANOS / 1e9) + " for a step" : "",
-                truncationNanos > 0 ? " + " + seconds(truncationNanos / 1e9) + " truncation" : "");
-        return new ClockConsistency(c, Probed.of(consistent), offset, resolutionNanos / 1e9, detail, lo, hi);
+                truncationNanos > 0 ? " + " + seconds(truncationNanos / 1e9) + " truncation" : ""), lo, hi);
     }
 
     /** e.g. "+216.003 s", "-7.2 ms", "+350 ns". */

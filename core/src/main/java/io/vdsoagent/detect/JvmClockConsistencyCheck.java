@@ -67,13 +67,13 @@ public final class JvmClockConsistencyCheck {
         Spin spin = spin(res.get(), k2);
         if (spin.unknown != null) {
             return new JvmClockConsistency(JvmClockPath.NANO_TIME, new ClockConsistency(c, bracket.consistent(),
-                    bracket.offsetSeconds(), bracket.resolutionSeconds(), bracket.detail() + "; spin not run: " + spin.unknown,
-                    bracket.kernelFromNanos(), bracket.kernelToNanos()), library,
+                    bracket.offsetSeconds(), bracket.resolutionSeconds(), () -> bracket.detail() + "; spin not run: "
+                    + spin.unknown, bracket.kernelFromNanos(), bracket.kernelToNanos()), library,
                     Probed.<Boolean>unknown(spin.unknown), Probed.<Boolean>unknown(spin.unknown));
         }
         boolean ok = bracket.consistent().get() && spin.backwardsNanos == 0 && !spin.standingStill;
         return new JvmClockConsistency(JvmClockPath.NANO_TIME, new ClockConsistency(c, Probed.of(ok),
-                bracket.offsetSeconds(), bracket.resolutionSeconds(), bracket.detail() + "; " + spin.detail(),
+                bracket.offsetSeconds(), bracket.resolutionSeconds(), () -> bracket.detail() + "; " + spin.detail(),
                 bracket.kernelFromNanos(), bracket.kernelToNanos()), library,
                 Probed.of(spin.standingStill), Probed.of(spin.backwardsNanos > 0));
     }
