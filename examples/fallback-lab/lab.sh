@@ -5,6 +5,8 @@
 #          [--kernel /boot/vmlinuz-VER] [--verbose] [--install] -- command [args...]
 #   lab.sh --arch aarch64 --timer normal|erratum [--share DIR] [--timeout 300] [--memory 2048]
 #          [--verbose] [--install] -- command [args...]
+#   lab.sh --arch ppc64le [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
+#          [--verbose] [--install] -- command [args...]
 #
 # The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
 # it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
@@ -14,6 +16,9 @@
 # aarch64: Debian's arm64 kernel and an arm64 root assembled from Debian packages (arm64-assets.sh),
 # with DIR (default: this repository) shared read-only at the same path; --timer erratum boots QEMU's
 # own device tree with an arch-timer erratum that takes the timer out of the vDSO.
+# ppc64le: Debian's ppc64el kernel under qemu-system-ppc64 -machine pseries and a ppc64el root
+# (ppc64le-assets.sh), shared like aarch64's; --clocksource jiffies also boots with highres=off nohz=off
+# (the jiffies clocksource needs the periodic tick).
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +37,7 @@ SHARE=
 PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
           cpio:cpio kmod:modinfo)
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 die() { echo "lab.sh: $*" >&2; exit 125; }
 
 while [ $# -gt 0 ]; do
@@ -55,13 +60,19 @@ done
 [ $# -gt 0 ] || usage
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds [$TIMEOUT]"
 [[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
-case "$ARCH" in x86_64|aarch64) ;; *) die "--arch must be x86_64 or aarch64 [$ARCH]" ;; esac
+case "$ARCH" in x86_64|aarch64|ppc64le) ;; *) die "--arch must be x86_64, aarch64 or ppc64le [$ARCH]" ;; esac
 case "$TIMER" in normal|erratum) ;; *) die "--timer must be normal or erratum [$TIMER]" ;; esac
 if [ "$ARCH" = aarch64 ]; then
   [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch aarch64"
   [ -z "$KERNEL" ] || die "--kernel is not supported with --arch aarch64 (arm64-assets.sh picks Debian's newest)"
   SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
   PACKAGES=(qemu-system-arm:qemu-system-aarch64 device-tree-compiler:dtc cpio:cpio kmod:modinfo xz-utils:xz)
+elif [ "$ARCH" = ppc64le ]; then
+  [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
+  [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch ppc64le"
+  [ -z "$KERNEL" ] || die "--kernel is not supported with --arch ppc64le (ppc64le-assets.sh picks Debian's)"
+  SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
+  PACKAGES=(qemu-system-ppc:qemu-system-ppc64 cpio:cpio kmod:modinfo xz-utils:xz)
 else
   [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
   [ -z "$SHARE" ] || die "--share needs --arch aarch64 (x86_64 guests see the whole host root)"
@@ -99,6 +110,10 @@ PATH=$PATH:/sbin:/usr/sbin
 if [ "$ARCH" = aarch64 ]; then
   # Kernel, initramfs, arm64 root and device trees, from the cache or rebuilt from Debian packages.
   ASSETS=$("$LAB_DIR/arm64-assets.sh" --memory "$MEMORY" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
+  asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
+  KERNEL=$(asset kernel)
+elif [ "$ARCH" = ppc64le ]; then
+  ASSETS=$("$LAB_DIR/ppc64le-assets.sh" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
   asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
   KERNEL=$(asset kernel)
 else
@@ -166,7 +181,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ "$ARCH" = aarch64 ]; then BASE=$(asset initramfs); else BASE=$(build_base_initramfs); fi
+if [ "$ARCH" != x86_64 ]; then BASE=$(asset initramfs); else BASE=$(build_base_initramfs); fi
 mkdir -p "$WORK_DIR"
 RUN_DIR=$(mktemp -d "$WORK_DIR/run.XXXXXX")
 NONCE=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -189,11 +204,13 @@ cat "$BASE" "$RUN_DIR/extra.cpio" >"$RUN_DIR/initrd"
 
 CONSOLE_DEV=ttyS0
 [ "$ARCH" = aarch64 ] && CONSOLE_DEV=ttyAMA0
+[ "$ARCH" = ppc64le ] && CONSOLE_DEV=hvc0
 APPEND="console=$CONSOLE_DEV quiet loglevel=1 panic=-1"
 if [ -n "$CLOCKSOURCE" ]; then
   APPEND+=" clocksource=$CLOCKSOURCE"
   # Under emulation the TSC watchdog can mark tsc unstable at random; tests switch on purpose instead.
   [ "$CLOCKSOURCE" = tsc ] && APPEND+=" tsc=reliable"
+  [ "$CLOCKSOURCE" = jiffies ] && APPEND+=" highres=off nohz=off"
 fi
 
 NETARGS=(-nic none)
@@ -214,6 +231,12 @@ if [ "$ARCH" = aarch64 ]; then
   read -r -a MACHINE <<<"$(asset qemu-machine)"
   QEMU=(qemu-system-aarch64 "${MACHINE[@]}")
   [ "$TIMER" = erratum ] && QEMU+=(-dtb "$(asset dtb-erratum)")
+  ROOT_DIR=$(asset rootfs)
+  QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
+         -device virtio-9p-pci,fsdev=share,mount_tag=share)
+elif [ "$ARCH" = ppc64le ]; then
+  read -r -a MACHINE <<<"$(asset qemu-machine)"
+  QEMU=(qemu-system-ppc64 "${MACHINE[@]}")
   ROOT_DIR=$(asset rootfs)
   QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
          -device virtio-9p-pci,fsdev=share,mount_tag=share)

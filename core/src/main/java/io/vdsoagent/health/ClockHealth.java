@@ -1,7 +1,10 @@
 package io.vdsoagent.health;
 
+import io.vdsoagent.detect.ClockConsistencies;
+import io.vdsoagent.detect.ClockConsistency;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockConsistency;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.source.HostFacts;
@@ -27,6 +30,7 @@ public final class ClockHealth {
     private final long probeCpuNanos;
     private final Map<String, Integer> probeErrors;
     private final Probed<List<KernelClockEvent>> kernelEvents;
+    private final ClockConsistencies consistency;
 
     public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
                        long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors) {
@@ -37,6 +41,14 @@ public final class ClockHealth {
     public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
                        long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors,
                        Probed<List<KernelClockEvent>> kernelEvents) {
+        this(host, clocks, jvmClockPath, takenAt, probeWallNanos, probeCpuNanos, probeErrors, kernelEvents,
+                ClockConsistencies.notRun("the consistency check was not run"));
+    }
+
+    public ClockHealth(HostFacts host, List<ClockStatus> clocks, JvmClockPath jvmClockPath, Instant takenAt,
+                       long probeWallNanos, long probeCpuNanos, Map<String, Integer> probeErrors,
+                       Probed<List<KernelClockEvent>> kernelEvents, ClockConsistencies consistency) {
+        this.consistency = Objects.requireNonNull(consistency, "consistency");
         this.host = Objects.requireNonNull(host, "host");
         this.clocks = Collections.unmodifiableList(new ArrayList<>(clocks));
         this.jvmClockPath = Objects.requireNonNull(jvmClockPath, "jvmClockPath");
@@ -50,6 +62,11 @@ public final class ClockHealth {
     /** The kernel log lines that explain a fallback or a clocksource switch; unknown where the log is hidden. */
     public Probed<List<KernelClockEvent>> kernelEvents() {
         return kernelEvents;
+    }
+
+    /** Whether each clock's fast path (libc, the JVM's methods) agrees with the kernel's own answer. */
+    public ClockConsistencies consistency() {
+        return consistency;
     }
 
     public HostFacts host() {
@@ -104,7 +121,37 @@ public final class ClockHealth {
         if (jvm.interposed().known() && jvm.interposed().get()) {
             line += "; the JVM's clock calls are INTERPOSED by " + jvm.library();
         }
-        return line;
+        return line + wrongLine();
+    }
+
+    /** "; clocks WRONG: realtime +216.003 s, ..." when a fast path disagrees with the kernel, else "". */
+    private String wrongLine() {
+        StringBuilder b = new StringBuilder();
+        List<ClockConsistency> wrong = consistency.wrongClocks();
+        if (!wrong.isEmpty()) {
+            b.append("; clock_gettime answers WRONG time (disagrees with the kernel's syscall) for");
+            String sep = " ";
+            for (ClockConsistency c : wrong) {
+                b.append(sep).append(c.clock().label()).append(' ').append(offset(c.offsetSeconds()));
+                sep = ", ";
+            }
+        }
+        List<JvmClockConsistency> jvmWrong = consistency.wrongJvm();
+        if (!jvmWrong.isEmpty()) {
+            b.append("; the JVM's clock path DISAGREES with the kernel:");
+            String sep = " ";
+            for (JvmClockConsistency c : jvmWrong) {
+                b.append(sep).append(c.method()).append(' ').append(offset(c.offsetSeconds()));
+                sep = ", ";
+            }
+            String lib = jvmWrong.get(0).library();
+            b.append(lib.isEmpty() ? "" : " (interposed by " + lib + ")");
+        }
+        return b.toString();
+    }
+
+    private static String offset(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%+.3f s", seconds);
     }
 
     private String verdictLine() {

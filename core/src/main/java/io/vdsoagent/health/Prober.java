@@ -1,11 +1,14 @@
 package io.vdsoagent.health;
 
+import io.vdsoagent.detect.ClockConsistencies;
+import io.vdsoagent.detect.ClockConsistencyCheck;
 import io.vdsoagent.detect.ClockId;
 import io.vdsoagent.detect.ClockSupport;
 import io.vdsoagent.detect.ClocksourceDetector;
 import io.vdsoagent.detect.Detector;
 import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockConsistencyCheck;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.detect.JvmClockPathProbe;
 import io.vdsoagent.detect.LatencyDetector;
@@ -13,6 +16,7 @@ import io.vdsoagent.detect.ProbeThreads;
 import io.vdsoagent.detect.RusageDetector;
 import io.vdsoagent.detect.SeccompDetector;
 import io.vdsoagent.detect.Verdict;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
@@ -49,6 +53,9 @@ public final class Prober {
     private final List<Detector> detectors;
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
+    private final boolean consistencyCheck;
+    /** Created on the first probe that checks consistency (holds its buffer and the clock resolutions). */
+    private ClockConsistencyCheck consistency;
     private final Supplier<Probed<List<KernelClockEvent>>> kernelLog;
     private final Supplier<Probed<Set<ClockId>>> clockSupport;
     private final Supplier<Probed<Double>> uptime;
@@ -120,6 +127,7 @@ public final class Prober {
         } else {
             this.clockSupport = () -> Probed.<Set<ClockId>>unknown("not checked: not the live system");
         }
+        this.consistencyCheck = b.consistencyCheck;
     }
 
     private static Detector create(DetectorId id, Builder b, final Prober self) {
@@ -214,6 +222,7 @@ public final class Prober {
             jvm = lastJvm;
         }
         timedUnder = clocksource;
+        ClockConsistencies consistent = checkConsistency(jvm);
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
@@ -221,7 +230,28 @@ public final class Prober {
         }
         long cpu1 = threadCpuNanos();
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0 + ProbeThreads.cpuNanos() - probeThreads0;
-        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events);
+        return new ClockHealth(host, statuses, jvm, Instant.now(), System.nanoTime() - wall0, cpu, errors, events,
+                consistent);
+    }
+
+    /** Every probe (an offset can appear at any time): libc and the JVM's methods against the raw syscall. */
+    private ClockConsistencies checkConsistency(JvmClockPath jvm) {
+        if (!consistencyCheck) {
+            return ClockConsistencies.notRun("the consistency check is disabled");
+        }
+        try {
+            if (consistency == null) {
+                Probed<NativeAccess> na = NativeAccessLoader.shared();
+                if (!na.known()) {
+                    return ClockConsistencies.notRun("native access unavailable: " + na.reason());
+                }
+                consistency = new ClockConsistencyCheck(na.get());
+            }
+            return new ClockConsistencies(consistency.check(),
+                    new JvmClockConsistencyCheck(consistency).check(jvm.library()));
+        } catch (Throwable t) {
+            return ClockConsistencies.notRun("the consistency check failed: " + Failures.describe(t));
+        }
     }
 
     /**
@@ -347,7 +377,7 @@ public final class Prober {
 
     /** Only the clocksource hint is pure Java; asking otherwise would load jnr for nothing. */
     private boolean usesNativeAccess() {
-        if (jvmClockPath) {
+        if (jvmClockPath || consistencyCheck) {
             return true;
         }
         for (Detector d : detectors) {
@@ -486,6 +516,7 @@ public final class Prober {
         private long rusageWallCapMillis = 250;
         private boolean rusageOnlyWhenUndecided = true;
         private boolean jvmClockPath = true;
+        private boolean consistencyCheck = true;
         private Supplier<Probed<List<KernelClockEvent>>> kernelLog;
         private Supplier<Probed<Set<ClockId>>> clockSupport;
         private Supplier<Probed<Double>> uptime;
@@ -570,6 +601,12 @@ public final class Prober {
         /** Whether to time System.nanoTime &amp; friends against the direct path. */
         public Builder jvmClockPath(boolean enabled) {
             this.jvmClockPath = enabled;
+            return this;
+        }
+
+        /** Whether to check, every probe, that each clock's fast path agrees with the raw syscall. */
+        public Builder consistencyCheck(boolean enabled) {
+            this.consistencyCheck = enabled;
             return this;
         }
 

@@ -18,10 +18,12 @@ public final class ArchTable {
         private final long clockGettimeNr;
         private final long seccompNr;
         private final int auditArch;
+        private final long clockGetresNr;
 
-        Arch(String name, long clockGettimeNr, long seccompNr, int auditArch) {
+        Arch(String name, long clockGettimeNr, long clockGetresNr, long seccompNr, int auditArch) {
             this.name = name;
             this.clockGettimeNr = clockGettimeNr;
+            this.clockGetresNr = clockGetresNr;
             this.seccompNr = seccompNr;
             this.auditArch = auditArch;
         }
@@ -33,6 +35,11 @@ public final class ArchTable {
         /** SYS_clock_gettime. */
         public long clockGettimeNr() {
             return clockGettimeNr;
+        }
+
+        /** SYS_clock_getres: the resolution the consistency check allows. */
+        public long clockGetresNr() {
+            return clockGetresNr;
         }
 
         /** SYS_seccomp. */
@@ -50,12 +57,16 @@ public final class ArchTable {
 
     static {
         Map<String, Arch> m = new HashMap<>();
-        Arch x86 = new Arch("x86_64", 228, 317, 0xc000003e);
-        Arch arm = new Arch("aarch64", 113, 277, 0xc00000b7);
+        Arch x86 = new Arch("x86_64", 228, 229, 317, 0xc000003e);
+        Arch arm = new Arch("aarch64", 113, 114, 277, 0xc00000b7);
+        // powerpc syscall.tbl; AUDIT_ARCH_PPC64LE = EM_PPC64 (21) | 64BIT | LE. Big-endian ppc64 and
+        // s390x are left out: the seccomp filter's argument offsets are little-endian.
+        Arch ppc64le = new Arch("ppc64le", 246, 247, 358, 0xc0000015);
         m.put("x86_64", x86);
         m.put("amd64", x86);
         m.put("aarch64", arm);
         m.put("arm64", arm);
+        m.put("ppc64le", ppc64le);
         BY_NAME = Collections.unmodifiableMap(m);
     }
 

@@ -84,7 +84,8 @@ public final class NativeAccessLoader {
             String osArch = System.getProperty("os.arch", "");
             ArchTable.Arch arch = ArchTable.lookup(osArch);
             if (arch == null) {
-                return Probed.unknown("unknown architecture [" + osArch + "]");
+                return Probed.unknown("architecture [" + osArch + "] is not in the agent's table (syscall numbers,"
+                        + " seccomp audit arch): no native probe rather than a guess");
             }
             String impl = implementation == null ? "auto" : implementation.trim().toLowerCase(Locale.ROOT);
             boolean ffm = "ffm".equals(impl) || (!"jnr".equals(impl) && featureVersion() >= FFM_SINCE);

@@ -1,6 +1,9 @@
 package io.vdsoagent.publish;
 
+import io.vdsoagent.detect.ClockConsistencies;
+import io.vdsoagent.detect.ClockConsistency;
 import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockConsistency;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
@@ -60,6 +63,8 @@ public final class JsonReport {
         w.endArray();
         w.name("jvm");
         jvm(w, health.jvmClockPath());
+        w.name("consistency");
+        consistency(w, health.consistency());
         w.name("kernelLog");
         kernelLog(w, health.kernelEvents());
         w.name("probe").beginObject()
@@ -187,6 +192,54 @@ public final class JsonReport {
             unknown(w, p.timingHint());
         }
         w.name("detail").value(p.detail()).endObject();
+    }
+
+    private static void consistency(JsonWriter w, ClockConsistencies c) {
+        if (c.notRunReason() != null) {
+            w.beginObject().name("unknown").value(c.notRunReason()).endObject();
+            return;
+        }
+        w.beginObject().name("clocks").beginArray();
+        for (ClockConsistency k : c.clocks()) {
+            w.beginObject().name("clock").value(k.clock().label());
+            consistencyFields(w, k);
+            w.endObject();
+        }
+        w.endArray().name("jvm").beginArray();
+        for (JvmClockConsistency j : c.jvm()) {
+            w.beginObject().name("method").value(j.method()).name("kernelClock").value(j.comparison().clock().label())
+                    .name("library").value(j.library());
+            consistencyFields(w, j.comparison());
+            w.name("standingStill");
+            if (j.standingStill().known()) {
+                w.value(j.standingStill().get());
+            } else {
+                unknown(w, j.standingStill());
+            }
+            w.name("backwards");
+            if (j.backwards().known()) {
+                w.value(j.backwards().get());
+            } else {
+                unknown(w, j.backwards());
+            }
+            w.endObject();
+        }
+        w.endArray().endObject();
+    }
+
+    private static void consistencyFields(JsonWriter w, ClockConsistency k) {
+        w.name("consistent");
+        if (k.consistent().known()) {
+            w.value(k.consistent().get());
+        } else {
+            unknown(w, k.consistent());
+        }
+        w.name("offsetSeconds").value(k.offsetSeconds())
+                .name("resolutionSeconds").value(k.resolutionSeconds());
+        if (k.consistent().known()) {
+            w.name("kernelNanos").beginArray().value(k.kernelFromNanos()).value(k.kernelToNanos()).endArray();
+        }
+        w.name("detail").value(k.detail());
     }
 
     private static void kernelLog(JsonWriter w, Probed<List<KernelClockEvent>> events) {

@@ -1,6 +1,8 @@
 package io.vdsoagent.publish;
 
+import io.vdsoagent.detect.ClockConsistency;
 import io.vdsoagent.detect.Finding;
+import io.vdsoagent.detect.JvmClockConsistency;
 import io.vdsoagent.detect.JvmClockPath;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
@@ -67,6 +69,19 @@ public final class TextReport {
         b.append("interposed: ").append(jvm.interposed())
                 .append(jvm.library().isEmpty() ? "" : " by " + jvm.library()).append('\n');
         b.append("    ").append(jvm.detail()).append('\n');
+        b.append('\n').append("consistency (fast path vs the kernel's syscall): ");
+        if (health.consistency().notRunReason() != null) {
+            b.append("unknown, because ").append(health.consistency().notRunReason()).append('\n');
+        } else {
+            b.append('\n');
+            for (ClockConsistency c : health.consistency().clocks()) {
+                b.append(String.format(Locale.ROOT, "    %-17s %-12s %s%n", c.clock().label(), label(c), c.detail()));
+            }
+            for (JvmClockConsistency j : health.consistency().jvm()) {
+                b.append(String.format(Locale.ROOT, "    %-17s %-12s %s%s%n", j.method(), label(j.comparison()), j.detail(),
+                        j.wrong() && !j.library().isEmpty() ? "; interposed by " + j.library() : ""));
+            }
+        }
         b.append('\n').append("kernel log: ");
         if (!health.kernelEvents().known()) {
             b.append(health.kernelEvents()).append('\n');
@@ -84,6 +99,10 @@ public final class TextReport {
             b.append("probe errors: ").append(health.probeErrors().keySet()).append('\n');
         }
         return b.toString();
+    }
+
+    private static String label(ClockConsistency c) {
+        return !c.consistent().known() ? "unknown" : c.consistent().get() ? "consistent" : "WRONG";
     }
 
     private static String nanos(double n) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  * Publishes a {@link ClockHealthMonitor}'s current snapshot as all the {@code vdso_*} metrics (names in
  * the README's metrics reference). Any application can bind it; the agent does too. It binds one small
  * binder per concern, each usable on its own: {@link VdsoImageMetrics}, {@link KernelInfoMetrics},
- * {@link ClocksourceMetrics},
- * {@link ClockVerdictMetrics}, {@link JvmClockPathMetrics}, {@link KernelLogMetrics}, {@link ProbeHealthMetrics}
+ * {@link ClocksourceMetrics}, {@link ClockVerdictMetrics}, {@link JvmClockPathMetrics},
+ * {@link ClockConsistencyMetrics}, {@link KernelLogMetrics}, {@link ProbeHealthMetrics}
  * and {@link DegradedMetrics}.
  *
  * <p>Series whose labels change over time (symbols, clocksources, per-clock verdicts) are MultiGauges
@@ -39,6 +39,7 @@ public final class VdsoMetrics implements MeterBinder {
                 new ClocksourceMetrics(b.monitor, b.tags),
                 new ClockVerdictMetrics(b.monitor, b.tags),
                 new JvmClockPathMetrics(b.monitor, b.tags),
+                new ClockConsistencyMetrics(b.monitor, b.tags),
                 new KernelLogMetrics(b.monitor, b.tags),
                 new DegradedMetrics(b.monitor, b.tags));
     }

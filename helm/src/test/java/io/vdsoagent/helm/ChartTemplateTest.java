@@ -78,10 +78,19 @@ class ChartTemplateTest {
                     actual.getAnnotations().get("runbook_url"), "the default runbookBaseUrl is the file's: " + expected.getKey());
             assertEquals(file.path("annotations").path("description").asText(),
                     actual.getAnnotations().get("description"), expected.getKey());
-            assertEquals("warning", actual.getLabels().get("severity"), expected.getKey());
+            // values.yaml's default severity is the file's: warning, critical for VdsoClockWrong.
+            assertEquals(file.path("labels").path("severity").asText(), actual.getLabels().get("severity"), expected.getKey());
         }
+        assertEquals("critical", rendered.get("VdsoClockWrong").getLabels().get("severity"), "wrong time pages by default");
         // The Prometheus Operator labels PodMonitor targets job="<namespace>/<PodMonitor name>".
         assertEquals("up{job=~\"monitoring/clocks-vdso-agent\"} == 0", rendered.get("VdsoAgentDown").getExpr().getStrVal());
+    }
+
+    @Test
+    void theWrongClockAlertsSeverityIsConfigurable() throws IOException {
+        PrometheusRule rule = StrictManifests.single(StrictManifests.parse(
+                Chart.template(Map.of("prometheusRule.alerts.VdsoClockWrong.severity", "warning"))), PrometheusRule.class);
+        assertEquals("warning", alerts(rule).get("VdsoClockWrong").getLabels().get("severity"));
     }
 
     @Test

@@ -25,7 +25,8 @@ class DashboardTest {
             "vdso_probe_duration_seconds", "vdso_probe_errors_total",
             "jvm_clock_calls_total", "jvm_clock_call_seconds_sum", "jvm_clock_call_seconds_count",
             "jvm_clock_callsite_calls_total", "jvm_clock_cpu_seconds_total", "vdso_agent_build_info", "vdso_agent_degraded",
-            "vdso_kernel_info", "vdso_agent_mode_info");
+            "vdso_kernel_info", "vdso_agent_mode_info",
+            "vdso_clock_consistent", "vdso_clock_offset_seconds", "vdso_jvm_clock_consistent", "vdso_jvm_clock_offset_seconds");
     private static final Pattern METRIC = Pattern.compile("\\b((?:vdso|jvm_clock)_[a-z_]+)\\b");
 
     @Test

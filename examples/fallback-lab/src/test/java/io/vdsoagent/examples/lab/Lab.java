@@ -78,6 +78,33 @@ final class Lab {
         assumeTrue(problem == null, problem);
     }
 
+    /**
+     * The ppc64le guests' host tools and apt's ppc64el architecture; as {@link #requireAarch64Tools}: a
+     * failure under the e2e profile, a skip naming the packages elsewhere.
+     */
+    static void requirePpc64leTools() {
+        List<String> missing = new ArrayList<>();
+        requireCommand("qemu-system-ppc64", "qemu-system-ppc", missing);
+        requireCommand("powerpc64le-linux-gnu-objdump", "binutils-powerpc64le-linux-gnu", missing);
+        requireCommand("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu", missing);
+        if (!Files.isRegularFile(Path.of("/usr/powerpc64le-linux-gnu/include/stdio.h"))) {
+            missing.add("libc6-dev-ppc64el-cross");
+        }
+        requireCommand("cpio", "cpio", missing);
+        requireCommand("modinfo", "kmod", missing);
+        requireCommand("xz", "xz-utils", missing);
+        String setup = "";
+        if (!foreignArchitectures().contains("ppc64el")) {
+            setup = "; and apt's ppc64el architecture: dpkg --add-architecture ppc64el && apt-get update";
+        }
+        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the ppc64le lab needs the Debian package(s) "
+                + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
+        if (problem != null && Boolean.getBoolean("lab.e2e")) {
+            fail(problem);
+        }
+        assumeTrue(problem == null, problem);
+    }
+
     private static String foreignArchitectures() {
         try {
             Process dpkg = new ProcessBuilder("dpkg", "--print-foreign-architectures").redirectErrorStream(true).start();
@@ -127,15 +154,32 @@ final class Lab {
         return compileClockloop("aarch64-linux-gnu-gcc", "clockloop-aarch64");
     }
 
+    /** clockloop for the ppc64le guests, against Debian's ppc64el glibc (as the guest's). */
+    static Path clockloopPpc64le() throws IOException, InterruptedException {
+        return compileClockloop("powerpc64le-linux-gnu-gcc", "clockloop-ppc64le");
+    }
+
+    /**
+     * The consistency check's ground truth for the ppc64le guests: core's clockbracket.c (libc clock_gettime
+     * between two raw syscalls, per clock), cross-compiled here.
+     */
+    static Path clockbracketPpc64le() throws IOException, InterruptedException {
+        return compile("powerpc64le-linux-gnu-gcc", "clockbracket-ppc64le",
+                REPO_DIR.resolve("core/src/test/resources/io/vdsoagent/detect/clockbracket.c"));
+    }
+
     private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
+        return compile(compiler, name, MODULE_DIR.resolve("src/clockloop.c"));
+    }
+
+    private static Path compile(String compiler, String name, Path source) throws IOException, InterruptedException {
         Path binary = WORK_DIR.resolve(name);
         Files.createDirectories(WORK_DIR);
-        Process gcc = new ProcessBuilder(compiler, "-O2", "-o", binary.toString(),
-                MODULE_DIR.resolve("src/clockloop.c").toString())
+        Process gcc = new ProcessBuilder(compiler, "-O2", "-o", binary.toString(), source.toString())
                 .redirectErrorStream(true).start();
         String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (gcc.waitFor() != 0) {
-            fail(compiler + " could not compile src/clockloop.c:\n" + out);
+            fail(compiler + " could not compile " + source + ":\n" + out);
         }
         return binary;
     }
@@ -164,6 +208,19 @@ final class Lab {
                 "--share", REPO_DIR.toString()), timeout, script);
     }
 
+    /**
+     * Boots a ppc64le guest ({@code lab.sh --arch ppc64le}, with {@code --clocksource jiffies} unless
+     * {@code clocksource} is "timebase", the default) with the repository shared at its own path.
+     */
+    static LabRun runPpc64le(String name, String clocksource, Duration timeout, String script)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(List.of("--arch", "ppc64le", "--share", REPO_DIR.toString()));
+        if (!clocksource.equals("timebase")) {
+            options.addAll(List.of("--clocksource", clocksource));
+        }
+        return run(name, "ppc64le/" + clocksource, options, timeout, script);
+    }
+
     private static LabRun run(String name, String clocksource, List<String> options, Duration timeout, String script)
             throws IOException, InterruptedException {
         Files.createDirectories(LOG_DIR);
@@ -181,7 +238,7 @@ final class Lab {
         Process lab = builder.start();
         // lab.sh enforces the timeout itself; the margin covers building the initramfs (aarch64: the
         // whole arm64 root from Debian packages, when the cache is empty).
-        long margin = options.contains("aarch64") ? 600 : 60;
+        long margin = options.contains("aarch64") || options.contains("ppc64le") ? 600 : 60;
         if (!lab.waitFor(timeout.toSeconds() + margin, TimeUnit.SECONDS)) {
             lab.destroy();
             lab.waitFor(10, TimeUnit.SECONDS);

@@ -1,0 +1,233 @@
+package io.vdsoagent.examples.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The agent on a real ppc64le kernel (Debian 12's, under qemu-system-ppc64 -machine pseries TCG), booted as is
+ * (clocksource timebase) and with {@code clocksource=jiffies highres=off nohz=off}. In jiffies mode the powerpc
+ * vDSO keeps answering the high-resolution clocks from data the kernel no longer updates: no syscall (strace
+ * counts 0, and the agent, rightly, says vdso), but wrong time. The judges: strace's syscall counts for the
+ * verdicts, and the C program clockbracket (libc clock_gettime between two raw syscalls) sampling every
+ * 0.3 s while the agent runs, for which clocks are wrong and by how much. The agent's offset must be within
+ * 10 % of the C program's sample nearest in kernel time; in timebase mode nothing may be flagged.
+ */
+class Ppc64leConsistencyE2E {
+
+    static final int N = ClockVerdictsE2E.N;
+    static final String GUEST_JAVA = "/usr/lib/jvm/java-17-openjdk-ppc64el/bin/java";
+    /** A C sample is wrong when its libc value is outside its bracket by more than the agent's largest allowance. */
+    static final double WRONG_BEYOND_NANOS = 5_000_000;
+    /** The C samples compared with the agent's probe: this close in the clock's own kernel time. */
+    static final double WINDOW_SECONDS = 1.0;
+    /** Issue 31's premise for jiffies mode: the five high-resolution clocks wrong, the coarse ones right. */
+    static final Set<LabClock> WRONG_IN_JIFFIES = EnumSet.of(LabClock.REALTIME, LabClock.MONOTONIC,
+            LabClock.MONOTONIC_RAW, LabClock.BOOTTIME, LabClock.TAI);
+
+    private static final Map<String, LabRun> RUNS = new LinkedHashMap<>();
+    private static final List<String> TABLE = new ArrayList<>();
+    private static final List<String> TIMINGS = new ArrayList<>();
+
+    @BeforeAll
+    static void tools() {
+        Lab.requirePpc64leTools();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timebase", "jiffies"})
+    void verdictsMatchStraceAndWrongClocksAreNotCalledFallbacks(String mode) throws Exception {
+        LabRun run = guest(mode);
+        StraceTruth truth = StraceTruth.parse(run.section("truth"));
+        assertEquals(mode, truth.clocksource(), "the guest's clocksource");
+        AgentReport agent = AgentReport.parse(reportJson(run));
+        for (LabClock clock : LabClock.values()) {
+            String judge = truth.verdicts().get(clock);
+            // The premise: ppc64's vDSO serves every clock but the CPU-time ones in both modes.
+            assertEquals(clock.cpuTime() ? "syscall" : "vdso", judge, () -> clock + " (" + mode + "): strace counted "
+                    + truth.calls().get(clock) + " syscalls for " + N + " calls\n" + run.describe());
+            AgentReport.ClockResult result = agent.clocks().get(clock);
+            assertNotNull(result, () -> "the agent reported nothing for " + clock);
+            assertEquals(judge, result.verdict(), () -> clock + " (" + mode + "): agent " + result.verdict() + " ("
+                    + result.detector() + ") vs strace " + truth.calls().get(clock) + "; " + result.details());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timebase", "jiffies"})
+    void wrongClocksAreFlaggedWithTheOffsetTheCProgramMeasures(String mode) throws Exception {
+        LabRun run = guest(mode);
+        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("consistency"));
+        Map<LabClock, List<double[]>> samples = samples(run.section("bracket"));
+        for (Object entry : MiniJson.array(consistency.get("clocks"))) {
+            Map<String, Object> c = MiniJson.object(entry);
+            LabClock clock = LabClock.byName(String.valueOf(c.get("clock")));
+            double kernel = ((Number) MiniJson.array(c.get("kernelNanos")).get(0)).doubleValue();
+            double agentOffset = ((Number) c.get("offsetSeconds")).doubleValue();
+            List<double[]> around = around(samples.get(clock), kernel);
+            assertTrue(!around.isEmpty(), () -> "no C sample of " + clock + " within " + WINDOW_SECONDS
+                    + " s of the agent's probe\n" + run.describe());
+            boolean truthWrong = around.stream().allMatch(Ppc64leConsistencyE2E::outside);
+            boolean premise = mode.equals("jiffies") && WRONG_IN_JIFFIES.contains(clock);
+            assertEquals(premise, truthWrong, () -> "premise: the C program's samples of " + clock + " in the " + mode
+                    + " guest, [kernel ns, offset ns, outside]: " + describe(around));
+            assertEquals(!truthWrong, c.get("consistent"), () -> clock + " (" + mode + "): " + c.get("detail")
+                    + "; the C program: " + describe(around));
+            double low = around.stream().mapToDouble(a -> a[1] / 1e9).min().getAsDouble();
+            double high = around.stream().mapToDouble(a -> a[1] / 1e9).max().getAsDouble();
+            if (truthWrong) {
+                // Within 10 % of the C program's offsets around the same moment (their range: the stale
+                // vDSO's realtime jumps between samples, the frozen clocks move 1 s per second).
+                assertTrue(agentOffset >= low - 0.1 * Math.abs(low) && agentOffset <= high + 0.1 * Math.abs(high),
+                        () -> clock + ": agent " + agentOffset + " s vs the C program's " + low + " .. " + high
+                                + " s within " + WINDOW_SECONDS + " s of the probe");
+            }
+            TABLE.add(String.format("| %-16s | %-8s | %-10s | %18.3f | %18.3f .. %18.3f (%d samples) |", clock.label,
+                    mode, Boolean.TRUE.equals(c.get("consistent")) ? "consistent" : "WRONG", agentOffset, low, high,
+                    around.size()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timebase", "jiffies"})
+    void nanoTimeStandsStillOnlyInJiffiesMode(String mode) throws Exception {
+        LabRun run = guest(mode);
+        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("consistency"));
+        Map<String, Map<String, Object>> jvm = new LinkedHashMap<>();
+        for (Object entry : MiniJson.array(consistency.get("jvm"))) {
+            jvm.put(String.valueOf(MiniJson.object(entry).get("method")), MiniJson.object(entry));
+        }
+        Map<String, Object> nanoTime = jvm.get("nanoTime");
+        assertNotNull(nanoTime, () -> "no nanoTime consistency in " + consistency);
+        boolean jiffies = mode.equals("jiffies");
+        assertEquals(jiffies, nanoTime.get("standingStill"), () -> "nanoTime (" + mode + "): " + nanoTime.get("detail"));
+        assertEquals(!jiffies, nanoTime.get("consistent"), () -> "nanoTime (" + mode + "): " + nanoTime.get("detail"));
+        assertEquals(Boolean.FALSE, nanoTime.get("backwards"), () -> "nanoTime (" + mode + "): " + nanoTime.get("detail"));
+        assertEquals(!jiffies, jvm.get("currentTimeMillis").get("consistent"), () -> "currentTimeMillis (" + mode + "): "
+                + jvm.get("currentTimeMillis").get("detail"));
+        String headline = String.valueOf(MiniJson.object(MiniJson.parse(reportJson(run))).get("headline"));
+        assertEquals(jiffies, headline.contains("answers WRONG time"), () -> "headline: " + headline);
+        TIMINGS.add(mode + " guest nanoTime: " + nanoTime.get("detail"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timebase"})
+    void vdsoSymbolsMatchObjdumpOfTheGuestsImage(String mode) throws Exception {
+        LabRun run = guest(mode);
+        byte[] image = Base64.getMimeDecoder().decode(String.join("\n", run.section("vdso-image")));
+        assertTrue(image.length >= 4096 && image[0] == 0x7f && image[1] == 'E', () -> "no ELF image dumped from the guest ("
+                + image.length + " bytes)\n" + run.describe());
+        Path file = Lab.WORK_DIR.resolve("vdso-ppc64le-" + mode + ".so");
+        Files.createDirectories(Lab.WORK_DIR);
+        Files.write(file, image);
+        TreeSet<String> objdump = Binutils.dynamicSymbols(Binutils.run(List.of("powerpc64le-linux-gnu-objdump", "-T", file.toString())));
+        Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));
+        TreeSet<String> ours = new TreeSet<>();
+        for (Object symbol : MiniJson.array(vdso.get("symbols"))) {
+            Map<String, Object> s = MiniJson.object(symbol);
+            String version = String.valueOf(s.get("version"));
+            ours.add(version.isEmpty() ? String.valueOf(s.get("name")) : s.get("name") + "@" + version);
+        }
+        // vdso(7): ppc64 exports __kernel_* at LINUX_2.6.15.
+        assertTrue(objdump.contains("__kernel_clock_gettime@LINUX_2.6.15"), () -> "not a ppc64 vDSO: " + objdump);
+        assertEquals(objdump, ours, "the agent's vDSO symbols vs powerpc64le-linux-gnu-objdump -T " + file);
+        TIMINGS.add("vDSO (" + image.length + " bytes): " + objdump);
+    }
+
+    /** clock -> C samples {raw kernel ns before, libc minus the bracket's middle, raw before, libc, raw after} (ns). */
+    static Map<LabClock, List<double[]>> samples(List<String> lines) {
+        Map<LabClock, List<double[]>> out = new EnumMap<>(LabClock.class);
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 6 && f[0].equals("bracket")) {
+                out.computeIfAbsent(LabClock.byId(Integer.parseInt(f[1])), k -> new ArrayList<>())
+                        .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                                Double.parseDouble(f[4]), Double.parseDouble(f[5])});
+            }
+        }
+        return out;
+    }
+
+    /** The C program's own verdict on one sample: libc's value outside its raw bracket. */
+    static boolean outside(double[] sample) {
+        return sample[3] < sample[2] - WRONG_BEYOND_NANOS || sample[3] > sample[4] + WRONG_BEYOND_NANOS;
+    }
+
+    private static List<double[]> around(List<double[]> samples, double kernelNanos) {
+        List<double[]> out = new ArrayList<>();
+        for (double[] s : samples == null ? List.<double[]>of() : samples) {
+            if (Math.abs(s[0] - kernelNanos) <= WINDOW_SECONDS * 1e9) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String describe(List<double[]> samples) {
+        StringBuilder b = new StringBuilder();
+        for (double[] s : samples) {
+            b.append(String.format(" [%.0f, %.0f, %s]", s[0], s[1], outside(s)));
+        }
+        return b.toString();
+    }
+
+    private static String reportJson(LabRun run) {
+        assertTrue(run.section("report-meta").contains("exit 0"), () -> "report --json failed\n" + run.describe());
+        String json = AgentReport.extractJson(run.section("report"));
+        assertEquals("ppc64le", MiniJson.object(MiniJson.parse(json)).get("arch"), "the report's arch");
+        return json;
+    }
+
+    private static synchronized LabRun guest(String mode) throws IOException, InterruptedException {
+        LabRun run = RUNS.get(mode);
+        if (run == null) {
+            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/ppc64le-batch.sh")),
+                    Lab.quote(Lab.clockloopPpc64le()), Lab.quote(Lab.clockbracketPpc64le()), Integer.toString(N),
+                    Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()));
+            run = Lab.runPpc64le("ppc64le-" + mode, mode, Duration.ofSeconds(480), script);
+            if (run.exitCode() != 0) {
+                fail("the ppc64le " + mode + " guest's batch failed\n" + run.describe());
+            }
+            TIMINGS.add("ppc64le " + mode + " guest: " + run.wallMillis() + " ms wall (lab.sh incl. the asset cache check, "
+                    + "boot, strace x9, report --json with the C sampler); in the guest: report --json "
+                    + String.join(", ", run.section("report-meta")).replaceAll("(, )+$", ""));
+            RUNS.put(mode, run);
+        }
+        if (mode.equals("jiffies") && !String.join(" ", run.section("cmdline")).contains("clocksource=jiffies highres=off nohz=off")) {
+            fail("premise missing: the jiffies guest's command line: " + run.section("cmdline"));
+        }
+        return run;
+    }
+
+    @AfterAll
+    static void printFigures() throws IOException {
+        List<String> out = new ArrayList<>();
+        out.add("| clock            | mode     | agent      | agent offset (s)   | C program (s)      |");
+        out.add("|------------------|----------|------------|--------------------|--------------------|");
+        out.addAll(TABLE);
+        TIMINGS.forEach(t -> out.add("- " + t));
+        out.forEach(line -> System.out.println("[lab ppc64le] " + line));
+        Files.createDirectories(Lab.LOG_DIR);
+        Files.write(Lab.LOG_DIR.resolve("ppc64le-figures.md"), out);
+    }
+}
