@@ -30,6 +30,14 @@ public final class AgentArguments {
      */
     private static final Pattern SHORTHAND =
             Pattern.compile("^(?:(\\[[^\\]]+\\]|[^:\\[\\]]+):)?(\\d+)(?::(.*))?$");
+    /**
+     * Kubernetes' service links for a Service named {@code vdso-agent} in the pod's namespace
+     * (enableServiceLinks, on by default): {@code VDSO_AGENT_SERVICE_HOST}, {@code VDSO_AGENT_PORT_9419_TCP},
+     * ... and {@code VDSO_AGENT_PORT=tcp://10.0.0.1:9419}. Set by the cluster, not by the user: not ours.
+     */
+    private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
+            "^VDSO_AGENT_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)$");
+    private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("^(tcp|udp|sctp)://");
     /** What the shorthand is called in problem lines and refusals. */
     static final String SHORTHAND_NAME = "[host:]port";
 
@@ -69,6 +77,9 @@ public final class AgentArguments {
             }
             if (raw == null) {
                 raw = env.get(key.envName());
+                if (raw != null && SERVICE_LINK_VALUE.matcher(raw).find()) {
+                    raw = null; // VDSO_AGENT_PORT=tcp://...: a Kubernetes service link, see SERVICE_LINK_NAME
+                }
             }
             Object value;
             try {
@@ -139,7 +150,7 @@ public final class AgentArguments {
 
     private static void unknownEnvironment(Map<String, String> env, List<String> problems, List<Refusal> refusals) {
         for (String name : env.keySet()) {
-            if (!name.startsWith(ConfigKey.ENV_PREFIX)) {
+            if (!name.startsWith(ConfigKey.ENV_PREFIX) || SERVICE_LINK_NAME.matcher(name).matches()) {
                 continue;
             }
             boolean known = false;

@@ -100,6 +100,26 @@ class AgentArgumentsTest {
         assertEquals(1, typoEnv.refusals().size(), typoEnv.refusals().toString());
     }
 
+    /** A Service named vdso-agent gives every pod of its namespace these (enableServiceLinks): not ours. */
+    @Test
+    void kubernetesServiceLinksAreNotConfiguration() {
+        Map<String, String> env = new HashMap<>();
+        env.put("VDSO_AGENT_PORT", "tcp://10.96.0.12:9419");
+        env.put("VDSO_AGENT_SERVICE_HOST", "10.96.0.12");
+        env.put("VDSO_AGENT_SERVICE_PORT", "9419");
+        env.put("VDSO_AGENT_SERVICE_PORT_METRICS", "9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP", "tcp://10.96.0.12:9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP_PROTO", "tcp");
+        env.put("VDSO_AGENT_PORT_9419_TCP_PORT", "9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP_ADDR", "10.96.0.12");
+        AgentArguments config = AgentArguments.parse("host=127.0.0.1", NONE, env);
+        assertEquals(Collections.emptyList(), config.problems());
+        assertEquals(9419, config.port());
+        assertFalse(config.endpointRefused());
+        env.put("VDSO_AGENT_PORT", "9500");
+        assertEquals(9500, AgentArguments.parse(null, NONE, env).port(), "a plain number is ours");
+    }
+
     @Test
     void exposureRefusalsNameTheKeyNeverThePassword() {
         AgentArguments config = AgentArguments.parse("basic-auth-password=s3cret", NONE, NONE);
