@@ -66,7 +66,8 @@ public final class ReleaseFolder {
         }
         for (Path input : List.of(image, imageDigest, sbom)) {
             if (!Files.isRegularFile(input)) {
-                throw new IllegalStateException(input + " missing");
+                throw new IllegalStateException(input + " missing" + (input == sbom
+                        ? " (cyclonedx-maven-plugin skips its goal offline: run without -o)" : ""));
             }
         }
 
