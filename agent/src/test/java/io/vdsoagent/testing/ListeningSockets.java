@@ -32,7 +32,11 @@ public final class ListeningSockets {
         Set<String> inodes = socketInodes(pid);
         Set<String> listening = new TreeSet<String>();
         for (String table : new String[] {"tcp", "tcp6"}) {
-            List<String> lines = Files.readAllLines(Paths.get("/proc", Long.toString(pid), "net", table));
+            Path file = Paths.get("/proc", Long.toString(pid), "net", table);
+            if (!Files.exists(file)) {
+                continue; // tcp6 on a kernel without IPv6: nothing can listen there
+            }
+            List<String> lines = Files.readAllLines(file);
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
