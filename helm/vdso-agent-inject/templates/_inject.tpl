@@ -21,7 +21,7 @@ a dependency's values there), from the root context.
 {{- /* the vdso-agent chart's own pods (the demo) while its node-mode DaemonSet publishes the kernel's detail */}}
 {{- $_ := set $agent "hostDetail" "summary" }}
 {{- end }}
-{{- range $key := list "basic-auth-password" "tls-keystore-password" "basic-auth-user" "tls-keystore" }}
+{{- range $key := list "basic-auth-password" "tls-keystore-password" "basic-auth-user" "tls-keystore" "basic-auth-password-file" "tls-key-file" "tls-cert-file" }}
 {{- if hasKey ($agent.args | default dict) $key }}
 {{- fail (printf "vdso-agent: agent.args.%s would put it on every JVM's command line and in its \"Picked up JAVA_TOOL_OPTIONS\" line; use agent.basicAuth / agent.tls with a Secret" $key) }}
 {{- end }}
@@ -52,8 +52,12 @@ The agent's part of JAVA_TOOL_OPTIONS:
 {{- if and $agent.hostDetail (not (hasKey ($agent.args | default dict) "host-detail")) }}
 {{- $args = append $args (printf "host-detail=%s" $agent.hostDetail) }}
 {{- end }}
+{{- if $agent.basicAuth.enabled }}
+{{- $args = append $args (printf "basic-auth-password-file=%s/%s" $agent.basicAuth.mountPath $agent.basicAuth.passwordKey) }}
+{{- end }}
 {{- if $agent.tls.enabled }}
-{{- $args = append $args (printf "tls-keystore=%s/%s" $agent.tls.mountPath $agent.tls.keystoreKey) }}
+{{- $args = append $args (printf "tls-cert-file=%s/%s" $agent.tls.mountPath $agent.tls.certKey) }}
+{{- $args = append $args (printf "tls-key-file=%s/%s" $agent.tls.mountPath $agent.tls.keyKey) }}
 {{- end }}
 {{- $option := printf "-javaagent:%s/vdso-agent.jar=%s -Djffi.extract.dir=%s" $agent.mountPath (join "," $args) $agent.scratch.mountPath }}
 {{- trim (printf "%s %s" $option ($agent.extraJavaToolOptions | default "")) }}
@@ -79,7 +83,11 @@ The agent's part of JAVA_TOOL_OPTIONS:
   {{- end }}
 {{- end }}
 
-{{/* volumes items: the jar's emptyDir, the agent's scratch emptyDir, and the TLS Secret if enabled. */}}
+{{/*
+volumes items: the jar's emptyDir, the agent's scratch emptyDir, and the auth and TLS Secrets if enabled
+(only the keys the agent reads; 0444 because the JVM runs as any non-root user, and without an fsGroup a
+group-only mode would leave the file unreadable: the agent would then keep its endpoint off).
+*/}}
 {{- define "vdso-agent.volume" -}}
 {{- $agent := include "vdso-agent.agentValues" . | fromYaml -}}
 - name: {{ $agent.volumeName }}
@@ -88,18 +96,29 @@ The agent's part of JAVA_TOOL_OPTIONS:
 - name: {{ $agent.scratch.volumeName }}
   emptyDir:
     sizeLimit: {{ $agent.scratch.sizeLimit }}
+{{- if $agent.basicAuth.enabled }}
+- name: {{ $agent.basicAuth.volumeName }}
+  secret:
+    secretName: {{ required "agent.basicAuth.existingSecret: the Secret with the user and password" $agent.basicAuth.existingSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ $agent.basicAuth.passwordKey }}
+        path: {{ $agent.basicAuth.passwordKey }}
+{{- end }}
 {{- if $agent.tls.enabled }}
 - name: {{ $agent.tls.volumeName }}
   secret:
-    secretName: {{ required "agent.tls.existingSecret: the Secret with the keystore" $agent.tls.existingSecret }}
-    defaultMode: 0440
+    secretName: {{ required "agent.tls.existingSecret: a kubernetes.io/tls Secret (tls.crt, tls.key)" $agent.tls.existingSecret }}
+    defaultMode: 0444
     items:
-      - key: {{ $agent.tls.keystoreKey }}
-        path: {{ $agent.tls.keystoreKey }}
+      - key: {{ $agent.tls.certKey }}
+        path: {{ $agent.tls.certKey }}
+      - key: {{ $agent.tls.keyKey }}
+        path: {{ $agent.tls.keyKey }}
 {{- end }}
 {{- end }}
 
-{{/* volumeMounts items for the JVM container: the jar (read-only), the scratch space, TLS. */}}
+{{/* volumeMounts items for the JVM container: the jar (read-only), the scratch space, auth and TLS files. */}}
 {{- define "vdso-agent.volumeMount" -}}
 {{- $agent := include "vdso-agent.agentValues" . | fromYaml -}}
 - name: {{ $agent.volumeName }}
@@ -107,6 +126,11 @@ The agent's part of JAVA_TOOL_OPTIONS:
   readOnly: true
 - name: {{ $agent.scratch.volumeName }}
   mountPath: {{ $agent.scratch.mountPath }}
+{{- if $agent.basicAuth.enabled }}
+- name: {{ $agent.basicAuth.volumeName }}
+  mountPath: {{ $agent.basicAuth.mountPath }}
+  readOnly: true
+{{- end }}
 {{- if $agent.tls.enabled }}
 - name: {{ $agent.tls.volumeName }}
   mountPath: {{ $agent.tls.mountPath }}
@@ -115,8 +139,8 @@ The agent's part of JAVA_TOOL_OPTIONS:
 {{- end }}
 
 {{/*
-env items for the JVM container: JAVA_TOOL_OPTIONS (every JVM in it loads the agent) and the secrets
-as secretKeyRef. Given (dict "context" $ "env" LIST), it renders LIST too, with an existing
+env items for the JVM container: JAVA_TOOL_OPTIONS (every JVM in it loads the agent) and, with basic
+auth, the user name as secretKeyRef (the password and TLS key are files, never env). Given (dict "context" $ "env" LIST), it renders LIST too, with an existing
 JAVA_TOOL_OPTIONS merged into one entry (yours first, then the agent's) instead of a second entry
 that would replace it. (dict ... "javaToolOptions" "...") keeps a value your image sets in ENV.
 */}}
@@ -146,10 +170,6 @@ that would replace it. (dict ... "javaToolOptions" "...") keeps a value your ima
 {{- if $agent.basicAuth.enabled }}
 {{- $secret := required "agent.basicAuth.existingSecret: the Secret with the user and password" $agent.basicAuth.existingSecret }}
 {{- $entries = append $entries (dict "name" "VDSO_AGENT_BASIC_AUTH_USER" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" $agent.basicAuth.userKey))) }}
-{{- $entries = append $entries (dict "name" "VDSO_AGENT_BASIC_AUTH_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" $agent.basicAuth.passwordKey))) }}
-{{- end }}
-{{- if $agent.tls.enabled }}
-{{- $entries = append $entries (dict "name" "VDSO_AGENT_TLS_KEYSTORE_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $agent.tls.existingSecret "key" $agent.tls.passwordKey))) }}
 {{- end }}
 {{- toYaml $entries }}
 {{- end }}
@@ -159,6 +179,19 @@ that would replace it. (dict ... "javaToolOptions" "...") keeps a value your ima
 {{- $agent := include "vdso-agent.agentValues" . | fromYaml -}}
 - name: {{ $agent.portName }}
   containerPort: {{ $agent.port }}
+  protocol: TCP
+{{- end }}
+
+{{/*
+ports item for YOUR Service in front of the pods, when the fleet chart scrapes through a ServiceMonitor
+(serviceMonitor.enabled): the agent port under the name the ServiceMonitor scrapes. Label the Service
+with vdso-agent.podLabels so the ServiceMonitor selects it.
+*/}}
+{{- define "vdso-agent.servicePort" -}}
+{{- $agent := include "vdso-agent.agentValues" . | fromYaml -}}
+- name: {{ $agent.portName }}
+  port: {{ $agent.port }}
+  targetPort: {{ $agent.portName }}
   protocol: TCP
 {{- end }}
 

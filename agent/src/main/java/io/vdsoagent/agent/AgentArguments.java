@@ -16,22 +16,39 @@ import java.util.regex.Pattern;
 
 /**
  * The agent's settings, immutable, one typed value per {@link ConfigKey}. Each key is looked up in this
- * order: agent arguments ({@code -javaagent:vdso-agent.jar=port=9419,host=127.0.0.1}, or the shorthand
- * {@code [host:]port}), system property {@code vdso.agent.<key>}, environment variable
+ * order: agent arguments ({@code -javaagent:vdso-agent.jar=port=9419,host=127.0.0.1}, or jmx_exporter's
+ * shorthand {@code [host:]port[:config]}), system property {@code vdso.agent.<key>}, environment variable
  * {@code VDSO_AGENT_<KEY>} (dashes become underscores), default. A value that cannot be used never stops
- * the agent: it becomes one line in {@link #problems()} ("bad value for port [x], using default 9419")
- * and the default applies.
+ * the agent: it becomes one line in {@link #problems()} and a {@link Refusal}. Fail closed: for a key that
+ * decides who can reach the endpoint, an unknown key (a typo may have dropped one) or a bad shorthand, the
+ * endpoint stays off ({@link #endpointRefused()}); for any other key the default applies.
  */
 public final class AgentArguments {
-    /** {@code [host:]port}; an IPv6 host goes in brackets: {@code [::1]:9419}. */
-    private static final Pattern SHORTHAND = Pattern.compile("^(?:(\\[[^\\]]+\\]|[^:\\[\\]]+):)?(\\d+)$");
+    /**
+     * jmx_exporter's {@code [host:]port[:config]}; an IPv6 host goes in brackets: {@code [::1]:9419}. The
+     * config file is jmx_exporter's own and means nothing here.
+     */
+    private static final Pattern SHORTHAND =
+            Pattern.compile("^(?:(\\[[^\\]]+\\]|[^:\\[\\]]+):)?(\\d+)(?::(.*))?$");
+    /**
+     * Kubernetes' service links for a Service named {@code vdso-agent} in the pod's namespace
+     * (enableServiceLinks, on by default): {@code VDSO_AGENT_SERVICE_HOST}, {@code VDSO_AGENT_PORT_9419_TCP},
+     * ... and {@code VDSO_AGENT_PORT=tcp://10.0.0.1:9419}. Set by the cluster, not by the user: not ours.
+     */
+    private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
+            "^VDSO_AGENT_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)$");
+    private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("^(tcp|udp|sctp)://");
+    /** What the shorthand is called in problem lines and refusals. */
+    static final String SHORTHAND_NAME = "[host:]port";
 
     private final Map<ConfigKey<?>, Object> values;
     private final List<String> problems;
+    private final List<Refusal> refusals;
 
-    private AgentArguments(Map<ConfigKey<?>, Object> values, List<String> problems) {
+    private AgentArguments(Map<ConfigKey<?>, Object> values, List<String> problems, List<Refusal> refusals) {
         this.values = values;
         this.problems = Collections.unmodifiableList(problems);
+        this.refusals = Collections.unmodifiableList(refusals);
     }
 
     /** Reads the agent arguments plus this JVM's system properties and environment. */
@@ -48,7 +65,10 @@ public final class AgentArguments {
     /** Pure: everything it reads is passed in, so tests need no real environment. */
     static AgentArguments parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
         List<String> problems = new ArrayList<String>();
-        Map<String, String> args = parseArguments(agentArgs, problems);
+        List<Refusal> refusals = new ArrayList<Refusal>();
+        Map<String, String> args = parseArguments(agentArgs, problems, refusals);
+        unknownProperties(systemProperties, problems, refusals);
+        unknownEnvironment(env, problems, refusals);
         Map<ConfigKey<?>, Object> values = new IdentityHashMap<ConfigKey<?>, Object>();
         for (ConfigKey<?> key : ConfigKey.ALL) {
             String raw = args.get(key.name());
@@ -57,26 +77,104 @@ public final class AgentArguments {
             }
             if (raw == null) {
                 raw = env.get(key.envName());
+                if (raw != null && SERVICE_LINK_VALUE.matcher(raw).find()) {
+                    raw = null; // VDSO_AGENT_PORT=tcp://...: a Kubernetes service link, see SERVICE_LINK_NAME
+                }
             }
             Object value;
             try {
                 value = raw == null ? key.defaultValue() : key.parse(raw.trim());
             } catch (ConfigurationException e) {
-                problems.add(String.format("bad value for %s [%s], using default %s: %s",
-                        key.name(), key.secret() ? "***" : quote(raw), key.defaultText(), e.getMessage()));
+                String shown = key.secret() ? "***" : quote(raw);
+                if (key.exposure()) {
+                    problems.add(String.format("bad value for %s [%s], metrics endpoint OFF (fail closed): %s",
+                            key.name(), shown, e.getMessage()));
+                    refusals.add(new Refusal(key.name(), e.getMessage(), Refusal.Effect.ENDPOINT_OFF));
+                } else {
+                    problems.add(String.format("bad value for %s [%s], using default %s: %s",
+                            key.name(), shown, key.defaultText(), e.getMessage()));
+                    refusals.add(new Refusal(key.name(), e.getMessage(), Refusal.Effect.DEFAULT_USED));
+                }
                 value = key.defaultValue();
             }
             values.put(key, value);
         }
-        return new AgentArguments(values, problems);
+        AgentArguments parsed = new AgentArguments(values, problems, refusals);
+        parsed.checkPairs(problems, refusals);
+        return parsed;
+    }
+
+    /**
+     * Settings that only make sense together: half of a pair would serve with less protection than was
+     * asked for (a password without a user turns auth off; a keystore password without a keystore, plain
+     * HTTP), so the endpoint stays off. Runs on the typed values; the lists are the ones this instance holds.
+     */
+    private void checkPairs(List<String> problems, List<Refusal> refusals) {
+        boolean user = !basicAuthUser().isEmpty();
+        boolean password = !basicAuthPassword().isEmpty() || !basicAuthPasswordFile().isEmpty();
+        if (user && !password) {
+            pairMissing(ConfigKey.BASIC_AUTH_USER, "basic-auth-password or basic-auth-password-file", problems, refusals);
+        } else if (password && !user) {
+            pairMissing(!basicAuthPasswordFile().isEmpty() ? ConfigKey.BASIC_AUTH_PASSWORD_FILE
+                    : ConfigKey.BASIC_AUTH_PASSWORD, "basic-auth-user", problems, refusals);
+        }
+        if (!tlsKeyFile().isEmpty() && tlsCertFile().isEmpty()) {
+            pairMissing(ConfigKey.TLS_KEY_FILE, "tls-cert-file", problems, refusals);
+        } else if (tlsKeyFile().isEmpty() && !tlsCertFile().isEmpty()) {
+            pairMissing(ConfigKey.TLS_CERT_FILE, "tls-key-file", problems, refusals);
+        }
+        if (!tlsKeystorePassword().isEmpty() && tlsKeystore().isEmpty()) {
+            pairMissing(ConfigKey.TLS_KEYSTORE_PASSWORD, "tls-keystore", problems, refusals);
+        }
+    }
+
+    private static void pairMissing(ConfigKey<?> given, String missing, List<String> problems, List<Refusal> refusals) {
+        String reason = "set without " + missing;
+        problems.add(String.format("%s %s, metrics endpoint OFF (fail closed)", given.name(), reason));
+        refusals.add(new Refusal(given.name(), reason, Refusal.Effect.ENDPOINT_OFF));
+    }
+
+    /** {@code vdso.agent.<typo>}: it may have been meant as an exposure key. The test-root hook is known. */
+    private static void unknownProperties(Map<String, String> systemProperties, List<String> problems,
+                                          List<Refusal> refusals) {
+        for (String name : systemProperties.keySet()) {
+            if (!name.startsWith(ConfigKey.SYSTEM_PROPERTY_PREFIX) || TestRoot.PROPERTY.equals(name)) {
+                continue;
+            }
+            String key = name.substring(ConfigKey.SYSTEM_PROPERTY_PREFIX.length());
+            if (ConfigKey.byName(key) == null) {
+                unknown("system property " + quote(name), key, problems, refusals);
+            }
+        }
+    }
+
+    private static void unknownEnvironment(Map<String, String> env, List<String> problems, List<Refusal> refusals) {
+        for (String name : env.keySet()) {
+            if (!name.startsWith(ConfigKey.ENV_PREFIX) || SERVICE_LINK_NAME.matcher(name).matches()) {
+                continue;
+            }
+            boolean known = false;
+            for (ConfigKey<?> key : ConfigKey.ALL) {
+                known |= key.envName().equals(name);
+            }
+            if (!known) {
+                unknown("environment variable " + quote(name), name, problems, refusals);
+            }
+        }
+    }
+
+    private static void unknown(String where, String key, List<String> problems, List<Refusal> refusals) {
+        problems.add(String.format("unknown %s, metrics endpoint OFF (fail closed: a typo may have dropped a "
+                + "host, port, TLS or auth setting); known keys: %s", where, String.join(", ", names())));
+        refusals.add(new Refusal(quote(key), "unknown key", Refusal.Effect.ENDPOINT_OFF));
     }
 
     /**
      * {@code key=value} pairs separated by commas. A list value may contain commas itself
      * ({@code detectors=seccomp,rusage}): a piece without '=' continues the previous value. A first
-     * piece without '=' is the jmx_exporter-style {@code [host:]port} shorthand.
+     * piece without '=' is the jmx_exporter-style {@code [host:]port[:config]} shorthand.
      */
-    static Map<String, String> parseArguments(String agentArgs, List<String> problems) {
+    static Map<String, String> parseArguments(String agentArgs, List<String> problems, List<Refusal> refusals) {
         Map<String, String> args = new LinkedHashMap<String, String>();
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return args;
@@ -88,7 +186,7 @@ public final class AgentArguments {
             int eq = piece.indexOf('=');
             if (eq < 0) {
                 if (i == 0) {
-                    shorthand(piece, args, problems);
+                    shorthand(piece, args, problems, refusals);
                 } else if (previousKey != null) {
                     args.put(previousKey, args.get(previousKey) + "," + piece);
                 }
@@ -97,8 +195,7 @@ public final class AgentArguments {
             String key = piece.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String value = piece.substring(eq + 1).trim();
             if (ConfigKey.byName(key) == null) {
-                problems.add(String.format("unknown key [%s] in agent arguments, ignored; known keys: %s",
-                        quote(key), String.join(", ", names())));
+                unknown("key [" + quote(key) + "] in agent arguments", key, problems, refusals);
                 previousKey = null;
                 continue;
             }
@@ -116,14 +213,17 @@ public final class AgentArguments {
         return names;
     }
 
-    private static void shorthand(String piece, Map<String, String> args, List<String> problems) {
+    private static void shorthand(String piece, Map<String, String> args, List<String> problems,
+                                  List<Refusal> refusals) {
         if (piece.isEmpty()) {
             return;
         }
         Matcher m = SHORTHAND.matcher(piece);
         if (!m.matches()) {
-            problems.add(String.format("bad agent argument [%s], expected [host:]port or key=value, ignored",
-                    quote(piece)));
+            problems.add(String.format("bad agent argument [%s], expected %s[:config] or key=value, "
+                    + "metrics endpoint OFF (fail closed)", quote(piece), SHORTHAND_NAME));
+            refusals.add(new Refusal(SHORTHAND_NAME, "not " + SHORTHAND_NAME + "[:config] or key=value",
+                    Refusal.Effect.ENDPOINT_OFF));
             return;
         }
         if (m.group(1) != null) {
@@ -131,6 +231,10 @@ public final class AgentArguments {
             args.put(ConfigKey.HOST.name(), host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         }
         args.put(ConfigKey.PORT.name(), m.group(2));
+        if (m.group(3) != null) {
+            problems.add(String.format("jmx_exporter config [%s] ignored: vdso-agent needs none (listening on "
+                    + "the host and port given)", quote(m.group(3))));
+        }
     }
 
     /**
@@ -158,6 +262,21 @@ public final class AgentArguments {
     /** One line per unusable value or argument, ready to log. */
     public List<String> problems() {
         return problems;
+    }
+
+    /** Every value not used, with what was done instead; in the order found. */
+    public List<Refusal> refusals() {
+        return refusals;
+    }
+
+    /** True when a refusal keeps the endpoint off: nothing listens, whatever the other keys say. */
+    public boolean endpointRefused() {
+        for (Refusal r : refusals) {
+            if (r.effect() == Refusal.Effect.ENDPOINT_OFF) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean enabled() {

@@ -27,13 +27,17 @@ public final class ConfigKey<T> {
     static final List<String> LOG_LEVELS =
             Collections.unmodifiableList(java.util.Arrays.asList("off", "error", "warn", "info", "debug", "trace"));
     private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|m|h)?$");
+    private static final Pattern NUMERIC = Pattern.compile("^[0-9.]+$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*$");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
     private static final List<ConfigKey<?>> KEYS = new ArrayList<ConfigKey<?>>();
 
-    public static final ConfigKey<Boolean> ENABLED = key("enabled", "true",
+    public static final ConfigKey<Boolean> ENABLED = exposureKey("enabled", "true",
             "false: the agent does nothing", ConfigKey::toBoolean);
-    public static final ConfigKey<String> HOST = key("host", "0.0.0.0",
+    public static final ConfigKey<String> HOST = exposureKey("host", "0.0.0.0",
             "address the endpoint binds to", ConfigKey::toHost);
-    public static final ConfigKey<PortRange> PORT = key("port", "9419",
+    public static final ConfigKey<PortRange> PORT = exposureKey("port", "9419",
             "endpoint port; 0 = a free port; a range 9419-9429 takes the first free one (shown in the log line)",
             PortRange::parse);
     public static final ConfigKey<Long> INTERVAL = key("interval", "60s",
@@ -67,19 +71,19 @@ public final class ConfigKey<T> {
             "call sites exported per-site and listed in /report", raw -> toInt(raw, 0, 10000));
     public static final ConfigKey<CountMode> COUNT_MODE = key("count-mode", "exact",
             "exact or approximate (cheaper, may lose counts)", ConfigKey::toCountMode);
-    public static final ConfigKey<String> BASIC_AUTH_USER = key("basic-auth-user", "",
+    public static final ConfigKey<String> BASIC_AUTH_USER = exposureKey("basic-auth-user", "",
             "require HTTP basic auth on /metrics and /report", raw -> raw);
-    public static final ConfigKey<String> BASIC_AUTH_PASSWORD = key("basic-auth-password", "",
+    public static final ConfigKey<String> BASIC_AUTH_PASSWORD = exposureKey("basic-auth-password", "",
             "the basic auth password", raw -> raw);
-    public static final ConfigKey<String> BASIC_AUTH_PASSWORD_FILE = key("basic-auth-password-file", "",
+    public static final ConfigKey<String> BASIC_AUTH_PASSWORD_FILE = exposureKey("basic-auth-password-file", "",
             "a file holding the basic auth password (a mounted Secret); wins over basic-auth-password", raw -> raw);
-    public static final ConfigKey<String> TLS_KEYSTORE = key("tls-keystore", "",
+    public static final ConfigKey<String> TLS_KEYSTORE = exposureKey("tls-keystore", "",
             "serve HTTPS from a PKCS12/JKS keystore", raw -> raw);
-    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = key("tls-keystore-password", "",
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = exposureKey("tls-keystore-password", "",
             "the keystore's password", raw -> raw);
-    public static final ConfigKey<String> TLS_KEY_FILE = key("tls-key-file", "",
+    public static final ConfigKey<String> TLS_KEY_FILE = exposureKey("tls-key-file", "",
             "serve HTTPS from a PEM PKCS#8 private key (with tls-cert-file), as Kubernetes mounts them", raw -> raw);
-    public static final ConfigKey<String> TLS_CERT_FILE = key("tls-cert-file", "",
+    public static final ConfigKey<String> TLS_CERT_FILE = exposureKey("tls-cert-file", "",
             "the PEM certificate chain for tls-key-file", raw -> raw);
     public static final ConfigKey<String> NATIVE_DIR = key("native-dir", "",
             "JDK 8-21 only: a writable, exec-mounted directory for jffi's stub (JDK 22+ writes nothing)", raw -> raw);
@@ -97,9 +101,11 @@ public final class ConfigKey<T> {
     private final String doc;
     private final Parser<T> parser;
     private final T defaultValue;
+    private final boolean exposure;
 
-    private ConfigKey(String name, String defaultText, String doc, Parser<T> parser) {
+    private ConfigKey(String name, String defaultText, String doc, Parser<T> parser, boolean exposure) {
         this.name = name;
+        this.exposure = exposure;
         this.defaultText = defaultText;
         this.doc = doc;
         this.parser = parser;
@@ -111,7 +117,14 @@ public final class ConfigKey<T> {
     }
 
     private static <T> ConfigKey<T> key(String name, String defaultText, String doc, Parser<T> parser) {
-        ConfigKey<T> key = new ConfigKey<T>(name, defaultText, doc, parser);
+        ConfigKey<T> key = new ConfigKey<T>(name, defaultText, doc, parser, false);
+        KEYS.add(key);
+        return key;
+    }
+
+    /** A key that decides who can reach the endpoint: a bad value turns the endpoint off, never to the default. */
+    private static <T> ConfigKey<T> exposureKey(String name, String defaultText, String doc, Parser<T> parser) {
+        ConfigKey<T> key = new ConfigKey<T>(name, defaultText, doc, parser, true);
         KEYS.add(key);
         return key;
     }
@@ -141,6 +154,14 @@ public final class ConfigKey<T> {
 
     public String doc() {
         return doc;
+    }
+
+    /**
+     * Decides who can reach the endpoint (where it listens, auth, TLS, whether it runs): its default is
+     * the widest setting, so a value that cannot be used leaves the endpoint off instead.
+     */
+    public boolean exposure() {
+        return exposure;
     }
 
     /** A password: never echoed in a problem line or {@code toString}. */
@@ -180,9 +201,34 @@ public final class ConfigKey<T> {
         throw new ConfigurationException("true or false");
     }
 
-    private static String toHost(String raw) throws ConfigurationException {
+    /**
+     * An IPv4 literal (four numbers 0-255), an IPv6 literal, or a host name (RFC 1123 labels). A
+     * mistyped literal such as 127.0.0.300 would otherwise go to the resolver as a name.
+     */
+    static String toHost(String raw) throws ConfigurationException {
         if (raw.isEmpty()) {
             throw new ConfigurationException("must not be empty");
+        }
+        if (raw.indexOf(':') >= 0) {
+            if (!IPV6.matcher(raw).matches()) {
+                throw new ConfigurationException("not an IPv6 address");
+            }
+            return raw;
+        }
+        if (NUMERIC.matcher(raw).matches()) {
+            String[] parts = raw.split("\\.", -1);
+            if (parts.length != 4) {
+                throw new ConfigurationException("an IPv4 address has four numbers");
+            }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                    throw new ConfigurationException("an IPv4 address has four numbers from 0 to 255");
+                }
+            }
+            return raw;
+        }
+        if (raw.length() > 253 || !HOST_NAME.matcher(raw).matches()) {
+            throw new ConfigurationException("not an IP address or host name");
         }
         return raw;
     }

@@ -8,6 +8,7 @@ import io.vdsoagent.agent.http.EndpointContent;
 import io.vdsoagent.agent.http.EndpointSettings;
 import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
+import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
@@ -187,6 +188,12 @@ final class RunningAgent implements Closeable {
         registry.config().meterFilter(hostDetail.meterFilter());
         BuildInfo.current().bindTo(registry);
         mode.bindTo(registry, hostDetail);
+        for (Refusal refusal : config.refusals()) {
+            Gauge.builder("vdso.agent.config.refused", () -> 1)
+                    .tags("key", refusal.key(), "effect", refusal.effect().label())
+                    .description("A configuration value the agent did not use: effect endpoint_off (a host, port, TLS or auth value, an unknown key) or default_used.")
+                    .register(registry);
+        }
         return registry;
     }
 
@@ -242,6 +249,9 @@ final class RunningAgent implements Closeable {
      * again at each clocksource poll ({@link #retryHttp()}).
      */
     private String startHttp() {
+        if (config.endpointRefused()) {
+            return "metrics NOT served: refused " + refusedKeys() + " (fail closed); probing continues";
+        }
         String where = hostForLog(config.host()) + ":" + ports();
         try {
             EndpointSettings settings = endpointSettings();
@@ -273,7 +283,7 @@ final class RunningAgent implements Closeable {
 
     /** From the refresh thread: a port taken at start-up may have been freed since. */
     private void retryHttp() {
-        if (server != null) {
+        if (server != null || config.endpointRefused()) {
             return;
         }
         String line = startHttp();
@@ -297,6 +307,10 @@ final class RunningAgent implements Closeable {
             } catch (IOException e) {
                 throw new IOException("basic-auth-password-file " + passwordFile + ": " + e, e);
             }
+            if (password.isEmpty()) {
+                // An empty password would let anyone in who knows the user: no endpoint instead.
+                throw new IOException("basic-auth-password-file " + passwordFile + " is empty");
+            }
         }
         String key = config.tlsKeyFile();
         String cert = config.tlsCertFile();
@@ -306,9 +320,17 @@ final class RunningAgent implements Closeable {
             if (key.isEmpty() || cert.isEmpty()) {
                 throw new IOException("tls-key-file and tls-cert-file go together");
             }
-            tls = EndpointTls.pem(key, cert);
+            try {
+                tls = EndpointTls.pem(key, cert);
+            } catch (IOException e) {
+                throw new IOException("tls-key-file/tls-cert-file: " + e.getMessage(), e);
+            }
         } else if (!keystore.isEmpty()) {
-            tls = EndpointTls.keystore(keystore, config.tlsKeystorePassword());
+            try {
+                tls = EndpointTls.keystore(keystore, config.tlsKeystorePassword());
+            } catch (IOException e) {
+                throw new IOException("tls-keystore: " + e.getMessage(), e);
+            }
         }
         return EndpointSettings.of(config.host(), config.port(), config.portLast())
                 .withBasicAuth(config.basicAuthUser(), password)
@@ -334,7 +356,31 @@ final class RunningAgent implements Closeable {
         AgentHttpServer endpoint = server;
         extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
                 : "{\"served\":false,\"ports\":\"" + ports() + "\"}");
+        extra.put("configRefused", refusalsJson());
         return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
+    }
+
+    /** {@code [{"key":..,"reason":..,"effect":"endpoint_off"}]}: the values not used (never the values). */
+    private String refusalsJson() {
+        StringBuilder json = new StringBuilder("[");
+        for (Refusal refusal : config.refusals()) {
+            json.append(json.length() > 1 ? "," : "").append("{\"key\":");
+            JsonStrings.quote(json, refusal.key());
+            json.append(",\"reason\":");
+            JsonStrings.quote(json, refusal.reason());
+            json.append(",\"effect\":\"").append(refusal.effect().label()).append("\"}");
+        }
+        return json.append(']').toString();
+    }
+
+    private String refusedKeys() {
+        StringBuilder keys = new StringBuilder();
+        for (Refusal refusal : config.refusals()) {
+            if (refusal.effect() == Refusal.Effect.ENDPOINT_OFF) {
+                keys.append(keys.length() > 0 ? ", " : "").append(refusal.key());
+            }
+        }
+        return keys.toString();
     }
 
     /** The port the endpoint listens on, or -1 when it is not served. */

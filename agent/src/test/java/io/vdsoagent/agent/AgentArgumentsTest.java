@@ -1,6 +1,7 @@
 package io.vdsoagent.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vdsoagent.detect.DetectorId;
@@ -26,33 +27,105 @@ class AgentArgumentsTest {
 
     static Stream<Arguments> arguments() {
         return Stream.of(
-                // agent arguments, host, port, problems
-                Arguments.of(null, "0.0.0.0", 9419, 0),
-                Arguments.of("", "0.0.0.0", 9419, 0),
-                Arguments.of("9404", "0.0.0.0", 9404, 0),
-                Arguments.of("127.0.0.1:9404", "127.0.0.1", 9404, 0),
-                Arguments.of("[::1]:9404", "::1", 9404, 0),
-                Arguments.of("port=0", "0.0.0.0", 0, 0),
-                Arguments.of("host=localhost,port=1234", "localhost", 1234, 0),
+                // agent arguments, host, port, problems, endpoint refused
+                Arguments.of(null, "0.0.0.0", 9419, 0, false),
+                Arguments.of("", "0.0.0.0", 9419, 0, false),
+                Arguments.of("9404", "0.0.0.0", 9404, 0, false),
+                Arguments.of("127.0.0.1:9404", "127.0.0.1", 9404, 0, false),
+                Arguments.of("[::1]:9404", "::1", 9404, 0, false),
+                Arguments.of("port=0", "0.0.0.0", 0, 0, false),
+                Arguments.of("host=localhost,port=1234", "localhost", 1234, 0, false),
+                // jmx_exporter's [host:]port:config: listens there, the config file is a one-line note
+                Arguments.of("127.0.0.1:9400:config.yaml", "127.0.0.1", 9400, 1, false),
+                Arguments.of("9400:/opt/jmx/config.yaml", "0.0.0.0", 9400, 1, false),
+                Arguments.of("[::1]:9400:c.yaml,instrument=false", "::1", 9400, 1, false),
                 // shorthand first, then keys
-                Arguments.of("10.0.0.1:1,expose-address=true", "10.0.0.1", 1, 0),
+                Arguments.of("10.0.0.1:1,expose-address=true", "10.0.0.1", 1, 0, false),
                 // regression: a list value keeps its commas and does not eat the next key
-                Arguments.of("detectors=seccomp,latency,port=7", "0.0.0.0", 7, 0),
-                Arguments.of("port=65536", "0.0.0.0", 9419, 1),
-                Arguments.of("port=-1", "0.0.0.0", 9419, 1),
-                Arguments.of("port=abc", "0.0.0.0", 9419, 1),
-                Arguments.of("nonsense", "0.0.0.0", 9419, 1),
-                Arguments.of("colour=blue", "0.0.0.0", 9419, 1),
-                Arguments.of("host=", "0.0.0.0", 9419, 1));
+                Arguments.of("detectors=seccomp,latency,port=7", "0.0.0.0", 7, 0, false),
+                // fail closed: the endpoint stays off (the values shown are the unused defaults)
+                Arguments.of("port=65536", "0.0.0.0", 9419, 1, true),
+                Arguments.of("port=-1", "0.0.0.0", 9419, 1, true),
+                Arguments.of("port=abc", "0.0.0.0", 9419, 1, true),
+                Arguments.of("nonsense", "0.0.0.0", 9419, 1, true),
+                Arguments.of("127.0.0.1:94OO", "0.0.0.0", 9419, 1, true),
+                Arguments.of("colour=blue", "0.0.0.0", 9419, 1, true),
+                Arguments.of("hots=127.0.0.1", "0.0.0.0", 9419, 1, true),
+                Arguments.of("host=", "0.0.0.0", 9419, 1, true),
+                Arguments.of("host=127.0.0.300", "0.0.0.0", 9419, 1, true),
+                Arguments.of("host=127.0.0.1.", "0.0.0.0", 9419, 1, true),
+                Arguments.of("host=my host", "0.0.0.0", 9419, 1, true),
+                Arguments.of("host=::g", "0.0.0.0", 9419, 1, true),
+                Arguments.of("enabled=flase", "0.0.0.0", 9419, 1, true),
+                Arguments.of("basic-auth-user=u", "0.0.0.0", 9419, 1, true),
+                Arguments.of("basic-auth-password=p", "0.0.0.0", 9419, 1, true),
+                Arguments.of("basic-auth-password-file=/p", "0.0.0.0", 9419, 1, true),
+                Arguments.of("tls-keystore-password=p", "0.0.0.0", 9419, 1, true),
+                Arguments.of("tls-key-file=/k", "0.0.0.0", 9419, 1, true),
+                Arguments.of("tls-cert-file=/c", "0.0.0.0", 9419, 1, true),
+                // complete pairs are fine
+                Arguments.of("basic-auth-user=u,basic-auth-password-file=/p,tls-key-file=/k,tls-cert-file=/c",
+                        "0.0.0.0", 9419, 0, false),
+                // a bad value of a key that does not govern exposure: the default, the endpoint stays on
+                Arguments.of("interval=soon", "0.0.0.0", 9419, 1, false));
     }
 
-    @ParameterizedTest(name = "[{0}] -> {1}:{2}, {3} problem(s)")
+    @ParameterizedTest(name = "[{0}] -> {1}:{2}, {3} problem(s), endpoint refused {4}")
     @MethodSource("arguments")
-    void parsesAgentArguments(String args, String host, int port, int problems) {
+    void parsesAgentArguments(String args, String host, int port, int problems, boolean refused) {
         AgentArguments config = AgentArguments.parse(args, NONE, NONE);
         assertEquals(host, config.host());
         assertEquals(port, config.port());
         assertEquals(problems, config.problems().size(), config.problems().toString());
+        assertEquals(refused, config.endpointRefused(), config.refusals().toString());
+    }
+
+    @Test
+    void unknownPropertyOrEnvironmentKeyRefusesTheEndpointButTheTestRootHookIsKnown() {
+        Map<String, String> props = new HashMap<>();
+        props.put("vdso.agent.test-root", "/tmp/x");
+        props.put("vdso.agent.port", "1000");
+        assertFalse(AgentArguments.parse(null, props, NONE).endpointRefused());
+        props.put("vdso.agent.hots", "127.0.0.1");
+        AgentArguments typoProperty = AgentArguments.parse(null, props, NONE);
+        assertTrue(typoProperty.endpointRefused());
+        assertEquals("hots", typoProperty.refusals().get(0).key());
+        assertTrue(typoProperty.problems().get(0).startsWith("unknown system property vdso.agent.hots, metrics endpoint OFF"),
+                typoProperty.problems().toString());
+        Map<String, String> env = new HashMap<>();
+        env.put("VDSO_AGENT_BASIC_AUTH_USR", "u");
+        env.put("VDSO_AGENT_PORT", "1000");
+        AgentArguments typoEnv = AgentArguments.parse(null, NONE, env);
+        assertTrue(typoEnv.endpointRefused());
+        assertEquals(1, typoEnv.refusals().size(), typoEnv.refusals().toString());
+    }
+
+    /** A Service named vdso-agent gives every pod of its namespace these (enableServiceLinks): not ours. */
+    @Test
+    void kubernetesServiceLinksAreNotConfiguration() {
+        Map<String, String> env = new HashMap<>();
+        env.put("VDSO_AGENT_PORT", "tcp://10.96.0.12:9419");
+        env.put("VDSO_AGENT_SERVICE_HOST", "10.96.0.12");
+        env.put("VDSO_AGENT_SERVICE_PORT", "9419");
+        env.put("VDSO_AGENT_SERVICE_PORT_METRICS", "9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP", "tcp://10.96.0.12:9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP_PROTO", "tcp");
+        env.put("VDSO_AGENT_PORT_9419_TCP_PORT", "9419");
+        env.put("VDSO_AGENT_PORT_9419_TCP_ADDR", "10.96.0.12");
+        AgentArguments config = AgentArguments.parse("host=127.0.0.1", NONE, env);
+        assertEquals(Collections.emptyList(), config.problems());
+        assertEquals(9419, config.port());
+        assertFalse(config.endpointRefused());
+        env.put("VDSO_AGENT_PORT", "9500");
+        assertEquals(9500, AgentArguments.parse(null, NONE, env).port(), "a plain number is ours");
+    }
+
+    @Test
+    void exposureRefusalsNameTheKeyNeverThePassword() {
+        AgentArguments config = AgentArguments.parse("basic-auth-password=s3cret", NONE, NONE);
+        assertEquals(Arrays.asList("basic-auth-password set without basic-auth-user, metrics endpoint OFF (fail closed)"),
+                config.problems());
+        assertEquals(Refusal.Effect.ENDPOINT_OFF, config.refusals().get(0).effect());
     }
 
     @Test
@@ -67,10 +140,6 @@ class AgentArgumentsTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("port", "99999", "9419"),
-                Arguments.of("port", "9429-9419", "9419"),
-                Arguments.of("port", "0-10", "9419"),
-                Arguments.of("port", "9419-", "9419"),
                 Arguments.of("interval", "soon", "60s"),
                 Arguments.of("interval", "10ms", "60s"),
                 Arguments.of("clocksource-poll", "-5s", "5s"),
@@ -78,8 +147,28 @@ class AgentArgumentsTest {
                 Arguments.of("detectors", "seccomp,magic", "seccomp,rusage,latency,clocksource"),
                 Arguments.of("log-level", "loud", "info"),
                 Arguments.of("sample-every", "1000", "1024"),
-                Arguments.of("top-sites", "many", "20"),
-                Arguments.of("enabled", "maybe", "true"));
+                Arguments.of("top-sites", "many", "20"));
+    }
+
+    static Stream<Arguments> badExposureValues() {
+        return Stream.of(
+                Arguments.of("port", "99999"),
+                Arguments.of("port", "9429-9419"),
+                Arguments.of("port", "0-10"),
+                Arguments.of("port", "9419-"),
+                Arguments.of("host", "10.0.0.1:9419"),
+                Arguments.of("enabled", "maybe"));
+    }
+
+    @ParameterizedTest(name = "{0}=[{1}] -> endpoint off")
+    @MethodSource("badExposureValues")
+    void badExposureValueIsOneLineAndTheEndpointOff(String key, String value) {
+        AgentArguments config = AgentArguments.parse(key + "=" + value, NONE, NONE);
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        assertTrue(config.problems().get(0).startsWith(
+                "bad value for " + key + " [" + value + "], metrics endpoint OFF (fail closed): "), config.problems().get(0));
+        assertTrue(config.endpointRefused());
+        assertEquals(key, config.refusals().get(0).key());
     }
 
     @ParameterizedTest(name = "{0}=[{1}] -> default {2}")
@@ -90,6 +179,8 @@ class AgentArgumentsTest {
         assertTrue(config.problems().get(0).startsWith(
                 "bad value for " + key + " [" + value + "], using default " + fallback), config.problems().get(0));
         assertEquals(AgentArguments.parse(null, NONE, NONE).toString(), config.toString());
+        assertFalse(config.endpointRefused());
+        assertEquals(Refusal.Effect.DEFAULT_USED, config.refusals().get(0).effect());
     }
 
     @Test

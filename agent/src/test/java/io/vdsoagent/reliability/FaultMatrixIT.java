@@ -89,19 +89,19 @@ class FaultMatrixIT {
     @Test
     void malformedPort() throws Exception {
         FaultJvm.Result r = runApp("port-malformed", new FaultJvm().agent("host=127.0.0.1,port=abc,instrument=false"));
-        assertUnharmed("port=abc", r, Pattern.compile("bad value for port \\[abc\\], using default 9419"), 2);
+        assertUnharmed("port=abc", r, Pattern.compile("bad value for port \\[abc\\], metrics endpoint OFF"), 2);
     }
 
     @Test
     void unknownKey() throws Exception {
         FaultJvm.Result r = runApp("unknown-key", new FaultJvm().agent("host=127.0.0.1,port=0,colour=blue,instrument=false"));
-        assertUnharmed("unknown key colour=blue", r, Pattern.compile("unknown key \\[colour\\]"), 2);
+        assertUnharmed("unknown key colour=blue", r, Pattern.compile("unknown key \\[colour\\].*endpoint OFF"), 2);
     }
 
     @Test
     void outOfRangeValues() throws Exception {
         FaultJvm.Result r = runApp("out-of-range", new FaultJvm().agent("host=127.0.0.1,port=70000,instrument=false"));
-        assertUnharmed("port=70000", r, Pattern.compile("bad value for port \\[70000\\].*between 0 and 65535"), 2);
+        assertUnharmed("port=70000", r, Pattern.compile("bad value for port \\[70000\\].*OFF.*between 0 and 65535"), 2);
         FaultJvm.Result r2 = runApp("sample-every", new FaultJvm().agent("host=127.0.0.1,port=0,sample-every=3"));
         assertUnharmed("sample-every=3", r2, Pattern.compile("bad value for sample-every \\[3\\].*power of two"), 2);
     }

@@ -58,14 +58,17 @@ class ChartAsDependencyTest {
     }
 
     @Test
-    void basicAuthComesFromASecretKeyRef() throws IOException {
+    void basicAuthPasswordIsAMountedFileNeverEnv() throws IOException {
         Container api = StrictManifests.single(StrictManifests.parse(Chart.renderApp("shop", Map.of(
                         "vdso-agent-inject.agent.basicAuth.enabled", true,
                         "vdso-agent-inject.agent.basicAuth.existingSecret", "shop-metrics-auth"))), Deployment.class)
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
-        EnvVar password = api.getEnv().stream().filter(e -> e.getName().equals("VDSO_AGENT_BASIC_AUTH_PASSWORD")).findFirst().orElseThrow();
-        assertEquals("shop-metrics-auth", password.getValueFrom().getSecretKeyRef().getName());
-        assertEquals(null, password.getValue());
-        assertFalse(api.getEnv().stream().anyMatch(e -> e.getValue() != null && e.getValue().contains("password")), api.getEnv().toString());
+        EnvVar user = api.getEnv().stream().filter(e -> e.getName().equals("VDSO_AGENT_BASIC_AUTH_USER")).findFirst().orElseThrow();
+        assertEquals("shop-metrics-auth", user.getValueFrom().getSecretKeyRef().getName());
+        assertFalse(api.getEnv().stream().anyMatch(e -> e.getName().contains("PASSWORD")), api.getEnv().toString());
+        assertFalse(api.getEnv().stream().anyMatch(e -> e.getValueFrom() != null
+                && "password".equals(e.getValueFrom().getSecretKeyRef().getKey())), api.getEnv().toString());
+        assertTrue(api.getEnv().stream().anyMatch(e -> "JAVA_TOOL_OPTIONS".equals(e.getName())
+                && e.getValue().contains("basic-auth-password-file=/vdso-agent-auth/password")), api.getEnv().toString());
     }
 }

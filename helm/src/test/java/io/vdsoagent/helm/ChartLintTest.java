@@ -33,7 +33,11 @@ class ChartLintTest {
         assertTrue(result.isFailed(), () -> "expected a failure, got " + result.getMessages());
     }
 
-    /** The default image is the one `mvn -Pimage package` builds (helm/pom.xml image.repository:image.tag). */
+    /**
+     * The default image is the one `mvn -Pimage package` builds (helm/pom.xml image.repository), tagged
+     * with the agent's version: in a release, the project version; between releases the charts name the
+     * next release (the project version without -SNAPSHOT), and `-Prelease` packages them with the jar's.
+     */
     @Test
     void agentImageIsWhatTheImageProfileBuilds() throws IOException {
         JsonNode chart = StrictManifests.yaml().readTree(Files.readString(Chart.file("Chart.yaml")));
@@ -42,7 +46,10 @@ class ChartLintTest {
         String pom = Files.readString(Chart.dir().getParent().resolve("pom.xml"));
         JsonNode image = values.path("agent").path("image");
         assertTrue(pom.contains("<image.repository>" + image.path("repository").asText() + "</image.repository>"), "repository");
-        assertTrue(pom.contains("<image.tag>" + image.path("tag").asText() + "</image.tag>"), "tag");
+        assertTrue(pom.contains("<image.tag>${project.version}</image.tag>"), "the image's tag is the jar's version");
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("<parent>[\\s\\S]*?<version>([^<]+)</version>").matcher(pom);
+        assertTrue(version.find(), "the project version in helm/pom.xml");
+        assertEquals(version.group(1).replaceFirst("-SNAPSHOT$", ""), image.path("tag").asText(), "tag");
         assertEquals(chart.path("appVersion").asText(), image.path("tag").asText(), "the tag moves with appVersion");
         assertEquals(chart.path("appVersion").asText(), inject.path("appVersion").asText());
         assertFalse(chart.path("version").asText().isEmpty(), "the chart has its own version");

@@ -182,16 +182,16 @@ class ChartTemplateTest {
 
         Container app = pod.getContainers().get(0);
         assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s,"
-                        + "host-detail=summary,tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
+                        + "host-detail=summary,basic-auth-password-file=/vdso-agent-auth/password,tls-cert-file=/vdso-agent-tls/tls.crt,"
+                        + "tls-key-file=/vdso-agent-tls/tls.key -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
                 app.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue());
-        // secrets only as secretKeyRef, never in a value
-        assertEquals(List.of("VDSO_AGENT_BASIC_AUTH_USER", "VDSO_AGENT_BASIC_AUTH_PASSWORD", "VDSO_AGENT_TLS_KEYSTORE_PASSWORD"),
+        // the password and the TLS key are mounted files; only the user name is an env var (secretKeyRef)
+        assertEquals(List.of("VDSO_AGENT_BASIC_AUTH_USER"),
                 app.getEnv().stream().filter(e -> e.getValueFrom() != null).map(e -> e.getName()).toList());
-        app.getEnv().stream().filter(e -> e.getValueFrom() != null).forEach(e ->
-                assertEquals(e.getName().contains("TLS") ? "vdso-agent-tls" : "vdso-agent-auth",
-                        e.getValueFrom().getSecretKeyRef().getName(), e.getName()));
+        assertEquals("vdso-agent-auth", app.getEnv().stream().filter(e -> e.getValueFrom() != null).findFirst()
+                .orElseThrow().getValueFrom().getSecretKeyRef().getName());
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
-                && v.getSecret().getSecretName().equals("vdso-agent-tls")), "the keystore from its Secret");
+                && v.getSecret().getSecretName().equals("vdso-agent-tls")), "the PEM files from their Secret");
         assertEquals(9500, app.getPorts().get(0).getContainerPort());
         assertEquals(monitor.getSpec().getPodMetricsEndpoints().get(0).getPort(), app.getPorts().get(0).getName(),
                 "the PodMonitor scrapes the port by its name");

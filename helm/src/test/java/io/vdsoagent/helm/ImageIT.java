@@ -19,20 +19,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The init-container image that `mvn -Pimage package` wrote (target/jib-image.tar, an OCI layout), read
- * byte by byte: reproducible, non-root, a static copier, the agent jar, and the reference the chart uses.
+ * The init-container image that `mvn -Pimage package` wrote (target/image.tar, an OCI archive holding one
+ * image index for linux/amd64 and linux/arm64), unpacked and read byte by byte: reproducible, both
+ * platforms present and each with its own static copier (an x86-64 and an aarch64 ELF, checked in the
+ * ELF header), non-root, the agent jar, the reference the chart uses; each copier copies the jar (the
+ * arm64 one under qemu-user), and skopeo (a real OCI tool) reads the archive and verifies every blob.
  */
 class ImageIT {
+    private static final int EM_X86_64 = 62;
+    private static final int EM_AARCH64 = 183;
     private static Path dir;
     private static Map<String, byte[]> oci;
 
@@ -41,56 +46,113 @@ class ImageIT {
         String property = System.getProperty("vdso.image.dir");
         assumeTrue(property != null, "the image is built with -Pimage only (mvn -Pimage -pl helm -am verify)");
         dir = Paths.get(property);
-        oci = untar(Files.newInputStream(dir.resolve("jib-image.tar")));
+        oci = untar(Files.newInputStream(dir.resolve("image.tar")));
     }
 
     @Test
     void twoBuildsOfOneTreeGiveOneDigest() throws Exception {
-        assertArrayEquals(Files.readAllBytes(dir.resolve("jib-image.tar")), Files.readAllBytes(dir.resolve("jib-image-2.tar")),
+        assertArrayEquals(Files.readAllBytes(dir.resolve("image.tar")), Files.readAllBytes(dir.resolve("image-2.tar")),
                 "the second build (other file times) must give the same bytes");
-        String digest = Files.readString(dir.resolve("jib-image.digest")).trim();
-        assertEquals(digest, Files.readString(dir.resolve("jib-image-2.digest")).trim());
-        JsonNode index = json("index.json");
-        String manifestDigest = index.get("manifests").get(0).get("digest").asText();
-        assertEquals(digest, manifestDigest);
-        assertEquals(digest, "sha256:" + sha256(blob(manifestDigest)), "the digest is the manifest's sha256");
+        String digest = Files.readString(dir.resolve("image.digest")).trim();
+        assertEquals(digest, Files.readString(dir.resolve("image-2.digest")).trim());
+        JsonNode top = json("index.json");
+        assertEquals(1, top.get("manifests").size());
+        String indexDigest = top.get("manifests").get(0).get("digest").asText();
+        assertEquals(digest, indexDigest);
+        assertEquals(digest, "sha256:" + sha256(blob(indexDigest)), "the digest is the image index's sha256");
+        for (Map.Entry<String, byte[]> file : oci.entrySet()) {
+            if (file.getKey().startsWith("blobs/sha256/")) {
+                assertEquals(file.getKey().substring("blobs/sha256/".length()), sha256(file.getValue()), "blob " + file.getKey());
+            }
+        }
     }
 
     @Test
-    void referenceIsTheChartsDefaultInitImage() throws Exception {
+    void referenceIsTheChartsImageTaggedWithTheJarsVersion() throws Exception {
         String reference = json("index.json").get("manifests").get(0).get("annotations")
                 .get("org.opencontainers.image.ref.name").asText();
         Deployment app = StrictManifests.single(StrictManifests.parse(Chart.renderApp("shop", Map.of())), Deployment.class);
-        assertEquals(reference, app.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage());
+        String chartDefault = app.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage();
+        String repository = chartDefault.substring(0, chartDefault.lastIndexOf(':'));
+        assertEquals(repository + ":" + System.getProperty("vdso.project.version"), reference,
+                "never a tag of another version than the jar inside");
     }
 
+    /** One image per platform, each with its own copier, and all of them complete. */
     @Test
-    void runsAsNobodyAndCopiesWithAStaticBusybox(@TempDir Path temp) throws Exception {
-        JsonNode manifest = new ObjectMapper().readTree(blob(json("index.json").get("manifests").get(0).get("digest").asText()));
-        JsonNode config = new ObjectMapper().readTree(blob(manifest.get("config").get("digest").asText())).get("config");
-        assertEquals("65534:65534", config.get("User").asText());
-        assertEquals(List.of("/bin/busybox", "cp", "/vdso-agent.jar", "/vdso-agent/vdso-agent.jar"),
-                new ObjectMapper().convertValue(config.get("Entrypoint"), List.class));
+    void bothPlatformsEachWithItsOwnStaticCopierCopyTheJar(@TempDir Path temp) throws Exception {
+        JsonNode index = new ObjectMapper().readTree(blob(json("index.json").get("manifests").get(0).get("digest").asText()));
+        assertEquals("application/vnd.oci.image.index.v1+json", index.get("mediaType").asText());
+        Map<String, Integer> machines = new LinkedHashMap<>();
+        for (JsonNode entry : index.get("manifests")) {
+            JsonNode platform = entry.get("platform");
+            String name = platform.get("os").asText() + "/" + platform.get("architecture").asText();
+            JsonNode manifest = new ObjectMapper().readTree(blob(entry.get("digest").asText()));
+            JsonNode configBlob = new ObjectMapper().readTree(blob(manifest.get("config").get("digest").asText()));
+            assertEquals(platform.get("architecture").asText(), configBlob.get("architecture").asText(), name);
+            assertEquals(platform.get("os").asText(), configBlob.get("os").asText(), name);
+            JsonNode config = configBlob.get("config");
+            assertEquals("65534:65534", config.get("User").asText(), name);
+            assertEquals(List.of("/bin/busybox", "cp", "/vdso-agent.jar", "/vdso-agent/vdso-agent.jar"),
+                    new ObjectMapper().convertValue(config.get("Entrypoint"), List.class), name);
 
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (JsonNode layer : manifest.get("layers")) {
-            files.putAll(untar(new GZIPInputStream(new ByteArrayInputStream(blob(layer.get("digest").asText())))));
+            assertEquals(1, manifest.get("layers").size(), name);
+            String layerDigest = manifest.get("layers").get(0).get("digest").asText();
+            assertEquals(layerDigest, configBlob.get("rootfs").get("diff_ids").get(0).asText(),
+                    name + ": an uncompressed layer's digest is its diff_id");
+            Map<String, byte[]> files = untar(new ByteArrayInputStream(blob(layerDigest)));
+            Path agentJar = Paths.get(System.getProperty("vdso.agent.jar"));
+            assertArrayEquals(Files.readAllBytes(agentJar), files.get("vdso-agent.jar"), name + ": the packaged agent jar");
+            byte[] busybox = files.get("bin/busybox");
+            assertNotNull(busybox, name + ": " + files.keySet());
+            assertTrue(isStaticElf(busybox), name + ": a scratch image has no libc: the copier must be a static binary");
+            machines.put(name, elfMachine(busybox));
+            copies(name, busybox, files.get("vdso-agent.jar"), temp.resolve(name.replace('/', '-')));
         }
-        Path agentJar = Paths.get(System.getProperty("vdso.agent.jar"));
-        assertArrayEquals(Files.readAllBytes(agentJar), files.get("vdso-agent.jar"), "the packaged agent jar");
-        byte[] busybox = files.get("bin/busybox");
-        assertNotNull(busybox, files.keySet().toString());
-        assertTrue(isStaticElf(busybox), "a scratch image has no libc: the copier must be a static binary");
+        assertEquals(Map.of("linux/amd64", EM_X86_64, "linux/arm64", EM_AARCH64), machines,
+                "each platform's copier is built for that platform (ELF e_machine)");
+    }
 
-        // The copier does its job: the extracted busybox copies the jar, as the init container will.
+    /** The copier does its job, as the init container will: natively, or an aarch64 one under qemu-user. */
+    private static void copies(String platform, byte[] busybox, byte[] jar, Path temp) throws Exception {
+        Files.createDirectories(temp.resolve("shared"));
         Path bin = Files.write(temp.resolve("busybox"), busybox);
         assertTrue(bin.toFile().setExecutable(true));
-        Path source = Files.write(temp.resolve("vdso-agent.jar"), files.get("vdso-agent.jar"));
+        Path source = Files.write(temp.resolve("vdso-agent.jar"), jar);
         Path target = temp.resolve("shared/vdso-agent.jar");
-        Files.createDirectories(target.getParent());
-        DebianTool.Result copy = DebianTool.run(List.of(bin.toString(), "cp", source.toString(), target.toString()), temp, 30);
+        List<String> command = new ArrayList<>();
+        if (elfMachine(busybox) == EM_AARCH64 && !"aarch64".equals(System.getProperty("os.arch"))) {
+            command.add(DebianTool.require("qemu-aarch64-static", "qemu-user-static").toString());
+        }
+        command.addAll(List.of(bin.toString(), "cp", source.toString(), target.toString()));
+        DebianTool.Result copy = DebianTool.run(command, temp, 60);
+        assertEquals(0, copy.exitCode(), platform + ": " + command + ": " + copy.output());
+        assertArrayEquals(jar, Files.readAllBytes(target), platform + ": the copy");
+    }
+
+    /** A real OCI tool reads the archive: the index of both platforms, and every blob against its digest. */
+    @Test
+    void skopeoReadsTheIndexAndCopiesEveryPlatform(@TempDir Path temp) throws Exception {
+        Path skopeo = DebianTool.require("skopeo", "skopeo");
+        String archive = "oci-archive:" + dir.resolve("image.tar");
+        DebianTool.Result raw = DebianTool.run(List.of(skopeo.toString(), "inspect", "--raw", archive), temp, 60);
+        assertEquals(0, raw.exitCode(), raw.output());
+        JsonNode index = new ObjectMapper().readTree(raw.output().substring(raw.output().indexOf('{')));
+        assertEquals(2, index.get("manifests").size(), raw.output());
+        DebianTool.Result copy = DebianTool.run(List.of(skopeo.toString(), "copy", "--all", "--quiet", archive,
+                "oci:" + temp.resolve("copy") + ":check"), temp, 120);
         assertEquals(0, copy.exitCode(), copy.output());
-        assertArrayEquals(files.get("vdso-agent.jar"), Files.readAllBytes(target));
+        for (String arch : List.of("amd64", "arm64")) {
+            DebianTool.Result config = DebianTool.run(List.of(skopeo.toString(), "inspect", "--config",
+                    "--override-os", "linux", "--override-arch", arch, archive), temp, 60);
+            assertEquals(0, config.exitCode(), config.output());
+            assertTrue(config.output().contains("\"architecture\": \"" + arch + "\""), config.output());
+        }
+    }
+
+    /** ELF e_machine: 62 x86-64, 183 aarch64. */
+    static int elfMachine(byte[] elf) {
+        return Short.toUnsignedInt(ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).getShort(0x12));
     }
 
     /** An ELF executable without a PT_INTERP program header needs no dynamic loader. */

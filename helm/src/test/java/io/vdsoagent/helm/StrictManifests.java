@@ -27,6 +27,8 @@ import java.util.Map;
 final class StrictManifests {
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "v1/ConfigMap", ConfigMap.class,
+            "v1/Service", io.fabric8.kubernetes.api.model.Service.class,
+            "monitoring.coreos.com/v1/ServiceMonitor", io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
             "apps/v1/Deployment", Deployment.class,
             "apps/v1/DaemonSet", DaemonSet.class,
             "monitoring.coreos.com/v1/PodMonitor", PodMonitor.class,

@@ -3,6 +3,7 @@ package io.vdsoagent.agent.http;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.MetricNameFilter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +84,13 @@ final class EndpointRoutes {
         ExpositionFormatWriter writer = formats.findWriter(request.accept);
         Predicate<String> names = request.names.isEmpty() ? MetricNameFilter.ALLOW_ALL
                 : MetricNameFilter.builder().nameMustBeEqualTo(request.names).build();
+        MetricSnapshots snapshots = content.scrape(names);
+        if (!request.names.isEmpty()) {
+            // the client's filter above is a prefix test: a cheap superset, narrowed to the exact families
+            snapshots = FamilyNameFilter.only(snapshots, request.names);
+        }
         ByteArrayOutputStream body = new ByteArrayOutputStream(16384);
-        writer.write(body, content.scrape(names));
+        writer.write(body, snapshots);
         return response(request, 200, writer.getContentType(), body.toByteArray(), null, true);
     }
 

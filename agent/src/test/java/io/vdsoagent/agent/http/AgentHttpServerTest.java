@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -20,7 +21,12 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +106,47 @@ class AgentHttpServerTest {
             assertTrue(encoded.contains("test_things_total 3.0"), encoded);
             assertFalse(encoded.contains("other_things"), encoded);
         }
+    }
+
+    /**
+     * Exactly the named families, in both formats: the client's own filter is a prefix test, under which
+     * {@code vdso_clock_fallback} also selected the info family {@code vdso} ({@code vdso_info}).
+     */
+    @Test
+    void nameFilterIsExactNotAPrefix() throws Exception {
+        Gauge.builder("vdso.info", () -> 1).tag("arch", "x").register(registry);
+        Gauge.builder("vdso.clock.fallback", () -> 0).tag("clock", "realtime").register(registry);
+        Gauge.builder("vdso.clock", () -> 2).register(registry);
+        start();
+        String om = "Accept: application/openmetrics-text; version=1.0.0; charset=utf-8";
+        try (RawHttp c = connect()) {
+            assertEquals(Arrays.asList("vdso_clock_fallback gauge"),
+                    types(c.send(RawHttp.get("/metrics?name[]=vdso_clock_fallback")).read().text()));
+            assertEquals(Arrays.asList("vdso_clock_fallback gauge"),
+                    types(c.send(RawHttp.get("/metrics?name[]=vdso_clock_fallback", om)).read().text()));
+            assertEquals(Arrays.asList("vdso_info gauge"),
+                    types(c.send(RawHttp.get("/metrics?name[]=vdso_info")).read().text()));
+            assertEquals(Arrays.asList("vdso info"),
+                    types(c.send(RawHttp.get("/metrics?name[]=vdso_info", om)).read().text()));
+            assertEquals(Arrays.asList("vdso_clock gauge", "test_things_total counter"),
+                    types(c.send(RawHttp.get("/metrics?name[]=test_things_total&name[]=vdso_clock")).read().text()));
+            assertEquals(Arrays.asList("test_things counter"),
+                    types(c.send(RawHttp.get("/metrics?name[]=test_things", om)).read().text()));
+            assertEquals(Collections.emptyList(),
+                    types(c.send(RawHttp.get("/metrics?name[]=vdso_clock_fallback_total")).read().text()));
+        }
+    }
+
+    /** The {@code # TYPE} lines of an exposition, sorted: which families it holds, as a scraper sees them. */
+    private static List<String> types(String exposition) {
+        List<String> types = new ArrayList<>();
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                types.add(line.substring(7));
+            }
+        }
+        types.sort(Comparator.reverseOrder());
+        return types;
     }
 
     @Test
