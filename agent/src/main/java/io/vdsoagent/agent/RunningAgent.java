@@ -9,10 +9,12 @@ import io.vdsoagent.agent.http.EndpointSettings;
 import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.bootstrap.AgentStarter;
+import io.vdsoagent.bootstrap.ClockHealthHandOff;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.publish.HealthDetails;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -132,6 +134,8 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
+        // The application's Spring Boot auto-configuration shows this instead of probing a second time.
+        ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
         long t3 = System.nanoTime();
         log.info("{}, version {} ({}), {}", health.current().headline(), BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
