@@ -14,6 +14,7 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.publish.FlightRecorderEvents;
 import io.vdsoagent.publish.HealthDetails;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
@@ -55,6 +56,8 @@ final class RunningAgent implements Closeable {
     private volatile ClockHealthService health;
     private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
+    /** JFR events of the probes; registered with JFR only once a recording runs. */
+    private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
 
     private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
         this.config = config;
@@ -134,6 +137,7 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
+        agent.flightRecorder.record(health.monitor());
         // The application's Spring Boot auto-configuration shows this instead of probing a second time.
         ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
         long t3 = System.nanoTime();
@@ -192,6 +196,7 @@ final class RunningAgent implements Closeable {
                     .listener(new ChangeLogger())
                     .onPoll(this::retryHttp)
                     .onPoll(this::retryWaitingClasses)
+                    .onPoll(flightRecorder::poll)
                     .start();
         } finally {
             if (previous == null) {
@@ -328,6 +333,7 @@ final class RunningAgent implements Closeable {
         if (h != null) {
             h.close();
         }
+        flightRecorder.close();
         registry.close();
     }
 

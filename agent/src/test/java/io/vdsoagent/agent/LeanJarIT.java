@@ -65,7 +65,8 @@ class LeanJarIT {
             for (String name : Arrays.asList(io.vdsoagent.bootstrap.AgentStarter.IMPLEMENTATION,
                     "io.vdsoagent.agent.PremainInstrumentation",
                     "io.vdsoagent.nativeaccess.ffm.FfmLayer",
-                    "io.vdsoagent.nativeaccess.ffm.impl.FfmNativeAccess")) {
+                    "io.vdsoagent.nativeaccess.ffm.impl.FfmNativeAccess",
+                    "io.vdsoagent.publish.jfr.JfrClockEvents")) {
                 if (zip.getEntry("inst/" + name.replace('.', '/') + ".classdata") == null) {
                     missing.add(name);
                 }

@@ -2,6 +2,7 @@ package io.vdsoagent.spring;
 
 import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.health.ClockHealthService;
+import io.vdsoagent.publish.FlightRecorderEvents;
 import io.vdsoagent.publish.VdsoMetrics;
 import java.util.EnumSet;
 import java.util.Set;
@@ -36,15 +37,24 @@ public class VdsoAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @Conditional(AgentConditions.NoAgent.class)
     static class ApplicationProbe {
+        /** JFR events of this application's probes, registered with JFR only once a recording runs. */
+        @Bean(destroyMethod = "close")
+        FlightRecorderEvents vdsoFlightRecorderEvents() {
+            return FlightRecorderEvents.create();
+        }
+
         /** Probes once here, on the context's thread (a few hundred ms), then refreshes on its daemon thread. */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        ClockHealthService clockHealthService(VdsoProperties properties) {
-            return ClockHealthService.builder()
+        ClockHealthService clockHealthService(VdsoProperties properties, FlightRecorderEvents flightRecorder) {
+            ClockHealthService service = ClockHealthService.builder()
                     .detectors(detectors(properties))
                     .refresh(properties.getInterval().toMillis(), properties.getClocksourcePoll().toMillis())
                     .onFailure((task, failure) -> log.warn("vdso: " + task + " failed", failure))
+                    .onPoll(flightRecorder::poll)
                     .start();
+            flightRecorder.record(service.monitor());
+            return service;
         }
 
         /** Spring Boot binds every MeterBinder bean to the application's MeterRegistry. */

@@ -62,7 +62,9 @@ class SpringBootAppIT {
     @Test
     void autoConfigurationAloneProbesPublishesAndKeepsProbesUp() throws Exception {
         int port = freePort();
-        Process app = start(port, List.of());
+        Path recording = Files.createTempFile("spring-boot-demo", ".jfr");
+        Files.delete(recording);
+        Process app = start(port, List.of("-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true"));
         JsonNode health = json(get(port, "/actuator/health"));
         JsonNode vdso = health.path("components").path("vdso");
         String sysfs = Files.readString(CURRENT_CLOCKSOURCE).trim();
@@ -88,6 +90,22 @@ class SpringBootAppIT {
         List<String> jdkWarnings = Files.readAllLines(logs.get(0)).stream()
                 .filter(l -> l.startsWith("WARNING:")).toList();
         assertEquals(List.of(), jdkWarnings, "the JVM warned on the application's output");
+
+        // core's JFR events come from the application's own probe too (SIGTERM: JFR dumps on exit).
+        app.destroy();
+        assertTrue(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the app did not stop on SIGTERM");
+        Process print = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jfr").toString(),
+                "print", "--events", "io.vdsoagent.ClockVerdict", recording.toString()).redirectErrorStream(true).start();
+        String events = new String(print.getInputStream().readAllBytes());
+        assertEquals(0, print.waitFor(), events);
+        Matcher verdicts = Pattern.compile("clocksource = \"([^\"]*)\"").matcher(events);
+        int n = 0;
+        while (verdicts.find()) {
+            assertEquals(sysfs, verdicts.group(1), events);
+            n++;
+        }
+        assertTrue(n >= 9, "one ClockVerdict per clock at least:\n" + events);
+        Files.deleteIfExists(recording);
     }
 
     /**
