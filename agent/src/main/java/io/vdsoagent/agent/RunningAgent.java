@@ -44,6 +44,7 @@ final class RunningAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(RunningAgent.class);
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
+    static final String FLIGHT_RECORDER_LINE = "a JFR recording runs: clock events registered";
 
     private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
@@ -58,6 +59,7 @@ final class RunningAgent implements Closeable {
     private volatile AgentHttpServer server;
     /** JFR events of the probes; registered with JFR only once a recording runs. */
     private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
+    private volatile OtlpPush otlp;
 
     private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
         this.config = config;
@@ -137,9 +139,12 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
-        agent.flightRecorder.record(health.monitor());
+        if (agent.flightRecorder.record(health.monitor())) {
+            log.debug(FLIGHT_RECORDER_LINE);
+        }
         // The application's Spring Boot auto-configuration shows this instead of probing a second time.
         ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
+        agent.startOtlp(health);
         long t3 = System.nanoTime();
         log.info("{}, version {} ({}), {}", health.current().headline(), BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
@@ -155,6 +160,27 @@ final class RunningAgent implements Closeable {
         agent.instrumentClockCalls(inst);
         startTimes.started();
         return agent;
+    }
+
+    /** From the refresh thread: a recording may have started JFR since (jcmd JFR.start). */
+    private void pollFlightRecorder() {
+        if (flightRecorder.poll()) {
+            log.debug(FLIGHT_RECORDER_LINE);
+        }
+    }
+
+    /** Off unless {@code otlp-endpoint} is set; a failure to start is one line, the rest of the agent runs on. */
+    private void startOtlp(ClockHealthService health) {
+        if (config.otlpEndpoint().isEmpty()) {
+            return;
+        }
+        try {
+            otlp = OtlpPush.start(config.otlpEndpoint(), config.otlpHeaders(), config.intervalMillis(),
+                    health.monitor(), config.exposeAddress());
+            log.debug("pushing OTLP metrics to {} every {} ms", config.otlpEndpoint(), config.intervalMillis());
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("OTLP push not started: {}", e.toString());
+        }
     }
 
     /** A step the headroom check skipped: vdso_agent_skipped{step} = 1, the degraded reason on /metrics. */
@@ -196,7 +222,7 @@ final class RunningAgent implements Closeable {
                     .listener(new ChangeLogger())
                     .onPoll(this::retryHttp)
                     .onPoll(this::retryWaitingClasses)
-                    .onPoll(flightRecorder::poll)
+                    .onPoll(this::pollFlightRecorder)
                     .start();
         } finally {
             if (previous == null) {
@@ -334,6 +360,10 @@ final class RunningAgent implements Closeable {
             h.close();
         }
         flightRecorder.close();
+        OtlpPush push = otlp;
+        if (push != null) {
+            push.close();
+        }
         registry.close();
     }
 

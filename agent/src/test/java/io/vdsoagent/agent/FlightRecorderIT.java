@@ -44,9 +44,10 @@ class FlightRecorderIT {
     void liveVerdictsCarrySysfsClocksource(@TempDir Path dir) throws Exception {
         Path jfr = dir.resolve("live.jfr");
         try (AgentJvm app = AgentJvm.start(Arrays.asList(recording(jfr),
-                        AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false")),
+                        AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false,clocksource-poll=1s,log-level=debug")),
                 AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin")) {
             app.awaitReadyPort();
+            awaitRegistered(app);
             app.release();
             assertEquals(0, app.awaitExit(60));
         }
@@ -80,10 +81,11 @@ class FlightRecorderIT {
                 + "4,900,86523456789,-;" + UNSTABLE);
         Path jfr = dir.resolve("switch.jfr");
         try (AgentJvm app = AgentJvm.start(Arrays.asList(recording(jfr),
-                        AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false,clocksource-poll=1s,detectors=clocksource"),
+                        AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false,clocksource-poll=1s,detectors=clocksource,log-level=debug"),
                         "-D" + TestRoot.PROPERTY + "=" + root.toAbsolutePath()),
                 AgentJvm.testClasses(), SleepyApp.class.getName(), "stdin")) {
             app.awaitReadyPort();
+            awaitRegistered(app);
             write(current, "hpet");
             app.awaitStderr(Pattern.compile("clocksource changed tsc -> hpet"), 15_000);
             app.release();
@@ -135,6 +137,11 @@ class FlightRecorderIT {
         List<String> jfr = loaded.stream().filter(l -> l.contains(" jdk.jfr.internal.") || l.contains("Event source:")
                 && l.contains("io.vdsoagent.publish.jfr.")).collect(Collectors.toList());
         assertEquals(new ArrayList<String>(), jfr);
+    }
+
+    /** JFR may start its recording after the agent's first probe (JDK 25 does): the next poll registers. */
+    private static void awaitRegistered(AgentJvm app) throws Exception {
+        app.awaitStderr(Pattern.compile(Pattern.quote(RunningAgent.FLIGHT_RECORDER_LINE)), 15_000);
     }
 
     private static String recording(Path jfr) {

@@ -21,8 +21,8 @@ public final class FlightRecorderEvents implements Closeable {
 
     /** What the Java 11 part implements; called on one thread at a time. */
     public interface Sink {
-        /** Registers the events with JFR if a recording has initialized it; a no-op once registered. */
-        void poll(ClockHealthMonitor monitor);
+        /** Registers the events with JFR if a recording has initialized it; true only on the call that did. */
+        boolean poll(ClockHealthMonitor monitor);
 
         /** Unregisters whatever {@link #poll} registered. */
         void close();
@@ -52,22 +52,29 @@ public final class FlightRecorderEvents implements Closeable {
         }
     }
 
-    /** From now on snapshots of {@code monitor} are recorded; checks for a running recording at once. */
-    public void record(ClockHealthMonitor monitor) {
+    /**
+     * From now on snapshots of {@code monitor} are recorded; checks for a running recording at once.
+     * @return as {@link #poll()}
+     */
+    public boolean record(ClockHealthMonitor monitor) {
         this.monitor = monitor;
-        poll();
+        return poll();
     }
 
-    /** The owner's periodic check for a recording; cheap. Never throws. */
-    public synchronized void poll() {
+    /**
+     * The owner's periodic check for a recording; cheap. Never throws.
+     * @return true on the one call that registered the events (a recording had started JFR)
+     */
+    public synchronized boolean poll() {
         ClockHealthMonitor m = monitor;
         if (sink == null || m == null) {
-            return;
+            return false;
         }
         try {
-            sink.poll(m);
+            return sink.poll(m);
         } catch (Throwable ignored) {
             // JFR refusing our events must not stop the owner's schedule.
+            return false;
         }
     }
 

@@ -23,9 +23,9 @@ public final class JfrClockEvents implements FlightRecorderEvents.Sink, ClockHea
     private Runnable periodic;
 
     @Override
-    public void poll(ClockHealthMonitor m) {
+    public boolean poll(ClockHealthMonitor m) {
         if (periodic != null || !FlightRecorder.isInitialized()) {
-            return;
+            return false;
         }
         final ClockHealthMonitor source = m;
         Runnable hook = () -> verdicts(source.current());
@@ -35,6 +35,7 @@ public final class JfrClockEvents implements FlightRecorderEvents.Sink, ClockHea
         m.addListener(this);
         // What already holds when the recording starts: it explains the fallback without waiting for a change.
         changes(null, m.current());
+        return true;
     }
 
     @Override

@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,6 +155,65 @@ class SpringBootAppIT {
         assertTrue(expected.size() >= 15, "read the agent's families: " + expected);
     }
 
+    /**
+     * Spring Boot's own OTLP export carries the vdso_* meters: a receiver decodes each export with the
+     * official OpenTelemetry proto classes, and every vdso_* family of /actuator/prometheus is in it.
+     */
+    @Test
+    void otlpExportCarriesTheVdsoFamilies() throws Exception {
+        java.util.concurrent.BlockingQueue<com.sun.net.httpserver.Headers> headers = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<ExportMetricsServiceRequest> exports = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/v1/metrics", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            headers.add(exchange.getRequestHeaders());
+            exports.add(ExportMetricsServiceRequest.parseFrom(body));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            int port = freePort();
+            start(port, List.of(), "--management.otlp.metrics.export.enabled=true",
+                    "--management.otlp.metrics.export.url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/metrics",
+                    "--management.otlp.metrics.export.step=1s",
+                    "--management.otlp.metrics.export.headers.Authorization=Bearer t0ken");
+            Set<String> expected = families(get(port, "/actuator/prometheus"));
+            expected.removeIf(f -> !f.startsWith("vdso_"));
+            assertTrue(expected.size() >= 15, expected.toString());
+            Set<String> pushed = new TreeSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!pushed.containsAll(expected) && System.nanoTime() < deadline) {
+                ExportMetricsServiceRequest export = exports.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                if (export == null) {
+                    continue;
+                }
+                assertEquals("Bearer t0ken", headers.take().getFirst("Authorization"));
+                for (ResourceMetrics rm : export.getResourceMetricsList()) {
+                    for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                        for (Metric m : sm.getMetricsList()) {
+                            pushed.add(prometheusName(m));
+                        }
+                    }
+                }
+            }
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(pushed);
+            assertEquals(Set.of(), missing, "vdso_* families of /actuator/prometheus missing from the OTLP export");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /** The Prometheus family Micrometer's Prometheus naming gives the same meter (unit suffix, _total for counters). */
+    private static String prometheusName(Metric m) {
+        String name = m.getName().replace('.', '_');
+        if (!m.getUnit().isEmpty() && !name.endsWith("_" + m.getUnit())) {
+            name += "_" + m.getUnit();
+        }
+        return m.hasSum() && m.getSum().getIsMonotonic() ? name + "_total" : name;
+    }
+
     private void assertProbesUp(int port) throws Exception {
         for (String group : List.of("liveness", "readiness")) {
             JsonNode probe = json(get(port, "/actuator/health/" + group));
@@ -172,7 +238,7 @@ class SpringBootAppIT {
         return vdso;
     }
 
-    private Process start(int port, List<String> jvmArgs) throws Exception {
+    private Process start(int port, List<String> jvmArgs, String... appArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -180,6 +246,7 @@ class SpringBootAppIT {
         cmd.add(appJar().getAbsolutePath());
         cmd.add("--server.port=" + port);
         cmd.add("--server.address=127.0.0.1");
+        cmd.addAll(List.of(appArgs));
         File log = Files.createTempFile("spring-boot-demo", ".log").toFile();
         log.deleteOnExit();
         logs.add(log.toPath());
