@@ -10,11 +10,14 @@ import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.AgentStarter;
+import io.vdsoagent.bootstrap.ClockHealthHandOff;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.HostDetail;
+import io.vdsoagent.publish.FlightRecorderEvents;
+import io.vdsoagent.publish.HealthDetails;
 import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.vdsoagent.source.KernelIdentity;
@@ -44,6 +47,7 @@ final class RunningAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(RunningAgent.class);
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
+    static final String FLIGHT_RECORDER_LINE = "a JFR recording runs: clock events registered";
 
     private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
@@ -56,6 +60,9 @@ final class RunningAgent implements Closeable {
     private volatile ClockHealthService health;
     private volatile ClockCallInstrumentation clockCalls;
     private volatile AgentHttpServer server;
+    /** JFR events of the probes; registered with JFR only once a recording runs. */
+    private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
+    private volatile OtlpPush otlp;
 
     private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
         this.config = config;
@@ -134,6 +141,12 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
+        if (agent.flightRecorder.record(health.monitor())) {
+            log.debug(FLIGHT_RECORDER_LINE);
+        }
+        // The application's Spring Boot auto-configuration shows this instead of probing a second time.
+        ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
+        agent.startOtlp(health);
         long t3 = System.nanoTime();
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), {}", health.current().headline(),
@@ -165,6 +178,7 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
+        agent.startOtlp(health);
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
@@ -195,6 +209,27 @@ final class RunningAgent implements Closeable {
                     .register(registry);
         }
         return registry;
+    }
+
+    /** From the refresh thread: a recording may have started JFR since (jcmd JFR.start). */
+    private void pollFlightRecorder() {
+        if (flightRecorder.poll()) {
+            log.debug(FLIGHT_RECORDER_LINE);
+        }
+    }
+
+    /** Off unless {@code otlp-endpoint} is set; a failure to start is one line, the rest of the agent runs on. */
+    private void startOtlp(ClockHealthService health) {
+        if (config.otlpEndpoint().isEmpty()) {
+            return;
+        }
+        try {
+            otlp = OtlpPush.start(config.otlpEndpoint(), config.otlpHeaders(), config.intervalMillis(),
+                    health.monitor(), config.exposeAddress());
+            log.debug("pushing OTLP metrics to {} every {} ms", config.otlpEndpoint(), config.intervalMillis());
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("OTLP push not started: {}", e.toString());
+        }
     }
 
     /** A step the headroom check skipped: vdso_agent_skipped{step} = 1, the degraded reason on /metrics. */
@@ -236,6 +271,7 @@ final class RunningAgent implements Closeable {
                     .listener(new ChangeLogger())
                     .onPoll(this::retryHttp)
                     .onPoll(this::retryWaitingClasses)
+                    .onPoll(this::pollFlightRecorder)
                     .start();
         } finally {
             if (previous == null) {
@@ -410,6 +446,11 @@ final class RunningAgent implements Closeable {
         ClockHealthService h = health;
         if (h != null) {
             h.close();
+        }
+        flightRecorder.close();
+        OtlpPush push = otlp;
+        if (push != null) {
+            push.close();
         }
         registry.close();
     }

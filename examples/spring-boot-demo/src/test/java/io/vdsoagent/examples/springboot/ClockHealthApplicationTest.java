@@ -60,10 +60,19 @@ class ClockHealthApplicationTest {
     }
 
     @Test
-    void clockHealthPageExplainsTheVerdict() throws Exception {
-        HttpResponse<String> response = get("/clock-health");
+    void vdsoEndpointServesTheJsonReport() throws Exception {
+        HttpResponse<String> response = get("/actuator/vdso");
         assertEquals(200, response.statusCode());
-        assertTrue(response.body().contains("clocksource"), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        assertTrue(response.body().startsWith("{\"headline\":"), response.body());
+    }
+
+    @Test
+    void healthShowsTheVdsoComponent() throws Exception {
+        HttpResponse<String> response = get("/actuator/health");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("\"vdso\":{\"status\":"), response.body());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
