@@ -37,8 +37,6 @@ class Ppc64leConsistencyE2E {
 
     static final int N = ClockVerdictsE2E.N;
     static final String GUEST_JAVA = "/usr/lib/jvm/java-17-openjdk-ppc64el/bin/java";
-    /** A C sample is wrong when its libc value is outside its bracket by more than the agent's largest allowance. */
-    static final double WRONG_BEYOND_NANOS = 5_000_000;
     /** The C samples compared with the agent's probe: this close in the clock's own kernel time. */
     static final double WINDOW_SECONDS = 1.0;
     /** Issue 31's premise for jiffies mode: the five high-resolution clocks wrong, the coarse ones right. */
@@ -78,7 +76,7 @@ class Ppc64leConsistencyE2E {
     void wrongClocksAreFlaggedWithTheOffsetTheCProgramMeasures(String mode) throws Exception {
         LabRun run = guest(mode);
         Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("consistency"));
-        Map<LabClock, List<double[]>> samples = samples(run.section("bracket"));
+        Map<LabClock, List<double[]>> samples = BracketTruth.samples(run.section("bracket"));
         for (Object entry : MiniJson.array(consistency.get("clocks"))) {
             Map<String, Object> c = MiniJson.object(entry);
             LabClock clock = LabClock.byName(String.valueOf(c.get("clock")));
@@ -87,12 +85,12 @@ class Ppc64leConsistencyE2E {
             List<double[]> around = around(samples.get(clock), kernel);
             assertTrue(!around.isEmpty(), () -> "no C sample of " + clock + " within " + WINDOW_SECONDS
                     + " s of the agent's probe\n" + run.describe());
-            boolean truthWrong = around.stream().allMatch(Ppc64leConsistencyE2E::outside);
+            boolean truthWrong = around.stream().allMatch(BracketTruth::outside);
             boolean premise = mode.equals("jiffies") && WRONG_IN_JIFFIES.contains(clock);
             assertEquals(premise, truthWrong, () -> "premise: the C program's samples of " + clock + " in the " + mode
-                    + " guest, [kernel ns, offset ns, outside]: " + describe(around));
+                    + " guest, [kernel ns, offset ns, outside]: " + BracketTruth.describe(around));
             assertEquals(!truthWrong, c.get("consistent"), () -> clock + " (" + mode + "): " + c.get("detail")
-                    + "; the C program: " + describe(around));
+                    + "; the C program: " + BracketTruth.describe(around));
             double low = around.stream().mapToDouble(a -> a[1] / 1e9).min().getAsDouble();
             double high = around.stream().mapToDouble(a -> a[1] / 1e9).max().getAsDouble();
             if (truthWrong) {
@@ -154,25 +152,6 @@ class Ppc64leConsistencyE2E {
         TIMINGS.add("vDSO (" + image.length + " bytes): " + objdump);
     }
 
-    /** clock -> C samples {raw kernel ns before, libc minus the bracket's middle, raw before, libc, raw after} (ns). */
-    static Map<LabClock, List<double[]>> samples(List<String> lines) {
-        Map<LabClock, List<double[]>> out = new EnumMap<>(LabClock.class);
-        for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 6 && f[0].equals("bracket")) {
-                out.computeIfAbsent(LabClock.byId(Integer.parseInt(f[1])), k -> new ArrayList<>())
-                        .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                                Double.parseDouble(f[4]), Double.parseDouble(f[5])});
-            }
-        }
-        return out;
-    }
-
-    /** The C program's own verdict on one sample: libc's value outside its raw bracket. */
-    static boolean outside(double[] sample) {
-        return sample[3] < sample[2] - WRONG_BEYOND_NANOS || sample[3] > sample[4] + WRONG_BEYOND_NANOS;
-    }
-
     private static List<double[]> around(List<double[]> samples, double kernelNanos) {
         List<double[]> out = new ArrayList<>();
         for (double[] s : samples == null ? List.<double[]>of() : samples) {
@@ -181,14 +160,6 @@ class Ppc64leConsistencyE2E {
             }
         }
         return out;
-    }
-
-    private static String describe(List<double[]> samples) {
-        StringBuilder b = new StringBuilder();
-        for (double[] s : samples) {
-            b.append(String.format(" [%.0f, %.0f, %s]", s[0], s[1], outside(s)));
-        }
-        return b.toString();
     }
 
     private static String reportJson(LabRun run) {
