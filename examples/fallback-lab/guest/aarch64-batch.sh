@@ -4,6 +4,7 @@
 # agent's CLI report, and the agent loaded with -javaagent into a JVM until its one log line, then a
 # scrape of its /metrics. Sections start with "== name" lines; the test judges them.
 # Usage: aarch64-batch.sh <clockloop (aarch64)> <N> <java> <vdso-agent.jar> <classpath with io.vdsoagent.examples.lab.Idle>
+#        [<clockbracket (aarch64)>: the C program's consistency samples before and after the report]
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 LOOP=${1:?usage: aarch64-batch.sh <clockloop> <N> <java> <agent jar> <classpath>}
@@ -34,6 +35,8 @@ exec 3</proc/self/mem
 dd bs=4096 skip=$((start / 4096)) count=$(((end - start) / 4096)) <&3 2>/dev/null | base64 -w 76
 exec 3<&-
 
+BRACKET=${6:-}
+[ -n "$BRACKET" ] && "$BRACKET" >"$OUT/bracket" 2>&1
 echo "== report"
 begin=$(date +%s%N)
 "$JAVA" -jar "$JAR" report --json 2>"$OUT/report.err"
@@ -43,6 +46,11 @@ echo "exit $rc"
 echo "wall-ms $(( ($(date +%s%N) - begin) / 1000000 ))"
 echo "== report-stderr"
 cat "$OUT/report.err"
+if [ -n "$BRACKET" ]; then
+  echo "== bracket"
+  cat "$OUT/bracket"
+  "$BRACKET"
+fi
 
 begin=$(date +%s%N)
 "$JAVA" "-javaagent:$JAR=host=127.0.0.1,port=$PORT" -cp "$CP" io.vdsoagent.examples.lab.Idle 600 \

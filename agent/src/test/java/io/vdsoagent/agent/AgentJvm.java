@@ -72,14 +72,19 @@ final class AgentJvm implements AutoCloseable {
 
     /** @param workingDirectory the child's working directory, null for ours */
     static AgentJvm start(List<String> command, File workingDirectory) throws IOException {
+        return start(command, workingDirectory, java.util.Collections.<String, String>emptyMap());
+    }
+
+    /** @param env variables added to (or replacing) the child's inherited environment */
+    static AgentJvm start(List<String> command, File workingDirectory, java.util.Map<String, String> env) throws IOException {
         Path out = Files.createTempFile("agent-it-", ".out");
         Path err = Files.createTempFile("agent-it-", ".err");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory)
                 .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        return new AgentJvm(process, out, err);
+                .redirectError(err.toFile());
+        builder.environment().putAll(env);
+        return new AgentJvm(builder.start(), out, err);
     }
 
     static String agentArg(String args) {

@@ -31,6 +31,7 @@ import java.util.Map;
  *
  * <p>The CPU-time clocks are not checked: libc always makes the syscall for them, so the two paths are
  * one. Resolutions are read once per check instance (one more syscall per clock on the first probe).
+ * Not thread-safe (one buffer, one cache): its owner, the {@code Prober}, serialises probes.
  */
 public final class ClockConsistencyCheck {
     /** The clocks whose fast path can disagree with the kernel. */

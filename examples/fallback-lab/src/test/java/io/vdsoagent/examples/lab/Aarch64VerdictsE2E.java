@@ -131,6 +131,14 @@ class Aarch64VerdictsE2E {
         }
     }
 
+    /** Issue 31: no false alarm on arm64, with the timer in the vDSO or out of it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"normal", "erratum"})
+    void everyClockIsConsistentAsTheCProgramFinds(String timer) throws Exception {
+        LabRun run = guest(timer);
+        BracketTruth.assertAllConsistent("aarch64 " + timer, run.section("bracket"), reportJson(run));
+    }
+
     /** The CLI's report, after checking it succeeded. */
     private static AgentReport report(LabRun run) {
         assertTrue(run.section("report-meta").contains("exit 0"), () -> "report --json failed\n" + run.describe());
@@ -172,7 +180,7 @@ class Aarch64VerdictsE2E {
     private static LabRun boot(String timer) throws IOException, InterruptedException {
         String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/aarch64-batch.sh")),
                 Lab.quote(Lab.clockloopAarch64()), Integer.toString(N), Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()),
-                Lab.quote(Lab.MODULE_DIR.resolve("target/test-classes")));
+                Lab.quote(Lab.MODULE_DIR.resolve("target/test-classes")), Lab.quote(Lab.clockbracketAarch64()));
         LabRun run = Lab.runAarch64("aarch64-" + timer, timer, Duration.ofSeconds(480), script);
         if (run.exitCode() != 0) {
             fail("the aarch64 " + timer + " guest's batch failed\n" + run.describe());

@@ -173,6 +173,15 @@ class ClockVerdictsE2E {
         return out.toString();
     }
 
+    /** Issue 31: no false alarm on a kernel that tells the right time, whether it falls back or not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hpet", "acpi_pm", "tsc"})
+    void everyClockIsConsistentAsTheCProgramFinds(String clocksource) throws Exception {
+        LabRun run = guest(clocksource);
+        assertTrue(run.section("report-meta").contains("exit 0"), () -> "report --json failed\n" + run.describe());
+        BracketTruth.assertAllConsistent(clocksource, run.section("bracket"), AgentReport.extractJson(run.section("report")));
+    }
+
     /** Boots the guest for a clocksource once and keeps its output for every test that needs it. */
     private static synchronized LabRun guest(String clocksource) throws IOException, InterruptedException {
         LabRun cached = RUNS.get(clocksource);
@@ -184,7 +193,8 @@ class ClockVerdictsE2E {
         StringBuilder script = new StringBuilder()
                 .append(Lab.quote(Lab.MODULE_DIR.resolve("guest/verdicts.sh"))).append(' ')
                 .append(Lab.quote(Lab.clockloop())).append(' ').append(N).append(' ')
-                .append(Lab.quote(java)).append(' ').append(Lab.quote(jar));
+                .append(Lab.quote(java)).append(' ').append(Lab.quote(jar)).append(' ')
+                .append(Lab.quote(Lab.clockbracket()));
         Duration timeout = Duration.ofSeconds(300);
         if (clocksource.equals("tsc")) {
             script.append("; ").append(Lab.quote(Lab.MODULE_DIR.resolve("guest/runtime-switch.sh"))).append(' ')

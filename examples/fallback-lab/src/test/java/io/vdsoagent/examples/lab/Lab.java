@@ -24,6 +24,8 @@ final class Lab {
     static final Path WORK_DIR = MODULE_DIR.resolve("target/lab-work");
     static final Path LOG_DIR = MODULE_DIR.resolve("target/lab-logs");
     static final Path REPO_DIR = MODULE_DIR.resolve("../..").normalize();
+    /** core's C ground truth for the consistency check (libc clock_gettime between two raw syscalls). */
+    static final Path CLOCKBRACKET_C = REPO_DIR.resolve("core/src/test/resources/io/vdsoagent/detect/clockbracket.c");
 
     private Lab() {
     }
@@ -159,13 +161,22 @@ final class Lab {
         return compileClockloop("powerpc64le-linux-gnu-gcc", "clockloop-ppc64le");
     }
 
+    /** The consistency check's ground truth (core's clockbracket.c) for the x86 guests, which see the host root. */
+    static Path clockbracket() throws IOException, InterruptedException {
+        return compile("gcc", "clockbracket", CLOCKBRACKET_C);
+    }
+
+    /** The same for the aarch64 guests, against Debian's arm64 glibc. */
+    static Path clockbracketAarch64() throws IOException, InterruptedException {
+        return compile("aarch64-linux-gnu-gcc", "clockbracket-aarch64", CLOCKBRACKET_C);
+    }
+
     /**
      * The consistency check's ground truth for the ppc64le guests: core's clockbracket.c (libc clock_gettime
      * between two raw syscalls, per clock), cross-compiled here.
      */
     static Path clockbracketPpc64le() throws IOException, InterruptedException {
-        return compile("powerpc64le-linux-gnu-gcc", "clockbracket-ppc64le",
-                REPO_DIR.resolve("core/src/test/resources/io/vdsoagent/detect/clockbracket.c"));
+        return compile("powerpc64le-linux-gnu-gcc", "clockbracket-ppc64le", CLOCKBRACKET_C);
     }
 
     private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
