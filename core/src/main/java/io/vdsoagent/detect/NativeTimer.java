@@ -13,6 +13,12 @@ import java.util.Arrays;
 final class NativeTimer {
     static final int BATCHES = 7;
     private static final int CALIBRATION_CALLS = 32;
+    /** The first look at a path's cost: enough to tell nanoseconds from microseconds. */
+    private static final int PROBE_CALLS = 2;
+    /** A call this dear is a trip through a user-space kernel (or worse): not worth warming or long batches. */
+    static final double SLOW_CALL_NANOS = 5_000;
+    /** One call of a slow path already spans thousands of timer ticks. */
+    private static final int MIN_SLOW_CALLS = 1;
     private static final double BATCH_NANOS = 20_000;
     private static volatile long sink;
 
@@ -48,31 +54,59 @@ final class NativeTimer {
             return;
         }
         long nr = na.arch().clockGettimeNr();
+        // A path whose calls cost microseconds (gVisor's ptrace platform: 34-61 us per syscall, and every
+        // clock during its calibration) is not worth compiling: the interpreter's overhead is lost in the
+        // call, and 100 warm-up rounds of it would cost the probe seconds. Such a loop is left cold.
+        int coarseCalls = slow(perCall(ClockId.MONOTONIC_COARSE.linuxId(), false, nr, PROBE_CALLS)) ? 0 : 1000;
+        int rawCalls = slow(perCall(ClockId.MONOTONIC_COARSE.linuxId(), true, nr, PROBE_CALLS)) ? 0 : 50;
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            warmUpRound(nr);
+            warmUpRound(nr, coarseCalls, rawCalls);
         }
         // The JIT compiles in the background: on a busy host the baseline loop can still run at tier 3
         // after the fixed rounds (seen with FFM: abs 22 ns until C2 finished, then 3 ns), which would
         // swallow the vDSO cost. A compiled abs costs well under half a clock_gettime; until then, warm on.
-        for (int i = 0; i < MAX_EXTRA_ROUNDS && !baselineCompiled(); i++) {
-            warmUpRound(nr);
+        int checkCalls = slow(perCall(ClockId.MONOTONIC.linuxId(), false, nr, PROBE_CALLS)) ? PROBE_CALLS : 1000;
+        for (int i = 0; i < MAX_EXTRA_ROUNDS && !baselineCompiled(checkCalls); i++) {
+            warmUpRound(nr, coarseCalls, rawCalls);
         }
         WARMED_UP.add(na.implementation());
     }
 
-    private void warmUpRound(long nr) {
+    private void warmUpRound(long nr, int coarseCalls, int rawCalls) {
         loopAbs(libc, 1000);
-        loopLibc(libc, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 1000);
-        loopSyscall(libc, nr, ClockId.MONOTONIC_COARSE.linuxId(), buffer, 50);
+        loopLibc(libc, ClockId.MONOTONIC_COARSE.linuxId(), buffer, coarseCalls);
+        loopSyscall(libc, nr, ClockId.MONOTONIC_COARSE.linuxId(), buffer, rawCalls);
     }
 
-    private boolean baselineCompiled() {
+    private boolean baselineCompiled(int libcCalls) {
         long t0 = System.nanoTime();
         loopAbs(libc, 1000);
         long t1 = System.nanoTime();
-        loopLibc(libc, ClockId.MONOTONIC.linuxId(), buffer, 1000);
+        loopLibc(libc, ClockId.MONOTONIC.linuxId(), buffer, libcCalls);
         long t2 = System.nanoTime();
-        return 2 * (t1 - t0) < t2 - t1;
+        return 2 * (t1 - t0) / 1000.0 < (t2 - t1) / (double) libcCalls;
+    }
+
+    /**
+     * Per-call nanoseconds of {@code calls} calls of one path, the lower of two tries (the first call of a
+     * stub may link it): a sizing estimate, not a measurement.
+     */
+    private double perCall(int clockId, boolean raw, long nr, int calls) {
+        return Math.min(perCallOnce(clockId, raw, nr, calls), perCallOnce(clockId, raw, nr, calls));
+    }
+
+    private double perCallOnce(int clockId, boolean raw, long nr, int calls) {
+        long t0 = System.nanoTime();
+        if (raw) {
+            loopSyscall(libc, nr, clockId, buffer, calls);
+        } else {
+            loopLibc(libc, clockId, buffer, calls);
+        }
+        return Math.max(1, (System.nanoTime() - t0) / (double) calls);
+    }
+
+    private static boolean slow(double perCallNanos) {
+        return perCallNanos >= SLOW_CALL_NANOS;
     }
 
     /** Per-call cost of one path: gross (as called through jnr) and net (FFI baseline subtracted). */
@@ -130,13 +164,13 @@ final class NativeTimer {
      * at ~0.5-2 us) costs no more wall and CPU than a fast one.
      */
     private int callsFor(int clockId, boolean raw, long nr, int maxCalls) {
-        long t0 = System.nanoTime();
-        if (raw) {
-            loopSyscall(libc, nr, clockId, buffer, CALIBRATION_CALLS);
-        } else {
-            loopLibc(libc, clockId, buffer, CALIBRATION_CALLS);
+        double perCall = perCall(clockId, raw, nr, PROBE_CALLS);
+        if (slow(perCall)) {
+            // Microseconds per call (each of gVisor's costs 34-61 us of the sandbox's CPU): a call or two per
+            // batch times it well; 32 would cost milliseconds per clock.
+            return (int) Math.max(MIN_SLOW_CALLS, Math.min(maxCalls, BATCH_NANOS / perCall));
         }
-        double perCall = Math.max(1, (System.nanoTime() - t0) / (double) CALIBRATION_CALLS);
+        perCall = perCall(clockId, raw, nr, CALIBRATION_CALLS);
         return (int) Math.max(CALIBRATION_CALLS, Math.min(maxCalls, BATCH_NANOS / perCall));
     }
 
