@@ -220,6 +220,18 @@ class ChartTemplateTest {
         monitor.getSpec().getSelector().getMatchLabels().forEach((key, value) ->
                 assertEquals(value, podLabels.get(key), "the PodMonitor selects the node pods by " + key));
         assertEquals("Exists", pod.getTolerations().get(0).getOperator(), "every node, tainted ones too");
+
+        // with every feature: the agent's settings as the library renders them (auth and TLS included, one
+        // comma-separated argument), host-detail left out, nodeMode.args after; the secrets as for the JVMs
+        List<HasMetadata> all = StrictManifests.parse(Chart.template("all-features-values.yaml", Map.of()));
+        Container allServe = StrictManifests.single(all, DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container allApp = StrictManifests.single(all, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        String javaagent = allApp.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+                .orElseThrow().getValue().replaceAll("^-javaagent:[^=]*=([^ ]*) .*$", "$1");
+        List<String> allArgs = allServe.getArgs();
+        assertEquals(List.of("serve", javaagent.replace(",host-detail=summary", ""), "interval=2m"),
+                allArgs.subList(allArgs.size() - 3, allArgs.size()));
+        assertEquals(allApp.getEnv().stream().filter(e -> !e.getName().equals("JAVA_TOOL_OPTIONS")).toList(), allServe.getEnv());
         assertTrue(serve.getEnv() == null || serve.getEnv().stream().noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS")),
                 "no JAVA_TOOL_OPTIONS: serve is not an agent inside a JVM");
 
