@@ -172,8 +172,8 @@ class ChartTemplateTest {
         assertEquals("/opt/vdso", init.getVolumeMounts().get(0).getMountPath());
 
         Container app = pod.getContainers().get(0);
-        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s,"
-                        + "host-detail=summary,tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
+        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,host-detail=summary,expose-address=true,interval=30s,"
+                        + "tls-keystore=/vdso-agent-tls/keystore.p12 -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
                 app.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue());
         // secrets only as secretKeyRef, never in a value
         assertEquals(List.of("VDSO_AGENT_BASIC_AUTH_USER", "VDSO_AGENT_BASIC_AUTH_PASSWORD", "VDSO_AGENT_TLS_KEYSTORE_PASSWORD"),
