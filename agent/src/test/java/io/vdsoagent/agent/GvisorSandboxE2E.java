@@ -88,9 +88,11 @@ class GvisorSandboxE2E {
     void theKernelIsNamedFromWhatTheSandboxSays() throws Exception {
         String release = sandbox(Collections.<String>emptyList(), "uname", "-r").output.trim();
         String machine = sandbox(Collections.<String>emptyList(), "uname", "-m").output.trim();
+        String version = sandbox(Collections.<String>emptyList(), "uname", "-v").output.trim();
         assertTrue(reportJson.contains("\"kernel\":{"), reportJson);
         assertTrue(reportJson.contains("\"release\":\"" + release + "\""), release + " in " + reportJson);
         assertTrue(reportJson.contains("\"arch\":\"" + machine + "\""), machine + " in " + reportJson);
+        assertTrue(reportJson.contains("\"version\":\"" + version + "\""), version + " in " + reportJson);
         assertTrue(reportJson.contains("\"runtime\":\"gvisor\""), reportJson);
     }
 

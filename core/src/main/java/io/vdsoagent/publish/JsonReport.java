@@ -36,7 +36,7 @@ public final class JsonReport {
         w.name("arch");
         text(w, host.arch());
         w.name("kernel");
-        kernel(w, host.kernel());
+        kernel(w, host.kernel(), host.kernelVersion());
         w.name("vdso");
         vdso(w, host.vdso(), exposeAddress);
         w.name("clocksource");
@@ -78,11 +78,13 @@ public final class JsonReport {
         return w.endObject().toString();
     }
 
-    private static void kernel(JsonWriter w, KernelIdentity k) {
+    private static void kernel(JsonWriter w, KernelIdentity k, Probed<String> version) {
         w.beginObject().name("bootId");
         text(w, k.bootId());
         w.name("release");
         text(w, k.release());
+        w.name("version");
+        text(w, version);
         w.name("arch");
         text(w, k.arch());
         w.name("runtime");

@@ -22,6 +22,7 @@ public final class TextReport {
         StringBuilder b = new StringBuilder();
         b.append(health.headline()).append('\n').append('\n');
         b.append("kernel      ").append(host.kernelRelease()).append(" (").append(host.arch()).append(")\n");
+        b.append("version     ").append(host.kernelVersion()).append('\n');
         b.append("boot id     ").append(host.kernel().bootId()).append('\n');
         b.append("runtime     ").append(host.kernel().runtime().known() ? host.kernel().runtimeLabel()
                 : host.kernel().runtime().toString()).append('\n');

@@ -17,6 +17,7 @@ public final class HostFacts {
     private final Probed<Integer> aslr;
     private final Probed<String> bootId;
     private final Probed<KernelRuntime> runtime;
+    private final Probed<String> kernelVersion;
 
     /** Without the kernel's boot id and runtime (facts supplied by a caller that does not read them). */
     public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
@@ -28,6 +29,13 @@ public final class HostFacts {
     public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
                      Probed<ClocksourceFacts> clocksource, Probed<VsyscallMode> vsyscall, Probed<Integer> aslr,
                      Probed<String> bootId, Probed<KernelRuntime> runtime) {
+        this(kernelRelease, arch, vdso, clocksource, vsyscall, aslr, bootId, runtime,
+                Probed.<String>unknown("not probed"));
+    }
+
+    public HostFacts(Probed<String> kernelRelease, Probed<String> arch, Probed<VdsoFacts> vdso,
+                     Probed<ClocksourceFacts> clocksource, Probed<VsyscallMode> vsyscall, Probed<Integer> aslr,
+                     Probed<String> bootId, Probed<KernelRuntime> runtime, Probed<String> kernelVersion) {
         this.kernelRelease = Objects.requireNonNull(kernelRelease);
         this.arch = Objects.requireNonNull(arch);
         this.vdso = Objects.requireNonNull(vdso);
@@ -36,6 +44,12 @@ public final class HostFacts {
         this.aslr = Objects.requireNonNull(aslr);
         this.bootId = Objects.requireNonNull(bootId);
         this.runtime = Objects.requireNonNull(runtime);
+        this.kernelVersion = Objects.requireNonNull(kernelVersion);
+    }
+
+    /** uname -v ({@code /proc/sys/kernel/version}, else uname(2)): the build, e.g. "#1 SMP ... Debian 6.18.44-1". */
+    public Probed<String> kernelVersion() {
+        return kernelVersion;
     }
 
     /** Which kernel this is: boot id, release, arch, runtime (the fleet's join key). */

@@ -61,7 +61,8 @@ public final class HostFactsReader {
                 vsyscall,
                 guard("aslr", sysctls::randomizeVaSpace),
                 guard("boot id", sysctls::bootId),
-                guard("runtime", () -> new KernelRuntimeReader(root).read()));
+                guard("runtime", () -> new KernelRuntimeReader(root).read()),
+                guard("kernel version", () -> version(sysctls, uname)));
     }
 
     /**
@@ -87,6 +88,16 @@ public final class HostFactsReader {
         }
         Probed<Utsname> u = uname.get();
         return u.known() ? Probed.of(u.get().release()) : Probed.<String>unknown(proc.reason() + "; " + u.reason());
+    }
+
+    /** procfs first; uname(2) where /proc/sys is missing, live root only. */
+    private Probed<String> version(KernelSysctls sysctls, Uname uname) {
+        Probed<String> proc = sysctls.version();
+        if (proc.known() || !root.isLive()) {
+            return proc;
+        }
+        Probed<Utsname> u = uname.get();
+        return u.known() ? Probed.of(u.get().version()) : Probed.<String>unknown(proc.reason() + "; " + u.reason());
     }
 
     /** One uname(2) call per read, made only if procfs failed; a failure is a reason, never an exception. */

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 public final class KernelSysctls {
     private static final Pattern RELEASE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
+    private static final Pattern VERSION = Pattern.compile("[\\x20-\\x7e]{1,128}");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SystemRoot root;
@@ -25,6 +26,11 @@ public final class KernelSysctls {
     /** {@code /proc/sys/kernel/arch} (uname -m); the file exists on Linux 6.x, not on older kernels. */
     public Probed<String> arch() {
         return token("/proc/sys/kernel/arch", ARCH);
+    }
+
+    /** {@code /proc/sys/kernel/version} (uname -v), e.g. "#1 SMP PREEMPT_DYNAMIC Debian 6.18.44-1". */
+    public Probed<String> version() {
+        return token("/proc/sys/kernel/version", VERSION);
     }
 
     /** {@code /proc/sys/kernel/random/boot_id}: one UUID per running kernel, shared by its containers. */

@@ -26,6 +26,8 @@ public final class VdsoImageReader {
     /** Real images are 4-16 KiB; a larger extent is not believable. */
     public static final long MAX_IMAGE_BYTES = 1024 * 1024;
     public static final String FIXTURE_IMAGE = "/proc/self/vdso.bin";
+    /** The reason's start for an image whose headers make no sense (operators and tests grep for it). */
+    private static final String NOT_ELF = "vDSO image is not a valid ELF: ";
 
     private final SystemRoot root;
 
@@ -39,7 +41,7 @@ public final class VdsoImageReader {
      */
     public Probed<VdsoImage> read(long sysinfoEhdr, long pageSize) {
         if (sysinfoEhdr <= 0 || sysinfoEhdr > Long.MAX_VALUE - MAX_IMAGE_BYTES) {
-            return Probed.unknown("AT_SYSINFO_EHDR 0x" + Long.toHexString(sysinfoEhdr) + " is not a user address");
+            return Probed.unknown("AT_SYSINFO_EHDR is not a user address");
         }
         if (pageSize < 0 || pageSize > MAX_IMAGE_BYTES || (pageSize & (pageSize - 1)) != 0) {
             return Probed.unknown("AT_PAGESZ " + pageSize + " is not a plausible page size");
@@ -49,22 +51,21 @@ public final class VdsoImageReader {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             ElfExtent extent = ElfExtent.ofHeader(copy(in, origin, 0, ElfExtent.HEADER_BYTES));
             if (!within(extent.headersEnd()) || !within(extent.programHeadersOffset() + extent.programHeadersBytes())) {
-                return Probed.unknown("the vDSO's ELF headers claim " + extent.headersEnd() + " bytes (at most "
+                return Probed.unknown(NOT_ELF + "its headers claim " + extent.headersEnd() + " bytes (at most "
                         + MAX_IMAGE_BYTES + ")");
             }
             long elfBytes = extent.imageBytes(copy(in, origin, extent.programHeadersOffset(),
                     (int) extent.programHeadersBytes()));
             if (!within(elfBytes)) {
-                return Probed.unknown("the vDSO's ELF spans " + elfBytes + " bytes (at most " + MAX_IMAGE_BYTES + ")");
+                return Probed.unknown(NOT_ELF + "it spans " + elfBytes + " bytes (at most " + MAX_IMAGE_BYTES + ")");
             }
             long mapped = pageSize == 0 ? elfBytes : (elfBytes + pageSize - 1) & -pageSize;
             return Probed.of(new VdsoImage(sysinfoEhdr, copy(in, origin, 0, (int) mapped), elfBytes));
         } catch (ElfParseException e) {
-            return Probed.unknown("no ELF image at AT_SYSINFO_EHDR 0x" + Long.toHexString(sysinfoEhdr) + ": "
-                    + e.getMessage());
+            return Probed.unknown(NOT_ELF + e.getMessage());
         } catch (Exception e) {
-            return Probed.unknown("cannot copy the vDSO at 0x" + Long.toHexString(sysinfoEhdr) + " from " + file
-                    + ": " + Failures.describe(e));
+            // No address here: reasons reach /report and the log line, where the base is an ASLR secret.
+            return Probed.unknown("cannot copy the vDSO image from " + file + ": " + Failures.describe(e));
         }
     }
 

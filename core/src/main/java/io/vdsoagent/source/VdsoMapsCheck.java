@@ -49,33 +49,35 @@ public final class VdsoMapsCheck {
         if (!maps.known()) {
             return new VdsoMapsCheck(Outcome.UNAVAILABLE, maps.reason());
         }
+        // No addresses in the detail: it reaches /report and the text report, and the base is an ASLR secret.
         Mapping named = maps.get().vdsoOrNull();
         Mapping at = maps.get().atAddressOrNull();
         if (named != null) {
             if (named.start() != base) {
-                return new VdsoMapsCheck(Outcome.DISAGREES, "[vdso] line " + named + " does not start at AT_SYSINFO_EHDR 0x"
-                        + Long.toHexString(base));
+                long delta = named.start() - base;
+                return new VdsoMapsCheck(Outcome.DISAGREES, "the [vdso] line starts " + Math.abs(delta) + " bytes "
+                        + (delta < 0 ? "before" : "after") + " AT_SYSINFO_EHDR");
             }
             return sized(Outcome.AGREES, named, mappedBytes);
         }
         if (at == null) {
-            return new VdsoMapsCheck(Outcome.DISAGREES, "no [vdso] line and no mapping starts at AT_SYSINFO_EHDR 0x"
-                    + Long.toHexString(base));
+            return new VdsoMapsCheck(Outcome.DISAGREES, "no [vdso] line and no mapping starts at AT_SYSINFO_EHDR");
         }
         if (!at.executable()) {
-            return new VdsoMapsCheck(Outcome.DISAGREES, "no [vdso] line; the mapping at AT_SYSINFO_EHDR is not executable: "
-                    + at);
+            return new VdsoMapsCheck(Outcome.DISAGREES, "no [vdso] line; the mapping at AT_SYSINFO_EHDR is not executable ("
+                    + at.perms() + ")");
         }
         return sized(Outcome.UNNAMED, at, mappedBytes);
     }
 
     private static VdsoMapsCheck sized(Outcome ok, Mapping m, long mappedBytes) {
+        String line = ok == Outcome.AGREES ? "the [vdso] line" : "the unnamed mapping at AT_SYSINFO_EHDR";
         if (m.size() != mappedBytes) {
-            return new VdsoMapsCheck(Outcome.DISAGREES, "maps line " + m + " spans " + m.size()
-                    + " bytes, the vDSO's ELF " + mappedBytes + " (page-rounded)");
+            return new VdsoMapsCheck(Outcome.DISAGREES, line + " spans " + m.size() + " bytes, the vDSO's ELF "
+                    + mappedBytes + " (page-rounded)");
         }
-        return new VdsoMapsCheck(ok, ok == Outcome.AGREES ? "[vdso] " + m
-                : "the vDSO is an unnamed mapping in maps (" + m + ")");
+        return new VdsoMapsCheck(ok, line + " spans the ELF's " + mappedBytes + " bytes (" + m.perms() + ")"
+                + (ok == Outcome.UNNAMED ? ": this runtime maps its vDSO without the name" : ""));
     }
 
     public Outcome outcome() {

@@ -58,7 +58,7 @@ class JsonReportTest {
     void kernelIdentityHasEachPartOrItsReason() {
         String json = JsonReport.toJson(health, false, Collections.<String, String>emptyMap());
         assertTrue(json.contains("\"kernel\":{\"bootId\":{\"unknown\":\"not probed\"},\"release\":\"6.18.0-test\","
-                + "\"arch\":\"x86_64\",\"runtime\":{\"unknown\":\"not probed\"}}"), json);
+                + "\"version\":{\"unknown\":\"not probed\"},\"arch\":\"x86_64\",\"runtime\":{\"unknown\":\"not probed\"}}"), json);
         HostFacts h = Fixtures.host("tsc", "tsc");
         HostFacts gvisor = new HostFacts(h.kernelRelease(), h.arch(), h.vdso(), h.clocksource(), h.vsyscall(), h.aslr(),
                 Probed.<String>unknown("cannot read /proc/sys/kernel/random/boot_id: NoSuchFileException"),
@@ -66,7 +66,8 @@ class JsonReportTest {
         ClockHealth sandboxed = Fixtures.prober(new AtomicReference<>(gvisor), new ScriptedDetector("seccomp")).probe();
         String report = JsonReport.toJson(sandboxed, false, Collections.<String, String>emptyMap());
         assertTrue(report.contains("\"kernel\":{\"bootId\":{\"unknown\":\"cannot read /proc/sys/kernel/random/boot_id: "
-                + "NoSuchFileException\"},\"release\":\"6.18.0-test\",\"arch\":\"x86_64\",\"runtime\":\"gvisor\"}"), report);
+                + "NoSuchFileException\"},\"release\":\"6.18.0-test\",\"version\":{\"unknown\":\"not probed\"},"
+                + "\"arch\":\"x86_64\",\"runtime\":\"gvisor\"}"), report);
         String text = TextReport.render(sandboxed, false);
         assertTrue(text.contains("\nboot id     unknown, because cannot read /proc/sys/kernel/random/boot_id"), text);
         assertTrue(text.contains("\nruntime     gvisor\n"), text);

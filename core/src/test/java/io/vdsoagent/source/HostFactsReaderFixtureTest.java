@@ -110,7 +110,7 @@ class HostFactsReaderFixtureTest {
         VdsoFacts vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso().get();
         assertEquals(0x7ffd4e5f6000L, vdso.baseAddress());
         assertEquals(VdsoMapsCheck.Outcome.DISAGREES, vdso.mapsCheck().get().outcome());
-        assertTrue(vdso.mapsCheck().get().detail().contains("does not start at AT_SYSINFO_EHDR 0x7ffd4e5f6000"),
+        assertTrue(vdso.mapsCheck().get().detail().contains("the [vdso] line starts 24576 bytes after AT_SYSINFO_EHDR"),
                 vdso.mapsCheck().toString());
     }
 
@@ -125,6 +125,7 @@ class HostFactsReaderFixtureTest {
         HostFacts facts = new HostFactsReader(SystemRoot.at(root)).read();
         VdsoFacts vdso = facts.vdso().get();
         assertEquals(VdsoMapsCheck.Outcome.UNNAMED, vdso.mapsCheck().get().outcome(), vdso.mapsCheck().toString());
+        assertFalse(vdso.mapsCheck().get().detail().contains("7f017b093000"), "no address: " + vdso.mapsCheck());
         assertEquals("linux-vdso.so.1", vdso.soname());
         assertEquals("x86_64", facts.arch().get(), "no /proc/sys: from the vDSO's ELF");
         assertEquals("gvisor", facts.kernel().runtimeLabel());
@@ -137,12 +138,12 @@ class HostFactsReaderFixtureTest {
         image[5] = 9; // EI_DATA
         installVdso(root, 0x7ffd4e5fc000L, image, 0x2000);
         Probed<VdsoFacts> vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
-        assertTrue(vdso.reason().contains("no ELF image at AT_SYSINFO_EHDR 0x7ffd4e5fc000: unknown EI_DATA 9"),
-                vdso.reason());
+        assertTrue(vdso.reason().contains("vDSO image is not a valid ELF: unknown EI_DATA 9"), vdso.reason());
 
         Files.write(root.resolve("proc/self/vdso.bin"), Arrays.copyOf(TestImages.x86_64(), 100));
         vdso = new HostFactsReader(SystemRoot.at(root)).read().vdso();
-        assertTrue(vdso.reason().contains("cannot copy the vDSO at 0x7ffd4e5fc000"), vdso.reason());
+        assertTrue(vdso.reason().contains("cannot copy the vDSO image from "), vdso.reason());
+        assertFalse(vdso.reason().contains("7ffd4e5fc000"), "no address in a reason: " + vdso.reason());
     }
 
     @Test

@@ -115,6 +115,7 @@ class HostFactsReaderLiveTest {
     @Test
     void kernelReleaseAndAslrMatchProcfs() throws IOException {
         assertEquals(read("/proc/sys/kernel/osrelease"), facts.kernelRelease().get());
+        assertEquals(read("/proc/sys/kernel/version"), facts.kernelVersion().get());
         assertEquals(Integer.parseInt(read("/proc/sys/kernel/randomize_va_space")), (int) facts.aslr().get());
     }
 

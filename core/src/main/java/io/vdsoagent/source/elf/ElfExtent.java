@@ -42,15 +42,19 @@ public final class ElfExtent {
             throw new ElfParseException("no usable program header table (e_phnum " + phnum + ", e_phentsize "
                     + phentsize + ")");
         }
-        if (phoff < 0 || shoff < 0) {
-            throw new ElfParseException("header table offset beyond 2^63");
-        }
-        // Each term is below 2^63 + 2^32: the sums cannot wrap into a small positive number.
-        long end = Math.max(ehsize, phoff + (long) phentsize * phnum);
+        long end = Math.max(ehsize, end(phoff, (long) phentsize * phnum, "program header table"));
         if (shnum > 0) {
-            end = Math.max(end, shoff + (long) shentsize * shnum);
+            end = Math.max(end, end(shoff, (long) shentsize * shnum, "section header table"));
         }
         return new ElfExtent(in, phoff, phentsize, phnum, end);
+    }
+
+    /** offset + length, refusing what lies beyond 2^63 (a wild offset must not wrap into a small extent). */
+    private static long end(long offset, long length, String what) throws ElfParseException {
+        if (offset < 0 || offset > Long.MAX_VALUE - length) {
+            throw new ElfParseException(what + " at offset " + Long.toUnsignedString(offset) + " lies beyond 2^63");
+        }
+        return offset + length;
     }
 
     /** Where the program header table starts, as an offset into the image. */
@@ -86,10 +90,10 @@ public final class ElfExtent {
             }
             long offset = ph.word(at + (ph.is64() ? 8 : 4), "p_offset");
             long filesz = ph.word(at + (ph.is64() ? 32 : 16), "p_filesz");
-            if (offset < 0 || filesz < 0 || offset > Long.MAX_VALUE - filesz) {
-                throw new ElfParseException("PT_LOAD " + i + " spans beyond 2^63");
+            if (filesz < 0) {
+                throw new ElfParseException("PT_LOAD " + i + " p_filesz lies beyond 2^63");
             }
-            end = Math.max(end, offset + filesz);
+            end = Math.max(end, end(offset, filesz, "PT_LOAD " + i));
         }
         return end;
     }
