@@ -16,15 +16,15 @@ a dependency's values there), from the root context.
 {{- if not $values }}
 {{- fail "vdso-agent: list vdso-agent-inject as a dependency of this chart (helm/README.md)" }}
 {{- end }}
-{{- $agent := deepCopy $values.agent }}
-{{- if and (not $agent.hostDetail) (dig "nodeMode" "enabled" false ($root.Values | toYaml | fromYaml)) }}
-{{- /* the vdso-agent chart's own pods (the demo) while its node-mode DaemonSet publishes the kernel's detail */}}
-{{- $_ := set $agent "hostDetail" "summary" }}
-{{- end }}
+{{- $agent := $values.agent }}
 {{- range $key := list "basic-auth-password" "tls-keystore-password" "basic-auth-user" "tls-keystore" "basic-auth-password-file" "tls-key-file" "tls-cert-file" }}
 {{- if hasKey ($agent.args | default dict) $key }}
 {{- fail (printf "vdso-agent: agent.args.%s would put it on every JVM's command line and in its \"Picked up JAVA_TOOL_OPTIONS\" line; use agent.basicAuth / agent.tls with a Secret" $key) }}
 {{- end }}
+{{- end }}
+{{- if and (not $agent.hostDetail) (dig "nodeMode" "enabled" false ($root.Values | toYaml | fromYaml)) }}
+{{- /* the vdso-agent chart's own pods (the demo) while its node-mode DaemonSet publishes the kernel's detail */}}
+{{- $agent = merge (dict "hostDetail" "summary") (deepCopy $agent) }}
 {{- end }}
 {{- toYaml $agent }}
 {{- end }}
@@ -46,11 +46,11 @@ The agent's part of JAVA_TOOL_OPTIONS:
 {{- define "vdso-agent.javaagentOption" -}}
 {{- $agent := include "vdso-agent.agentValues" . | fromYaml }}
 {{- $args := list (printf "port=%v" $agent.port) }}
-{{- range $key, $value := $agent.args }}
-{{- $args = append $args (printf "%s=%v" $key $value) }}
-{{- end }}
 {{- if and $agent.hostDetail (not (hasKey ($agent.args | default dict) "host-detail")) }}
 {{- $args = append $args (printf "host-detail=%s" $agent.hostDetail) }}
+{{- end }}
+{{- range $key, $value := $agent.args }}
+{{- $args = append $args (printf "%s=%v" $key $value) }}
 {{- end }}
 {{- if $agent.basicAuth.enabled }}
 {{- $args = append $args (printf "basic-auth-password-file=%s/%s" $agent.basicAuth.mountPath $agent.basicAuth.passwordKey) }}

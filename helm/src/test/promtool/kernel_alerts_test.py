@@ -86,12 +86,20 @@ check("6m","VdsoClockSyscallFallback",[
     fb_alert(C,"node-c",2,2,["billing/ledger-1","billing/ledger-2"],clocks="monotonic")])
 
 # T3
-test("a gVisor pod (its own kernel, runtime gvisor) whose clocks fall back on a healthy node fires its own alert; the node does not")
+test("sandboxed pods (their own kernel) whose clocks fall back on a healthy node fire their own alerts; the node does not")
 for i in range(1,6):
     jvm(target(f"10.0.2.{i}:9419","shop/demo-vdso-agent","shop",f"web-{i}","node-b"), B, "0x10")
+# a sandbox kernel with a boot id of its own
 jvm(target("10.0.2.9:9419","sandbox/untrusted-vdso-agent","sandbox","untrusted-0","node-b"), G, "1x10", runtime="gvisor")
+# real gVisor has no /proc/sys: boot_id "unknown", runtime and release (uname) known -> a kernel of its own
+t=target("10.0.2.8:9419","sandbox/untrusted-vdso-agent","sandbox","untrusted-1","node-b")
+series("vdso_kernel_info", {"arch":"x86_64","boot_id":"unknown","kernel_release":"4.4.0","runtime":"gvisor",**t}, "1x10")
+series("vdso_agent_build_info", {"jdk":"17.0.15","revision":"abc","version":"0.2.0",**t}, "1x10")
+series("vdso_clock_fallback", {"clock":"monotonic","detector":"seccomp",**t}, "1x10")
 checks()
-check("6m","VdsoClockSyscallFallback",[fb_alert(G,"node-b",1,1,["sandbox/untrusted-0"],runtime="gvisor")])
+check("6m","VdsoClockSyscallFallback",[
+    fb_alert(G,"node-b",1,1,["sandbox/untrusted-0"],runtime="gvisor"),
+    fb_alert("unknown@10.0.2.8:9419","node-b",1,1,["sandbox/untrusted-1"],clocks="monotonic",runtime="gvisor",rel="4.4.0")])
 
 # T4
 test("processes without a known boot id (unreadable, or an agent too old for vdso_kernel_info) each fire on their own, outside Kubernetes too")
@@ -105,8 +113,10 @@ series("vdso_agent_build_info", {"jdk":"17.0.15","revision":"old","version":"0.1
 series("vdso_clock_fallback", {"clock":"monotonic","detector":"seccomp",**t}, "1x10")
 checks()
 check("6m","VdsoClockSyscallFallback",[
-    fb_alert("unknown@db1:9419",None,1,1,["db1:9419 (vdso-agent)"],clocks="realtime",runtime=None,rel=None),
-    fb_alert("unknown@db2:9419",None,1,1,["db2:9419 (vdso-agent)"],clocks="realtime",runtime=None,rel=None),
+    # the boot id unreadable, the rest of the kernel's identity known
+    fb_alert("unknown@db1:9419",None,1,1,["db1:9419 (vdso-agent)"],clocks="realtime"),
+    fb_alert("unknown@db2:9419",None,1,1,["db2:9419 (vdso-agent)"],clocks="realtime"),
+    # an agent without vdso_kernel_info: nothing known of its kernel
     fb_alert("unknown@db3:9419",None,1,1,["db3:9419 (vdso-agent)"],clocks="monotonic",runtime=None,rel=None)])
 
 # T5

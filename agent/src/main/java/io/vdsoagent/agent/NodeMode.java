@@ -23,6 +23,7 @@ public final class NodeMode {
     public static String exposition(AgentArguments config, ClockHealthMonitor monitor) {
         PrometheusMeterRegistry registry = RunningAgent.newRegistry(config, AgentMode.NODE);
         try {
+            BuildInfo.current().bindTo(registry);
             VdsoMetrics.builder(monitor).exposeAddress(config.exposeAddress()).build().bindTo(registry);
             return registry.scrape();
         } finally {

@@ -125,6 +125,7 @@ final class RunningAgent implements Closeable {
                 .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
+        BuildInfo.current().bindTo(registry);
         RunningAgent agent = new RunningAgent(config, registry, startTimes);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
@@ -172,6 +173,7 @@ final class RunningAgent implements Closeable {
      */
     static RunningAgent serve(AgentArguments config) {
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.NODE);
+        BuildInfo.current().bindTo(registry);
         RunningAgent agent = new RunningAgent(config, registry, null);
         String endpoint = agent.startHttp();
         NativeAccessLoader.nativeDir(config.nativeDir());
@@ -192,7 +194,7 @@ final class RunningAgent implements Closeable {
 
     /**
      * The registry every mode starts from: the host-detail filter first (a denied meter is never
-     * registered, so it must be in place before any binder runs), the build and the mode. Node mode is
+     * registered, so it must be in place before any binder runs), then the mode. Node mode is
      * where the kernel's detail goes: it publishes it whatever host-detail says (a fleet-wide
      * VDSO_AGENT_HOST_DETAIL=summary must not leave it published nowhere).
      */
@@ -200,7 +202,6 @@ final class RunningAgent implements Closeable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HostDetail hostDetail = mode == AgentMode.NODE ? HostDetail.FULL : config.get(ConfigKey.HOST_DETAIL);
         registry.config().meterFilter(hostDetail.meterFilter());
-        BuildInfo.current().bindTo(registry);
         mode.bindTo(registry, hostDetail);
         for (Refusal refusal : config.refusals()) {
             Gauge.builder("vdso.agent.config.refused", () -> 1)

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The files for places without Kubernetes (agent/src/dist: systemd units, a compose file) pass their own
  * tools ({@code systemd-analyze verify}, {@code docker compose config}), and the commands they run work
- * against this build's jar: the textfile the timer's service writes passes {@code promtool check metrics}.
+ * against this build's jar: the textfile the timer's service writes passes {@code promtool check metrics} and
+ * the real node_exporter's textfile collector reads it.
  */
 class DistFilesE2E {
     private static final Path DIST = Paths.get("src", "dist");
@@ -68,6 +69,34 @@ class DistFilesE2E {
         assertEquals(0, check.exit, check.output);
         assertEquals("", check.output.trim(), "promtool check metrics has no complaint");
         assertTrue(new String(Files.readAllBytes(prom), StandardCharsets.UTF_8).contains("vdso_kernel_info{"));
+
+        // and the real node_exporter reads it through its textfile collector, without an error
+        String nodeExporter = require("prometheus-node-exporter", "prometheus-node-exporter");
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process exporter = new ProcessBuilder(nodeExporter, "--collector.disable-defaults", "--collector.textfile",
+                "--collector.textfile.directory=" + temp, "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(temp.resolve("node-exporter.log").toFile()).start();
+        try {
+            String body = null;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (body == null && System.currentTimeMillis() < deadline) {
+                try {
+                    body = AgentJvm.get(port, "/metrics", null).body;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            assertTrue(body != null, "node_exporter did not answer");
+            assertTrue(body.contains("\nnode_textfile_scrape_error 0"), body);
+            assertTrue(body.contains("\nvdso_kernel_info{"), body);
+            assertTrue(body.contains("\nvdso_agent_mode_info{host_detail=\"full\",mode=\"node\"} 1"), body);
+        } finally {
+            exporter.destroy();
+            exporter.waitFor();
+        }
     }
 
     @Test

@@ -181,8 +181,8 @@ class ChartTemplateTest {
         assertEquals("/opt/vdso", init.getVolumeMounts().get(0).getMountPath());
 
         Container app = pod.getContainers().get(0);
-        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,expose-address=true,interval=30s,"
-                        + "host-detail=summary,basic-auth-password-file=/vdso-agent-auth/password,tls-cert-file=/vdso-agent-tls/tls.crt,"
+        assertEquals("-javaagent:/opt/vdso/vdso-agent.jar=port=9500,host-detail=summary,expose-address=true,interval=30s,"
+                        + "basic-auth-password-file=/vdso-agent-auth/password,tls-cert-file=/vdso-agent-tls/tls.crt,"
                         + "tls-key-file=/vdso-agent-tls/tls.key -Djffi.extract.dir=/vdso-agent-tmp -Xss512k",
                 app.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue());
         // the password and the TLS key are mounted files; only the user name is an env var (secretKeyRef)
@@ -229,6 +229,18 @@ class ChartTemplateTest {
         monitor.getSpec().getSelector().getMatchLabels().forEach((key, value) ->
                 assertEquals(value, podLabels.get(key), "the PodMonitor selects the node pods by " + key));
         assertEquals("Exists", pod.getTolerations().get(0).getOperator(), "every node, tainted ones too");
+
+        // with every feature: the agent's settings as the library renders them (auth and TLS included, one
+        // comma-separated argument), host-detail left out, nodeMode.args after; the secrets as for the JVMs
+        List<HasMetadata> all = StrictManifests.parse(Chart.template("all-features-values.yaml", Map.of()));
+        Container allServe = StrictManifests.single(all, DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container allApp = StrictManifests.single(all, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        String javaagent = allApp.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+                .orElseThrow().getValue().replaceAll("^-javaagent:[^=]*=([^ ]*) .*$", "$1");
+        List<String> allArgs = allServe.getArgs();
+        assertEquals(List.of("serve", javaagent.replace(",host-detail=summary", ""), "interval=2m"),
+                allArgs.subList(allArgs.size() - 3, allArgs.size()));
+        assertEquals(allApp.getEnv().stream().filter(e -> !e.getName().equals("JAVA_TOOL_OPTIONS")).toList(), allServe.getEnv());
         assertTrue(serve.getEnv() == null || serve.getEnv().stream().noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS")),
                 "no JAVA_TOOL_OPTIONS: serve is not an agent inside a JVM");
 

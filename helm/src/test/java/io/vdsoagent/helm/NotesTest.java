@@ -19,6 +19,7 @@ class NotesTest {
         assertTrue(notes.contains("set it or nothing gets scraped"), "warns about podMonitor.additionalLabels: " + notes);
         assertTrue(notes.contains("{{- include \"vdso-agent.initContainer\" . | nindent 8 }}"), notes);
         assertFalse(notes.contains("port-forward"), "no demo by default: " + notes);
+        assertFalse(notes.contains("daemonset/"), "no node mode by default: " + notes);
         assertFalse(notes.contains("<no value>"), notes);
     }
 
@@ -29,6 +30,7 @@ class NotesTest {
         assertTrue(notes.contains("curl -s http://127.0.0.1:9500/metrics"), notes);
         assertTrue(notes.contains("kubectl -n grafana get configmap -l grafana_dashboard"), notes);
         assertFalse(notes.contains("nothing gets scraped"), notes);
+        assertTrue(notes.contains("kubectl -n monitoring rollout status daemonset/clockwatch-node"), "node mode: " + notes);
         assertFalse(notes.contains("<no value>"), notes);
     }
 
