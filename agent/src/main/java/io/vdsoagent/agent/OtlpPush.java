@@ -7,6 +7,7 @@ import io.micrometer.registry.otlp.OtlpHttpMetricsSender;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.vdsoagent.base.DaemonThreads;
 import io.vdsoagent.health.ClockHealthMonitor;
+import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.VdsoMetrics;
 import java.io.Closeable;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class OtlpPush implements Closeable {
     }
 
     static OtlpPush start(String endpoint, Map<String, String> headers, long stepMillis, ClockHealthMonitor monitor,
-                          boolean exposeAddress) {
+                          boolean exposeAddress, AgentMode mode, HostDetail hostDetail) {
         final Duration step = Duration.ofMillis(stepMillis);
         OtlpConfig config = new OtlpConfig() {
             @Override
@@ -58,8 +59,11 @@ final class OtlpPush implements Closeable {
                 .threadFactory(DaemonThreads.named(THREAD))
                 .metricsSender(new OtlpHttpMetricsSender(new HttpUrlConnectionSender(CONNECT_TIMEOUT, READ_TIMEOUT)))
                 .build();
+        // The same series as /metrics: the host-detail filter before any binder, then build and mode.
+        registry.config().meterFilter(hostDetail.meterFilter());
         VdsoMetrics.builder(monitor).exposeAddress(exposeAddress).build().bindTo(registry);
         BuildInfo.current().bindTo(registry);
+        mode.bindTo(registry, hostDetail);
         return new OtlpPush(registry);
     }
 

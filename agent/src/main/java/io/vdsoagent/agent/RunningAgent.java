@@ -147,7 +147,7 @@ final class RunningAgent implements Closeable {
         }
         // The application's Spring Boot auto-configuration shows this instead of probing a second time.
         ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
-        agent.startOtlp(health);
+        agent.startOtlp(health, AgentMode.JVM);
         long t3 = System.nanoTime();
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), {}", health.current().headline(),
@@ -180,7 +180,7 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe();
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
-        agent.startOtlp(health);
+        agent.startOtlp(health, AgentMode.NODE);
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
@@ -200,7 +200,7 @@ final class RunningAgent implements Closeable {
      */
     static PrometheusMeterRegistry newRegistry(AgentArguments config, AgentMode mode) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HostDetail hostDetail = mode == AgentMode.NODE ? HostDetail.FULL : config.get(ConfigKey.HOST_DETAIL);
+        HostDetail hostDetail = hostDetail(config, mode);
         registry.config().meterFilter(hostDetail.meterFilter());
         mode.bindTo(registry, hostDetail);
         for (Refusal refusal : config.refusals()) {
@@ -212,6 +212,11 @@ final class RunningAgent implements Closeable {
         return registry;
     }
 
+    /** Node mode publishes the kernel's detail whatever host-detail says; a JVM agent follows the key. */
+    private static HostDetail hostDetail(AgentArguments config, AgentMode mode) {
+        return mode == AgentMode.NODE ? HostDetail.FULL : config.get(ConfigKey.HOST_DETAIL);
+    }
+
     /** From the refresh thread: a recording may have started JFR since (jcmd JFR.start). */
     private void pollFlightRecorder() {
         if (flightRecorder.poll()) {
@@ -220,13 +225,13 @@ final class RunningAgent implements Closeable {
     }
 
     /** Off unless {@code otlp-endpoint} is set; a failure to start is one line, the rest of the agent runs on. */
-    private void startOtlp(ClockHealthService health) {
+    private void startOtlp(ClockHealthService health, AgentMode mode) {
         if (config.otlpEndpoint().isEmpty()) {
             return;
         }
         try {
             otlp = OtlpPush.start(config.otlpEndpoint(), config.otlpHeaders(), config.intervalMillis(),
-                    health.monitor(), config.exposeAddress());
+                    health.monitor(), config.exposeAddress(), mode, hostDetail(config, mode));
             log.debug("pushing OTLP metrics to {} every {} ms", config.otlpEndpoint(), config.intervalMillis());
         } catch (RuntimeException | LinkageError e) {
             log.warn("OTLP push not started: {}", e.toString());
