@@ -9,6 +9,9 @@ import io.vdsoagent.agent.http.EndpointSettings;
 import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.bootstrap.AgentStarter;
+import io.vdsoagent.detect.ProcessSeccompRunner;
+import io.vdsoagent.detect.SeccompRunner;
+import io.vdsoagent.detect.ThreadSeccompRunner;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
@@ -41,6 +44,8 @@ final class RunningAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(RunningAgent.class);
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
+    /** A JVM start on a loaded or emulated host; the agent's own thread waits, never the application. */
+    private static final long PROOF_TIMEOUT_MILLIS = 30_000;
 
     private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
@@ -88,7 +93,15 @@ final class RunningAgent implements Closeable {
     }
 
     static RunningAgent start(AgentArguments config, AgentStarter.Launch launch) {
-        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()));
+        // The proof's filter lives in a process of its own: never a thread of the application's group,
+        // whose own seccomp(TSYNC) calls it would make fail.
+        SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
+        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof);
+    }
+
+    /** In-process (tests): the proof on a thread of this JVM. */
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
+        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
     }
 
     /**
@@ -97,7 +110,7 @@ final class RunningAgent implements Closeable {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
@@ -129,7 +142,7 @@ final class RunningAgent implements Closeable {
             log.warn("{}; {}", endpoint, noRoom);
             return agent;
         }
-        ClockHealthService health = agent.firstProbe();
+        ClockHealthService health = agent.firstProbe(proof);
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         long t3 = System.nanoTime();
@@ -174,7 +187,7 @@ final class RunningAgent implements Closeable {
      * thread. Asks jffi not to use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise),
      * for our copy only: the property is put back once our jffi has read it.
      */
-    private ClockHealthService firstProbe() {
+    private ClockHealthService firstProbe(SeccompRunner proof) {
         String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
         if (previous == null) {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
@@ -183,6 +196,7 @@ final class RunningAgent implements Closeable {
             return ClockHealthService.builder()
                     .root(TestRoot.systemRoot())
                     .detectors(config.detectors())
+                    .seccompRunner(proof)
                     .refresh(config.intervalMillis(), config.clocksourcePollMillis())
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())

@@ -4,6 +4,7 @@ import io.vdsoagent.agent.AgentArguments;
 import io.vdsoagent.agent.BuildInfo;
 import io.vdsoagent.agent.ConfigKey;
 import io.vdsoagent.base.Failures;
+import io.vdsoagent.detect.SeccompProofMain;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
@@ -24,6 +25,8 @@ public final class Cli {
     public static final int FAILED = 1;
     /** Unknown command or bad arguments. */
     public static final int USAGE = 2;
+    /** The command the agent's seccomp proof process runs. */
+    static final String SECCOMP_PROOF = "seccomp-proof";
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "Usage: java -jar vdso-agent.jar <command>",
@@ -70,6 +73,9 @@ public final class Cli {
             return report(rest);
         } else if ("attach".equals(command)) {
             return attach(rest, agentJar);
+        } else if (SECCOMP_PROOF.equals(command)) {
+            // Not in the usage text: the agent's own proof process (ProcessSeccompRunner) runs it.
+            return SeccompProofMain.run(rest.toArray(new String[0]), out);
         }
         err.println("vdso-agent: unknown command [" + command + "]");
         err.print(USAGE_TEXT);
