@@ -38,18 +38,26 @@ public final class AgentBootstrap {
 
     /** The CLI: {@code java -jar vdso-agent.jar report|attach|help}. Its own process, so it may exit. */
     public static void main(String[] args) {
-        int status;
-        try {
-            File jar = agentJar();
-            AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
-            Thread.currentThread().setContextClassLoader(loader);
-            Method run = loader.loadClass(CLI_CLASS).getMethod("run", String[].class, File.class);
-            status = (Integer) run.invoke(null, args, jar);
-        } catch (Throwable t) {
-            System.err.println("vdso-agent: " + describe(t));
-            status = 1;
+        System.exit(CliMain.run(args));
+    }
+
+    /**
+     * Its own class so that verifying premain's class loads no AgentClassLoader (a standing-down agent
+     * loads nothing but this class and its checks).
+     */
+    private static final class CliMain {
+        static int run(String[] args) {
+            try {
+                File jar = agentJar();
+                AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+                Thread.currentThread().setContextClassLoader(loader);
+                Method run = loader.loadClass(CLI_CLASS).getMethod("run", String[].class, File.class);
+                return (Integer) run.invoke(null, args, jar);
+            } catch (Throwable t) {
+                System.err.println("vdso-agent: " + describe(t));
+                return 1;
+            }
         }
-        System.exit(status);
     }
 
     private static void start(String agentArgs, Instrumentation inst, boolean fromPremain) {
@@ -59,6 +67,18 @@ public final class AgentBootstrap {
             if (first != null) {
                 // The first copy owns the logger; a second copy cannot reach it, hence stderr.
                 System.err.println("vdso-agent: already loaded (" + first + "), ignoring " + jarOrUnknown());
+                return;
+            }
+            // Standing down sets nothing up: no transformer, no rewriter, no thread (issue 24: a
+            // transformer registered before the heap check still cost a 16 MiB heap its last megabyte).
+            // The constant is inlined: HeapFloor loads only to word the line (an AOT training run
+            // prints one line per class of ours that loads).
+            long maxHeap = Runtime.getRuntime().maxMemory();
+            if (maxHeap > 0 && maxHeap < HeapFloor.MIN_MAX_HEAP) {
+                System.err.println("vdso-agent: not started: " + HeapFloor.tooSmall(maxHeap));
+                return;
+            }
+            if (Dormancy.standsDownAtPremain(agentArgs)) {
                 return;
             }
             if (fromPremain) {
@@ -106,31 +126,35 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
-                String tooSmall = HeapFloor.tooSmall(Runtime.getRuntime().maxMemory());
-                if (tooSmall != null) {
-                    System.err.println("vdso-agent: not started: " + tooSmall);
-                    return;
-                }
                 if (Dormancy.standsDown(agentArgs)) {
+                    // Premain's cheap check missed it (an option only the VM's arguments show): stop
+                    // rewriting at once.
+                    ClockCallLoadTime.standDown(inst);
                     return;
                 }
                 // The jar is on the system class path (no Boot-Class-Path: it would cost the
                 // application its CDS archive), and so are the recorders rewritten call sites link to.
-                launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
+                Launch.launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
             }
         }
     }
 
-    /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
-    static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
-                       AtomicLong premainNanos, File jar) throws Exception {
-        AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
-        Thread.currentThread().setContextClassLoader(loader);
-        AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
-                .getDeclaredConstructor().newInstance();
-        starter.start(new AgentStarter.Launch(agentArgs, inst, fromPremain, jar, entered, premainNanos));
+    /** Its own class for the same reason as {@link CliMain}: it names AgentClassLoader. */
+    static final class Launch {
+        private Launch() {
+        }
+
+        /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
+        static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
+                           AtomicLong premainNanos, File jar) throws Exception {
+            AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
+            Thread.currentThread().setContextClassLoader(loader);
+            AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
+                    .getDeclaredConstructor().newInstance();
+            starter.start(new AgentStarter.Launch(agentArgs, inst, fromPremain, jar, entered, premainNanos));
+        }
     }
 
     /**

@@ -141,6 +141,15 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         return transformer;
     }
 
+    /** The agent stands down after premain registered the transformer: unregister it, load nothing. */
+    static synchronized void standDown(Instrumentation inst) {
+        ClockCallLoadTime transformer = active;
+        if (transformer != null) {
+            inst.removeTransformer(transformer);
+            active = null;
+        }
+    }
+
     /** The recorder of the configured count mode; {@link ClockCallTrampoline} copies link to it. */
     public static Class<?> recorderClass() {
         Class<?> recorder = recorderClass;
