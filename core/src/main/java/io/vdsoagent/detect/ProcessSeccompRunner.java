@@ -1,6 +1,7 @@
 package io.vdsoagent.detect;
 
 import io.vdsoagent.base.Failures;
+import io.vdsoagent.base.JulSilence;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class ProcessSeccompRunner implements SeccompRunner {
             "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH", "LD_PRELOAD"));
     /** The child's output is one line; more is a JVM talking, and only the start of it is worth keeping. */
     private static final int OUTPUT_CAP = 16 * 1024;
+    private static final String PROCESS_BUILDER_LOGGER = "java.lang.ProcessBuilder";
 
     private final List<String> command;
     private final long timeoutMillis;
@@ -102,10 +104,14 @@ public final class ProcessSeccompRunner implements SeccompRunner {
             pb.directory(new File(tmp)); // a crashing JVM writes its hs_err file here, not in the app's directory
         }
         Process p;
+        // JDK 24+ log every start to the application's JUL (java.lang.ProcessBuilder, FINER).
+        JulSilence quiet = JulSilence.of(PROCESS_BUILDER_LOGGER);
         try {
             p = pb.start();
         } catch (IOException | RuntimeException e) {
             return SeccompResult.failed("cannot start the proof process: " + Failures.describe(e));
+        } finally {
+            JulSilence.end(quiet);
         }
         try {
             p.getOutputStream().close();
