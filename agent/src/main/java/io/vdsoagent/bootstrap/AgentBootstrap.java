@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgentBootstrap {
     /** Set (to the jar's path) by the first copy that starts; later copies stand down. */
-    static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
+    public static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
     static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
     static final String THREAD_NAME = "vdso-agent";
 

@@ -126,6 +126,9 @@ public final class Cli {
             Attacher.attach(pid, agentJar, agentArgs);
             out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
             return OK;
+        } catch (Attacher.AlreadyLoadedException e) {
+            err.println("vdso-agent: attach to " + pid + " refused: " + e.getMessage());
+            return FAILED;
         } catch (Exception e) {
             err.println("vdso-agent: attach to " + pid + " failed: " + Failures.describe(e));
             return FAILED;
