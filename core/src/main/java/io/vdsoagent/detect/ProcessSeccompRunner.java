@@ -7,6 +7,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,13 +44,25 @@ public final class ProcessSeccompRunner implements SeccompRunner {
     private static final int OUTPUT_CAP = 16 * 1024;
     private static final String PROCESS_BUILDER_LOGGER = "java.lang.ProcessBuilder";
 
+    /** The proof JVM's peak RSS is 46-52 MiB (BENCHMARKS.md); it needs this much room under a memory limit. */
+    static final long NEEDED_BYTES = 64L << 20;
+    /** Limits at or above this are "no limit" (cgroup v1 writes 2^63 rounded to a page). */
+    private static final long NO_LIMIT = 1L << 62;
+
     private final List<String> command;
     private final long timeoutMillis;
+    private final Path root;
 
     /** @param command the whole command but the clock ids, which are appended */
     public ProcessSeccompRunner(List<String> command, long timeoutMillis) {
+        this(command, timeoutMillis, Paths.get("/"));
+    }
+
+    /** @param root where /proc and /sys are (a fixture tree in tests) */
+    ProcessSeccompRunner(List<String> command, long timeoutMillis, Path root) {
         this.command = Collections.unmodifiableList(new ArrayList<>(command));
         this.timeoutMillis = timeoutMillis;
+        this.root = root;
     }
 
     /** The agent jar's {@code seccomp-proof} command, native access from {@code nativeDir} (or null). */
@@ -93,6 +108,11 @@ public final class ProcessSeccompRunner implements SeccompRunner {
 
     @Override
     public SeccompResult run(int[] clockIds) throws InterruptedException {
+        String noRoom = memoryShortfall(root);
+        if (noRoom != null) {
+            // The application's memory comes first: a failure, so the next probe looks again.
+            return SeccompResult.failed(noRoom);
+        }
         List<String> c = new ArrayList<>(command);
         for (int id : clockIds) {
             c.add(Integer.toString(id));
@@ -133,6 +153,54 @@ public final class ProcessSeccompRunner implements SeccompRunner {
             p.destroyForcibly();
             closeQuietly(p);
         }
+    }
+
+    /**
+     * Null when this process's memory cgroup (v2 or v1) has room for the proof process or no limit;
+     * otherwise why not. Unreadable files mean no known limit.
+     */
+    static String memoryShortfall(Path root) {
+        try {
+            for (String line : Files.readAllLines(root.resolve("proc/self/cgroup"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", 3);
+                if (f.length < 3) {
+                    continue;
+                }
+                Path dir;
+                String limitFile;
+                String usageFile;
+                if ("0".equals(f[0]) && f[1].isEmpty()) {
+                    dir = root.resolve("sys/fs/cgroup");
+                    limitFile = "memory.max";
+                    usageFile = "memory.current";
+                } else if (Arrays.asList(f[1].split(",")).contains("memory")) {
+                    dir = root.resolve("sys/fs/cgroup/memory");
+                    limitFile = "memory.limit_in_bytes";
+                    usageFile = "memory.usage_in_bytes";
+                } else {
+                    continue;
+                }
+                Path own = dir.resolve(f[2].startsWith("/") ? f[2].substring(1) : f[2]);
+                Path at = Files.isRegularFile(own.resolve(limitFile)) ? own : dir; // a cgroup namespace: its root
+                if (!Files.isRegularFile(at.resolve(limitFile))) {
+                    continue;
+                }
+                String limitText = firstLine(new String(Files.readAllBytes(at.resolve(limitFile)), StandardCharsets.US_ASCII));
+                if ("max".equals(limitText) || Long.parseLong(limitText) >= NO_LIMIT) {
+                    continue;
+                }
+                long limit = Long.parseLong(limitText);
+                long usage = Long.parseLong(firstLine(new String(Files.readAllBytes(at.resolve(usageFile)),
+                        StandardCharsets.US_ASCII)));
+                if (limit - usage < NEEDED_BYTES) {
+                    return "no room for the proof process under the memory limit (" + ((limit - usage) >> 20)
+                            + " MiB of " + (limit >> 20) + " MiB free, it needs " + (NEEDED_BYTES >> 20) + " MiB)";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // no cgroup facts: no known limit
+        }
+        return null;
     }
 
     /** Removes what would load an agent, a library or a class path of the application's into the child. */
