@@ -81,6 +81,32 @@ class ProberTest {
         assertEquals(Integer.valueOf(1), h.probeErrors().get("seccomp"));
     }
 
+    /** A failed proof (a process that could not start, no memory room) is tried again at the next probe. */
+    @Test
+    void aFailedProofIsTriedAgainAtTheNextProbe() {
+        final int[] runs = {0};
+        Detector failing = new Detector() {
+            @Override
+            public String name() {
+                return "seccomp";
+            }
+
+            @Override
+            public List<Finding> detect(HostFacts h, List<ClockId> clocks) {
+                runs[0]++;
+                List<Finding> out = new java.util.ArrayList<>();
+                for (ClockId c : clocks) {
+                    out.add(Finding.failed("seccomp", c, "cannot start the proof process"));
+                }
+                return out;
+            }
+        };
+        Prober prober = Fixtures.prober(host, failing);
+        prober.probe();
+        prober.probe();
+        assertEquals(2, runs[0]);
+    }
+
     @Test
     void aThrowingHostReaderLeavesEveryFactUnknownButStillProbes() {
         ClockHealth h = io.vdsoagent.health.Prober.builder()
