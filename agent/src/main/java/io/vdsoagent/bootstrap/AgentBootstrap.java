@@ -1,12 +1,17 @@
 package io.vdsoagent.bootstrap;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,6 +29,14 @@ public final class AgentBootstrap {
     public static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
     static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
     static final String THREAD_NAME = "vdso-agent";
+    /**
+     * Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix.
+     * Here rather than in Dormancy: premain checks them without loading another class of ours.
+     */
+    static final String[] ARCHIVE_DUMP_OPTIONS = {
+        "-Xshare:dump", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:+DumpSharedSpaces",
+        "-XX:AOTCacheOutput", "-XX:AOTMode=record", "-XX:AOTMode=create",
+    };
 
     private AgentBootstrap() {
     }
@@ -78,6 +91,18 @@ public final class AgentBootstrap {
                 System.err.println("vdso-agent: not started: " + HeapFloor.tooSmall(maxHeap));
                 return;
             }
+            // Checked here, not in Dormancy: an AOT training run lists every class of ours that loads.
+            String dump = archiveDumpOption(commandLineOptions());
+            if (dump != null) {
+                // Dormancy (which parses the level) loads only when a level was set at all.
+                boolean levelSet = agentArgs != null && agentArgs.contains("log-level")
+                        || System.getProperty("vdso.agent.log-level") != null
+                        || System.getenv("VDSO_AGENT_LOG_LEVEL") != null;
+                if (levelSet && Dormancy.debugRequested(agentArgs)) {
+                    System.err.println("vdso-agent: dormant: this JVM dumps a CDS/AOT archive (" + dump + ")");
+                }
+                return;
+            }
             if (Dormancy.standsDownAtPremain(agentArgs)) {
                 return;
             }
@@ -97,6 +122,54 @@ public final class AgentBootstrap {
             // Don't rethrow: the application must start. No logger exists here, so just print.
             System.err.println("vdso-agent: not started: " + describe(t));
         }
+    }
+
+    /** The first word that is an archive-dumping option, or null. */
+    static String archiveDumpOption(List<String> vmArgs) {
+        for (String arg : vmArgs) {
+            for (String option : ARCHIVE_DUMP_OPTIONS) {
+                if (arg.startsWith(option)) {
+                    return arg;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** /proc/self/cmdline and JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS, split into words. */
+    static List<String> commandLineOptions() {
+        List<String> out = new ArrayList<>();
+        try (InputStream in = new FileInputStream("/proc/self/cmdline")) {
+            // Read here, not with InputStreams: every class of ours premain loads is a line in an AOT run.
+            byte[] all = new byte[0];
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0 && all.length < (1 << 20); ) {
+                byte[] grown = new byte[all.length + n];
+                System.arraycopy(all, 0, grown, 0, all.length);
+                System.arraycopy(buf, 0, grown, all.length, n);
+                all = grown;
+            }
+            int start = 0;
+            for (int i = 0; i <= all.length; i++) {
+                if (i == all.length || all[i] == 0) {
+                    if (i > start) {
+                        out.add(new String(all, start, i - start, StandardCharsets.UTF_8));
+                    }
+                    start = i + 1;
+                }
+            }
+        } catch (Throwable t) {
+            // Not Linux, or no /proc: the thread's full check still runs.
+        }
+        for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                for (String word : value.trim().split("\\s+")) {
+                    out.add(word);
+                }
+            }
+        }
+        return out;
     }
 
     private static String jarOrUnknown() {

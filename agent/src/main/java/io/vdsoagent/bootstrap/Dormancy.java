@@ -1,10 +1,6 @@
 package io.vdsoagent.bootstrap;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -27,12 +23,6 @@ final class Dormancy {
         "sun.jvm.hotspot.", "sun.rmi.", "com.sun.jndi.", "jdk.jfr.internal.",
     };
 
-    /** Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix. */
-    private static final String[] ARCHIVE_DUMP_OPTIONS = {
-        "-Xshare:dump", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:+DumpSharedSpaces",
-        "-XX:AOTCacheOutput", "-XX:AOTMode=record", "-XX:AOTMode=create",
-    };
-
     private Dormancy() {
     }
 
@@ -49,17 +39,16 @@ final class Dormancy {
     }
 
     /**
-     * premain's check, before anything is registered: a JDK tool or the java launcher without an
-     * application (system properties), or an archive-dumping option on the command line or in the
-     * option variables the JVM and the launcher read. Cheap (no management beans, which cost premain
-     * 25-100 ms): the thread's {@link #standsDown} still reads the VM's own arguments (an
-     * {@code @argfile}, {@code -XX:VMOptionsFile}). Never throws.
+     * premain's check for a JDK tool or the java launcher without an application (system properties),
+     * before anything is registered; archive dumps were premain's own check
+     * ({@link AgentBootstrap#archiveDumpOption}). Cheap (no management beans, which cost premain 25-100
+     * ms): the thread's {@link #standsDown} still reads the VM's own arguments. Never throws.
      */
     static boolean standsDownAtPremain(String agentArgs) {
         String reason;
         try {
             reason = reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
-                    System.getProperty("sun.java.launcher"), commandLineOptions());
+                    System.getProperty("sun.java.launcher"), Collections.<String>emptyList());
         } catch (Throwable t) {
             reason = null;
         }
@@ -67,42 +56,6 @@ final class Dormancy {
             System.err.println("vdso-agent: dormant: " + reason);
         }
         return reason != null;
-    }
-
-    /** /proc/self/cmdline and JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS, split into words. */
-    static List<String> commandLineOptions() {
-        List<String> out = new ArrayList<>();
-        try (InputStream in = new FileInputStream("/proc/self/cmdline")) {
-            // Read here, not with InputStreams: every class of ours premain loads is a line in an AOT run.
-            byte[] all = new byte[0];
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) > 0 && all.length < (1 << 20); ) {
-                byte[] grown = new byte[all.length + n];
-                System.arraycopy(all, 0, grown, 0, all.length);
-                System.arraycopy(buf, 0, grown, all.length, n);
-                all = grown;
-            }
-            int start = 0;
-            for (int i = 0; i <= all.length; i++) {
-                if (i == all.length || all[i] == 0) {
-                    if (i > start) {
-                        out.add(new String(all, start, i - start, StandardCharsets.UTF_8));
-                    }
-                    start = i + 1;
-                }
-            }
-        } catch (Throwable t) {
-            // Not Linux, or no /proc: the thread's full check still runs.
-        }
-        for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
-            String value = System.getenv(variable);
-            if (value != null) {
-                for (String word : value.trim().split("\\s+")) {
-                    out.add(word);
-                }
-            }
-        }
-        return out;
     }
 
     /** Why the agent should stay dormant in this JVM, or null to start it. Never throws. */
@@ -158,14 +111,7 @@ final class Dormancy {
 
     /** The first VM option that dumps a class-data archive, or null. */
     static String archiveDumpOption(List<String> vmArgs) {
-        for (String arg : vmArgs) {
-            for (String option : ARCHIVE_DUMP_OPTIONS) {
-                if (arg.startsWith(option)) {
-                    return arg;
-                }
-            }
-        }
-        return null;
+        return AgentBootstrap.archiveDumpOption(vmArgs);
     }
 
     /** The single debug line, only when the user asked for debug output (before any config is parsed). */
