@@ -11,6 +11,9 @@ import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
 import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.bootstrap.ClockHealthHandOff;
+import io.vdsoagent.detect.ProcessSeccompRunner;
+import io.vdsoagent.detect.SeccompRunner;
+import io.vdsoagent.detect.ThreadSeccompRunner;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
@@ -48,6 +51,8 @@ final class RunningAgent implements Closeable {
     /** jffi reads this once, when it first loads; we restore the property right after. */
     private static final String JFFI_UNSAFE_DISABLED = "jffi.unsafe.disabled";
     static final String FLIGHT_RECORDER_LINE = "a JFR recording runs: clock events registered";
+    /** A JVM start on a loaded or emulated host; the agent's own thread waits, never the application. */
+    private static final long PROOF_TIMEOUT_MILLIS = 30_000;
 
     private final AgentArguments config;
     private final PrometheusMeterRegistry registry;
@@ -98,7 +103,15 @@ final class RunningAgent implements Closeable {
     }
 
     static RunningAgent start(AgentArguments config, AgentStarter.Launch launch) {
-        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()));
+        // The proof's filter lives in a process of its own: never a thread of the application's group,
+        // whose own seccomp(TSYNC) calls it would make fail.
+        SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
+        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof);
+    }
+
+    /** In-process (tests): the proof on a thread of this JVM. */
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
+        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
     }
 
     /**
@@ -107,7 +120,7 @@ final class RunningAgent implements Closeable {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
@@ -139,7 +152,7 @@ final class RunningAgent implements Closeable {
             log.warn("{}; {}", endpoint, noRoom);
             return agent;
         }
-        ClockHealthService health = agent.firstProbe();
+        ClockHealthService health = agent.firstProbe(proof);
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         if (agent.flightRecorder.record(health.monitor())) {
@@ -177,7 +190,8 @@ final class RunningAgent implements Closeable {
         RunningAgent agent = new RunningAgent(config, registry, null);
         String endpoint = agent.startHttp();
         NativeAccessLoader.nativeDir(config.nativeDir());
-        ClockHealthService health = agent.firstProbe();
+        // Its own process: no application thread whose seccomp(TSYNC) a filtered thread could block.
+        ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         agent.startOtlp(health, AgentMode.NODE);
@@ -263,7 +277,7 @@ final class RunningAgent implements Closeable {
      * thread. Asks jffi not to use sun.misc.Unsafe (JDK 24+ warn on the application's stderr otherwise),
      * for our copy only: the property is put back once our jffi has read it.
      */
-    private ClockHealthService firstProbe() {
+    private ClockHealthService firstProbe(SeccompRunner proof) {
         String previous = System.getProperty(JFFI_UNSAFE_DISABLED);
         if (previous == null) {
             System.setProperty(JFFI_UNSAFE_DISABLED, "true");
@@ -272,6 +286,7 @@ final class RunningAgent implements Closeable {
             return ClockHealthService.builder()
                     .root(TestRoot.systemRoot())
                     .detectors(config.detectors())
+                    .seccompRunner(proof)
                     .refresh(config.intervalMillis(), config.clocksourcePollMillis())
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())

@@ -1,12 +1,17 @@
 package io.vdsoagent.bootstrap;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,9 +26,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgentBootstrap {
     /** Set (to the jar's path) by the first copy that starts; later copies stand down. */
-    static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
+    public static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
     static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
     static final String THREAD_NAME = "vdso-agent";
+    /**
+     * Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix.
+     * Here rather than in Dormancy: premain checks them without loading another class of ours.
+     */
+    static final String[] ARCHIVE_DUMP_OPTIONS = {
+        "-Xshare:dump", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:+DumpSharedSpaces",
+        "-XX:AOTCacheOutput", "-XX:AOTMode=record", "-XX:AOTMode=create",
+    };
 
     private AgentBootstrap() {
     }
@@ -38,18 +51,26 @@ public final class AgentBootstrap {
 
     /** The CLI: {@code java -jar vdso-agent.jar report|attach|help}. Its own process, so it may exit. */
     public static void main(String[] args) {
-        int status;
-        try {
-            File jar = agentJar();
-            AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
-            Thread.currentThread().setContextClassLoader(loader);
-            Method run = loader.loadClass(CLI_CLASS).getMethod("run", String[].class, File.class);
-            status = (Integer) run.invoke(null, args, jar);
-        } catch (Throwable t) {
-            System.err.println("vdso-agent: " + describe(t));
-            status = 1;
+        System.exit(CliMain.run(args));
+    }
+
+    /**
+     * Its own class so that verifying premain's class loads no AgentClassLoader (a standing-down agent
+     * loads nothing but this class and its checks).
+     */
+    private static final class CliMain {
+        static int run(String[] args) {
+            try {
+                File jar = agentJar();
+                AgentClassLoader loader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+                Thread.currentThread().setContextClassLoader(loader);
+                Method run = loader.loadClass(CLI_CLASS).getMethod("run", String[].class, File.class);
+                return (Integer) run.invoke(null, args, jar);
+            } catch (Throwable t) {
+                System.err.println("vdso-agent: " + describe(t));
+                return 1;
+            }
         }
-        System.exit(status);
     }
 
     private static void start(String agentArgs, Instrumentation inst, boolean fromPremain) {
@@ -59,6 +80,30 @@ public final class AgentBootstrap {
             if (first != null) {
                 // The first copy owns the logger; a second copy cannot reach it, hence stderr.
                 System.err.println("vdso-agent: already loaded (" + first + "), ignoring " + jarOrUnknown());
+                return;
+            }
+            // Standing down sets nothing up: no transformer, no rewriter, no thread (issue 24: a
+            // transformer registered before the heap check still cost a 16 MiB heap its last megabyte).
+            // The constant is inlined: HeapFloor loads only to word the line (an AOT training run
+            // prints one line per class of ours that loads).
+            long maxHeap = Runtime.getRuntime().maxMemory();
+            if (maxHeap > 0 && maxHeap < HeapFloor.MIN_MAX_HEAP) {
+                System.err.println("vdso-agent: not started: " + HeapFloor.tooSmall(maxHeap));
+                return;
+            }
+            // Checked here, not in Dormancy: an AOT training run lists every class of ours that loads.
+            String dump = archiveDumpOption(commandLineOptions());
+            if (dump != null) {
+                // Dormancy (which parses the level) loads only when a level was set at all.
+                boolean levelSet = agentArgs != null && agentArgs.contains("log-level")
+                        || System.getProperty("vdso.agent.log-level") != null
+                        || System.getenv("VDSO_AGENT_LOG_LEVEL") != null;
+                if (levelSet && Dormancy.debugRequested(agentArgs)) {
+                    System.err.println("vdso-agent: dormant: this JVM dumps a CDS/AOT archive (" + dump + ")");
+                }
+                return;
+            }
+            if (Dormancy.standsDownAtPremain(agentArgs)) {
                 return;
             }
             if (fromPremain) {
@@ -77,6 +122,54 @@ public final class AgentBootstrap {
             // Don't rethrow: the application must start. No logger exists here, so just print.
             System.err.println("vdso-agent: not started: " + describe(t));
         }
+    }
+
+    /** The first word that is an archive-dumping option, or null. */
+    static String archiveDumpOption(List<String> vmArgs) {
+        for (String arg : vmArgs) {
+            for (String option : ARCHIVE_DUMP_OPTIONS) {
+                if (arg.startsWith(option)) {
+                    return arg;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** /proc/self/cmdline and JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS, split into words. */
+    static List<String> commandLineOptions() {
+        List<String> out = new ArrayList<>();
+        try (InputStream in = new FileInputStream("/proc/self/cmdline")) {
+            // Read here, not with InputStreams: every class of ours premain loads is a line in an AOT run.
+            byte[] all = new byte[0];
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0 && all.length < (1 << 20); ) {
+                byte[] grown = new byte[all.length + n];
+                System.arraycopy(all, 0, grown, 0, all.length);
+                System.arraycopy(buf, 0, grown, all.length, n);
+                all = grown;
+            }
+            int start = 0;
+            for (int i = 0; i <= all.length; i++) {
+                if (i == all.length || all[i] == 0) {
+                    if (i > start) {
+                        out.add(new String(all, start, i - start, StandardCharsets.UTF_8));
+                    }
+                    start = i + 1;
+                }
+            }
+        } catch (Throwable t) {
+            // Not Linux, or no /proc: the thread's full check still runs.
+        }
+        for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                for (String word : value.trim().split("\\s+")) {
+                    out.add(word);
+                }
+            }
+        }
+        return out;
     }
 
     private static String jarOrUnknown() {
@@ -106,31 +199,35 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
-                String tooSmall = HeapFloor.tooSmall(Runtime.getRuntime().maxMemory());
-                if (tooSmall != null) {
-                    System.err.println("vdso-agent: not started: " + tooSmall);
-                    return;
-                }
                 if (Dormancy.standsDown(agentArgs)) {
+                    // Premain's cheap check missed it (an option only the VM's arguments show): stop
+                    // rewriting at once.
+                    ClockCallLoadTime.standDown(inst);
                     return;
                 }
                 // The jar is on the system class path (no Boot-Class-Path: it would cost the
                 // application its CDS archive), and so are the recorders rewritten call sites link to.
-                launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
+                Launch.launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
             }
         }
     }
 
-    /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
-    static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
-                       AtomicLong premainNanos, File jar) throws Exception {
-        AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
-        Thread.currentThread().setContextClassLoader(loader);
-        AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
-                .getDeclaredConstructor().newInstance();
-        starter.start(new AgentStarter.Launch(agentArgs, inst, fromPremain, jar, entered, premainNanos));
+    /** Its own class for the same reason as {@link CliMain}: it names AgentClassLoader. */
+    static final class Launch {
+        private Launch() {
+        }
+
+        /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
+        static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
+                           AtomicLong premainNanos, File jar) throws Exception {
+            AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
+            Thread.currentThread().setContextClassLoader(loader);
+            AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
+                    .getDeclaredConstructor().newInstance();
+            starter.start(new AgentStarter.Launch(agentArgs, inst, fromPremain, jar, entered, premainNanos));
+        }
     }
 
     /**

@@ -42,7 +42,8 @@ final class ClockCallCodeSources {
     static boolean isExcluded(URL location) {
         String protocol = location.getProtocol();
         if ("jrt".equals(protocol)) {
-            return true;
+            // The JDK's modules; an application linked into a jlink image is jrt:/its.module too.
+            return isJdkModule(location.getPath());
         }
         if (!"file".equals(protocol)) {
             return false;
@@ -54,6 +55,12 @@ final class ClockCallCodeSources {
             }
         }
         return false;
+    }
+
+    /** {@code /java.base}, {@code /jdk.httpserver}: the JDK's own module names. */
+    static boolean isJdkModule(String jrtPath) {
+        String module = jrtPath == null ? "" : jrtPath.startsWith("/") ? jrtPath.substring(1) : jrtPath;
+        return module.isEmpty() || module.startsWith("java.") || module.startsWith("jdk.");
     }
 
     private static List<String> excludedLocations() {

@@ -40,7 +40,11 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     public static final int TRANSFORM_NANOS = 9;
     /** Part of TRANSFORM_NANOS: loading the rewriter (ASM, configuration) on the first class that needed it. */
     public static final int REWRITER_LOAD_NANOS = 10;
-    private static final int COUNTS = 11;
+    /** A method would pass 64 KiB with the recorder calls (ASM's Method/ClassTooLargeException): unchanged. */
+    public static final int TOO_LARGE = 11;
+    private static final int COUNTS = 12;
+    /** How many too-large class names are kept for /report (the count has them all). */
+    private static final int TOO_LARGE_NAMES = 10;
 
     static final String REWRITER_CLASS = "io.vdsoagent.agent.PremainInstrumentation";
     /** How long a class waits for another thread that is loading the rewriter before it loads unchanged. */
@@ -63,6 +67,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     private volatile Thread loadingRewriter;
     private volatile String notRewritingBecause;
     private volatile Class<?>[] loadedBefore;
+    private final String[] tooLargeNames = new String[TOO_LARGE_NAMES];
 
     private ClockCallLoadTime(Instrumentation inst, boolean fromPremain, String agentArgs,
             ClassFileTransformer rewriter) {
@@ -141,6 +146,15 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         return transformer;
     }
 
+    /** The agent stands down after premain registered the transformer: unregister it, load nothing. */
+    static synchronized void standDown(Instrumentation inst) {
+        ClockCallLoadTime transformer = active;
+        if (transformer != null) {
+            inst.removeTransformer(transformer);
+            active = null;
+        }
+    }
+
     /** The recorder of the configured count mode; {@link ClockCallTrampoline} copies link to it. */
     public static Class<?> recorderClass() {
         Class<?> recorder = recorderClass;
@@ -172,6 +186,28 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         return counts[which].get();
     }
 
+    /** The first few classes left unchanged because a method would grow past 64 KiB. */
+    public java.util.List<String> tooLargeClasses() {
+        java.util.List<String> out = new java.util.ArrayList<String>();
+        for (String name : tooLargeNames.clone()) {
+            if (name != null) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** ASM's (relocated) MethodTooLargeException or ClassTooLargeException, by name: this class is JDK-only. */
+    static boolean isTooLarge(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String name = c.getClass().getSimpleName();
+            if ("MethodTooLargeException".equals(name) || "ClassTooLargeException".equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Why no class is being rewritten (instrumentation off, the rewriter failed to load), or null. */
     public String notRewritingBecause() {
         return notRewritingBecause;
@@ -191,7 +227,14 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
             return filterAndRewrite(loader, className, classBeingRedefined, domain, classFile);
         } catch (Throwable t) {
             // Never into the class loader: the class loads unchanged.
-            counts[FAILED].incrementAndGet();
+            if (isTooLarge(t)) {
+                long n = counts[TOO_LARGE].incrementAndGet();
+                if (n <= TOO_LARGE_NAMES) {
+                    tooLargeNames[(int) n - 1] = className == null ? "?" : className.replace('/', '.');
+                }
+            } else {
+                counts[FAILED].incrementAndGet();
+            }
             return null;
         } finally {
             counts[TRANSFORM_NANOS].addAndGet(System.nanoTime() - start);

@@ -23,12 +23,6 @@ final class Dormancy {
         "sun.jvm.hotspot.", "sun.rmi.", "com.sun.jndi.", "jdk.jfr.internal.",
     };
 
-    /** Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix. */
-    private static final String[] ARCHIVE_DUMP_OPTIONS = {
-        "-Xshare:dump", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:+DumpSharedSpaces",
-        "-XX:AOTCacheOutput", "-XX:AOTMode=record", "-XX:AOTMode=create",
-    };
-
     private Dormancy() {
     }
 
@@ -38,6 +32,26 @@ final class Dormancy {
      */
     static boolean standsDown(String agentArgs) {
         String reason = reason();
+        if (reason != null && debugRequested(agentArgs)) {
+            System.err.println("vdso-agent: dormant: " + reason);
+        }
+        return reason != null;
+    }
+
+    /**
+     * premain's check for a JDK tool or the java launcher without an application (system properties),
+     * before anything is registered; archive dumps were premain's own check
+     * ({@link AgentBootstrap#archiveDumpOption}). Cheap (no management beans, which cost premain 25-100
+     * ms): the thread's {@link #standsDown} still reads the VM's own arguments. Never throws.
+     */
+    static boolean standsDownAtPremain(String agentArgs) {
+        String reason;
+        try {
+            reason = reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
+                    System.getProperty("sun.java.launcher"), Collections.<String>emptyList());
+        } catch (Throwable t) {
+            reason = null;
+        }
         if (reason != null && debugRequested(agentArgs)) {
             System.err.println("vdso-agent: dormant: " + reason);
         }
@@ -97,14 +111,7 @@ final class Dormancy {
 
     /** The first VM option that dumps a class-data archive, or null. */
     static String archiveDumpOption(List<String> vmArgs) {
-        for (String arg : vmArgs) {
-            for (String option : ARCHIVE_DUMP_OPTIONS) {
-                if (arg.startsWith(option)) {
-                    return arg;
-                }
-            }
-        }
-        return null;
+        return AgentBootstrap.archiveDumpOption(vmArgs);
     }
 
     /** The single debug line, only when the user asked for debug output (before any config is parsed). */

@@ -1,14 +1,15 @@
 package io.vdsoagent.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentit.SleepyApp;
+import io.vdsoagent.agent.cli.Cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code java -jar vdso-agent.jar ...}: report, attach, usage and exit codes. */
@@ -103,10 +104,14 @@ class CliIT {
             int port = app.awaitReadyPort();
             assertEquals(200, AgentJvm.get(port, "/metrics", null).status);
 
+            // Issue 24: the second attach printed "loaded" and exited 0 while the target ignored it.
             try (AgentJvm again = cli("attach", String.valueOf(app.pid()), "port=0")) {
-                assertEquals(0, again.awaitExit(60), again.stderr());
+                assertEquals(Cli.FAILED, again.awaitExit(60), again.stderr());
+                assertFalse(again.stdout().contains("loaded into"), again.stdout());
+                assertTrue(again.stderr().contains("refused: the agent already runs there (loaded by agentmain)"),
+                        again.stderr());
             }
-            app.awaitStderr(Pattern.compile("^vdso-agent: already loaded", Pattern.MULTILINE), 10_000);
+            assertEquals(1, app.agentLines().size(), "the target is left alone: " + app.agentLines());
             assertEquals(SleepyApp.LINE + System.lineSeparator(), app.stdout());
         }
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,6 +114,72 @@ class DormancyIT {
             }
         }
         return names;
+    }
+
+    /**
+     * Issue 24: an AOT training run (JDK 25) kept the transformer: the application's clock-calling class
+     * was left out of the cache ("From ClassFileLoadHook") and 13 more "Skipping io/vdsoagent/..." lines
+     * named every class of ours that had loaded. The JVM lists each class it leaves out, so its lines are
+     * the ground truth of what loaded: beside the application's own, only premain's class, as for any
+     * agent (nothing else of ours loads: no transformer, no class loader, no thread).
+     */
+    @Test
+    void aotTrainingAndArchiveDumpsStayDormant() throws Exception {
+        // JDK 17 has no AOT cache; its archive dumps refuse agents ("Must enable AllowArchivingWithJavaAgent").
+        Assumptions.assumeTrue(AgentJvm.javaFeature() >= 25, "AOT training needs JDK 25; this is "
+                + AgentJvm.javaFeature());
+        List<List<String>> dumps = new ArrayList<>();
+        Path dir = Files.createTempDirectory("dormancy-archives");
+        dumps.add(Arrays.asList("-XX:AOTMode=record", "-XX:AOTConfiguration=" + dir.resolve("app.aotconf")));
+        dumps.add(Arrays.asList("-XX:AOTCacheOutput=" + dir.resolve("app.aot")));
+        // -XX:ArchiveClassesAtExit and -Xshare:dump refuse any agent on 17 and 25 (the JVM's own check).
+        // Archives take class paths of jars only.
+        Path app = dir.resolve("app.jar");
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(app))) {
+            File classes = new File(AgentJvm.testClasses(), "agentit");
+            for (File f : classes.listFiles((d, name) -> name.startsWith("TightApp"))) {
+                jar.putNextEntry(new java.util.jar.JarEntry("agentit/" + f.getName()));
+                jar.write(Files.readAllBytes(f.toPath()));
+                jar.closeEntry();
+            }
+        }
+        for (List<String> dump : dumps) {
+            List<String> bare = archiveRun(dump, app, null);
+            List<String> withAgent = archiveRun(dump, app, "-javaagent:" + AgentJvm.agentJar() + "=port=0");
+            List<String> added = new ArrayList<>(withAgent);
+            for (String line : bare) {
+                added.remove(line);
+            }
+            // As for any agent (a no-op premain's class too): premain's own class, nothing else of ours.
+            assertEquals(Arrays.asList(
+                    "Skipping io/vdsoagent/bootstrap/AgentBootstrap: Unsupported location"),
+                    added.stream().sorted().collect(Collectors.toList()),
+                    dump + ": with the agent " + withAgent + "\nwithout " + bare);
+        }
+    }
+
+    /** The app's stdout and the JVM's archive lines (time stamps, paths and sizes cut), sorted. */
+    private static List<String> archiveRun(List<String> dump, Path app, String agent) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(BIN + "java");
+        command.addAll(dump);
+        if (agent != null) {
+            command.add(agent);
+        }
+        command.addAll(Arrays.asList("-cp", app.toString(), "agentit.TightApp", "1", "200"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = Streams.readUtf8(process.getInputStream());
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), command.toString());
+        assertEquals(0, process.exitValue(), command + ": " + output);
+        List<String> lines = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            String l = line.replaceFirst("^\\[[^]]*\\]\\[warning\\]\\[(aot|cds)\\] ", "").trim();
+            if (l.startsWith("Skipping ") || l.startsWith("vdso-agent") || !line.startsWith("[") && !l.contains("AOT")) {
+                lines.add(l);
+            }
+        }
+        Collections.sort(lines);
+        return lines;
     }
 
     private static int freePort() throws IOException {

@@ -1,51 +1,32 @@
 package io.vdsoagent.detect;
 
-import io.vdsoagent.nativeaccess.NativeAccess;
-import io.vdsoagent.nativeaccess.NativeAccessLoader;
-import io.vdsoagent.nativeaccess.NativeBuffer;
 import io.vdsoagent.source.HostFacts;
-import io.vdsoagent.base.Probed;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deterministic detector. On a fresh, short-lived thread it installs a seccomp filter that
- * refuses {@code clock_gettime(*, buffer)} with an unusual errno, then calls libc
- * {@code clock_gettime(clock, buffer)} once per clock: success means the vDSO answered without
- * entering the kernel; the marker errno means the call reached the kernel.
- *
- * <p>The filter and no_new_privs are permanent for that thread and inherited by anything it
- * starts, so the thread starts nothing, calls nothing else after installing, and ends.
- * Other threads are never filtered (no SECCOMP_FILTER_FLAG_TSYNC).
+ * The deterministic detector. Under a seccomp filter that refuses {@code clock_gettime(*, buffer)}
+ * with an unusual errno, libc {@code clock_gettime(clock, buffer)} is called once per clock: success
+ * means the vDSO answered without entering the kernel; the marker errno means the call reached the
+ * kernel. Where the filtered calls run is the {@link SeccompRunner}'s job: in the agent, a short-lived
+ * process of its own ({@link ProcessSeccompRunner}), so the application's threads never share a thread
+ * group with a filter of ours.
  */
 public final class SeccompDetector implements Detector {
 
     /** Returned by the filter; unlikely to come from anywhere else (must stay <= 4095). */
     static final int ERRNO_MARKER = 3333;
-    static final String THREAD_NAME = "vdso-agent-seccomp-probe";
+    static final String THREAD_NAME = ThreadSeccompRunner.THREAD_NAME;
 
-    private static final int PR_SET_NO_NEW_PRIVS = 38;
-    private static final int SECCOMP_SET_MODE_FILTER = 1;
-    private static final int MONOTONIC = 1;
+    private final SeccompRunner runner;
 
-    private final long timeoutMillis;
-    private final Probed<NativeAccess> nativeAccess;
-    /** Guards the buffers; one probe run at a time per detector. */
-    private final Object lock = new Object();
-    /**
-     * The timespec buffer whose address the filter matches, the BPF program and its sock_fprog. Owned
-     * by this detector and also held by every probe run, so never freed while a probe thread (even
-     * one that outlived its timeout) may still hand an address to the kernel.
-     */
-    private Buffers buffers;
-
+    /** On a thread of this process ({@link ThreadSeccompRunner}): the CLI, the proof process, tests. */
     public SeccompDetector(long timeoutMillis) {
-        this(timeoutMillis, NativeAccessLoader.shared());
+        this(new ThreadSeccompRunner(timeoutMillis));
     }
 
-    public SeccompDetector(long timeoutMillis, Probed<NativeAccess> nativeAccess) {
-        this.timeoutMillis = timeoutMillis;
-        this.nativeAccess = nativeAccess;
+    public SeccompDetector(SeccompRunner runner) {
+        this.runner = runner;
     }
 
     @Override
@@ -55,45 +36,28 @@ public final class SeccompDetector implements Detector {
 
     @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
-        Probed<NativeAccess> na = nativeAccess;
-        if (!na.known()) {
-            return allUnknown(clocks, "native access unavailable: " + na.reason(), false);
+        int[] ids = new int[clocks.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = clocks.get(i).linuxId();
         }
+        SeccompResult result;
         try {
-            // One probe run at a time: they share the buffers and there is no point in racing.
-            synchronized (lock) {
-                return probe(na.get(), clocks);
-            }
+            result = runner.run(ids);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
-            return allUnknown(clocks, "interrupted while waiting for the probe thread", true);
+            return allUnknown(clocks, "interrupted while waiting for the probe", true);
         } catch (Throwable t) {
             return allUnknown(clocks, "probe failed: " + t, true);
         }
-    }
-
-    private List<Finding> probe(NativeAccess na, List<ClockId> clocks) throws InterruptedException {
-        if (buffers == null) {
-            buffers = new Buffers(na);
+        if (result.failure() != null) {
+            return allUnknown(clocks, result.failure(), result.error());
         }
-        ProbeRun run = new ProbeRun(na, clocks, buffers);
-        Thread t = new Thread(run, THREAD_NAME);
-        t.setDaemon(true);
-        t.setContextClassLoader(null);
-        t.start();
-        t.join(timeoutMillis);
-        if (t.isAlive() || !run.finished) {
-            return allUnknown(clocks, "probe thread did not finish within " + timeoutMillis + " ms", true);
-        }
-        if (run.prctlFailed) {
-            return allUnknown(clocks, "prctl(PR_SET_NO_NEW_PRIVS) refused: errno " + run.prctlErrno, true);
-        }
-        if (run.seccompFailed) {
-            return allUnknown(clocks, "seccomp refused: errno " + run.seccompErrno, true);
+        if (result.clocks() != clocks.size()) {
+            return allUnknown(clocks, "probe answered for " + result.clocks() + " clocks, not " + clocks.size(), true);
         }
         List<Finding> out = new ArrayList<>(clocks.size());
         for (int i = 0; i < clocks.size(); i++) {
-            out.add(interpret(clocks.get(i), run.rc[i], run.errno[i]));
+            out.add(interpret(clocks.get(i), result.rc(i), result.errno(i)));
         }
         return out;
     }
@@ -117,79 +81,5 @@ public final class SeccompDetector implements Detector {
                     : Finding.of(DetectorId.SECCOMP.label(), c, Verdict.UNKNOWN, why));
         }
         return out;
-    }
-
-    /** The three buffers of a filter, allocated once per detector. */
-    private static final class Buffers {
-        final NativeBuffer timespec;
-        final NativeBuffer program;
-        final NativeBuffer fprog;
-
-        Buffers(NativeAccess na) {
-            timespec = na.allocate(16);
-            program = na.allocate(SeccompFilter.INSTRUCTIONS * 8);
-            program.write(SeccompFilter.program(na.arch(), timespec.address(), ERRNO_MARKER));
-            fprog = na.allocate(16);
-            fprog.write(SeccompFilter.fprog(program.address()));
-        }
-    }
-
-    /** The body of the filtered thread: only primitive work after the filter is installed. */
-    private static final class ProbeRun implements Runnable {
-        private final NativeAccess na;
-        /** Held, not just their addresses: reachable for as long as this thread may run. */
-        private final Buffers buffers;
-        private final int[] clockIds;
-        private final long buffer;
-        private final long fprog;
-        final int[] rc;
-        final int[] errno;
-        volatile boolean prctlFailed;
-        volatile int prctlErrno;
-        volatile boolean seccompFailed;
-        volatile int seccompErrno;
-        volatile boolean finished;
-
-        ProbeRun(NativeAccess na, List<ClockId> clocks, Buffers buffers) {
-            this.na = na;
-            this.buffers = buffers;
-            this.clockIds = new int[clocks.size()];
-            for (int i = 0; i < clockIds.length; i++) {
-                clockIds[i] = clocks.get(i).linuxId();
-            }
-            this.buffer = buffers.timespec.address();
-            this.fprog = buffers.fprog.address();
-            this.rc = new int[clockIds.length];
-            this.errno = new int[clockIds.length];
-        }
-
-        @Override
-        public void run() {
-            // Warm-up: link every stub this thread will use while it is still unfiltered.
-            na.clockGettime(MONOTONIC, buffer);
-            na.lastErrno();
-            na.syscall3(na.arch().clockGettimeNr(), MONOTONIC, buffer, 0);
-            na.lastErrno();
-            // The last call that is not part of the probe: nothing but the probe after the filter.
-            ProbeThreads.recordCurrentThread();
-
-            if (na.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-                prctlErrno = na.lastErrno();
-                prctlFailed = true;
-                finished = true;
-                return;
-            }
-            if (na.syscall3(na.arch().seccompNr(), SECCOMP_SET_MODE_FILTER, 0, fprog) != 0) {
-                seccompErrno = na.lastErrno();
-                seccompFailed = true;
-                finished = true;
-                return;
-            }
-            for (int i = 0; i < clockIds.length; i++) {
-                rc[i] = na.clockGettime(clockIds[i], buffer);
-                errno[i] = rc[i] == 0 ? 0 : na.lastErrno();
-            }
-            finished = true;
-        }
     }
 }

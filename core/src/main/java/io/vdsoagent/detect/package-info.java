@@ -5,7 +5,8 @@
  * per clock (verdict vdso / syscall / unknown, plus the detail that justifies it). In rank order
  * ({@link io.vdsoagent.detect.DetectorId}):
  * <ol>
- *   <li>{@link io.vdsoagent.detect.SeccompDetector} (proof): on a fresh short-lived thread, a seccomp
+ *   <li>{@link io.vdsoagent.detect.SeccompDetector} (proof): where a {@link io.vdsoagent.detect.SeccompRunner}
+ *       puts it (a process of its own in the agent, a fresh short-lived thread in the CLI), a seccomp
  *       filter refuses {@code clock_gettime(*, probe buffer)} with errno 3333; libc's call then either
  *       succeeds (the vDSO answered without entering the kernel) or returns the marker (it reached
  *       the kernel). One filter per run catches every clock id, matched on the buffer address alone,

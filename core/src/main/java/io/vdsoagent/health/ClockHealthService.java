@@ -3,6 +3,7 @@ package io.vdsoagent.health;
 import io.vdsoagent.base.DaemonThreads;
 import io.vdsoagent.base.Probed;
 import io.vdsoagent.detect.DetectorId;
+import io.vdsoagent.detect.SeccompRunner;
 import io.vdsoagent.source.ClocksourceFacts;
 import io.vdsoagent.source.ClocksourceReader;
 import io.vdsoagent.source.SystemRoot;
@@ -114,6 +115,7 @@ public final class ClockHealthService implements Closeable {
         private SystemRoot root = SystemRoot.live();
         private Set<DetectorId> detectors = EnumSet.allOf(DetectorId.class);
         private Prober prober;
+        private SeccompRunner seccompRunner;
         private Supplier<Probed<ClocksourceFacts>> clocksource;
         private long intervalMillis;
         private long clocksourcePollMillis;
@@ -133,6 +135,12 @@ public final class ClockHealthService implements Closeable {
         /** The detectors to run (all by default); ignored when {@link #prober(Prober)} is given. */
         public Builder detectors(Set<DetectorId> detectors) {
             this.detectors = detectors.isEmpty() ? EnumSet.noneOf(DetectorId.class) : EnumSet.copyOf(detectors);
+            return this;
+        }
+
+        /** Where the seccomp proof runs (see {@link Prober.Builder#seccompRunner}); ignored with {@link #prober(Prober)}. */
+        public Builder seccompRunner(SeccompRunner runner) {
+            this.seccompRunner = Objects.requireNonNull(runner, "runner");
             return this;
         }
 
@@ -179,7 +187,8 @@ public final class ClockHealthService implements Closeable {
 
         /** Probes once now, on the caller's thread, then starts the refresh thread if asked for. */
         public ClockHealthService start() {
-            Prober p = prober != null ? prober : Prober.builder().root(root).detectors(detectors).build();
+            Prober p = prober != null ? prober : Prober.builder().root(root).detectors(detectors)
+                    .seccompRunner(seccompRunner).build();
             Supplier<Probed<ClocksourceFacts>> cs = clocksource;
             if (cs == null) {
                 final ClocksourceReader reader = new ClocksourceReader(root);

@@ -15,6 +15,8 @@ import io.vdsoagent.detect.LatencyDetector;
 import io.vdsoagent.detect.ProbeThreads;
 import io.vdsoagent.detect.RusageDetector;
 import io.vdsoagent.detect.SeccompDetector;
+import io.vdsoagent.detect.SeccompRunner;
+import io.vdsoagent.detect.ThreadSeccompRunner;
 import io.vdsoagent.detect.Verdict;
 import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
@@ -80,6 +82,14 @@ public final class Prober {
      * vsyscall, ASLR).
      */
     private String timedUnder;
+    /**
+     * The seccomp proof from the last probe that ran it, and what it ran under (clocksource and kernel
+     * clock events): the vDSO's mode is the clocksource's, so only those can move it; a failed proof is
+     * tried again at the next probe. Reused otherwise: in the agent the proof is a process of its own.
+     */
+    private String provedUnder;
+    private List<Finding> lastProof;
+    private List<ClockId> lastProofClocks;
     private List<Finding> lastLatency;
     private List<ClockId> lastLatencyClocks;
     private JvmClockPath lastJvm;
@@ -133,7 +143,8 @@ public final class Prober {
     private static Detector create(DetectorId id, Builder b, final Prober self) {
         switch (id) {
             case SECCOMP:
-                return new SeccompDetector(b.seccompTimeoutMillis);
+                return new SeccompDetector(b.seccompRunner != null ? b.seccompRunner
+                        : new ThreadSeccompRunner(b.seccompTimeoutMillis));
             case RUSAGE:
                 return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
                         b.rusageWallCapMillis * 2 + 5000);
@@ -169,6 +180,9 @@ public final class Prober {
         boolean retime = timedUnder == null || !timedUnder.equals(clocksource);
         Probed<List<KernelClockEvent>> events = readKernelLog();
         kernelEvents = events;
+        String proofKey = clocksource + " / kernel clock events: "
+                + (events.known() ? String.valueOf(events.get().size()) : "unknown");
+        boolean reprove = provedUnder == null || !provedUnder.equals(proofKey);
 
         List<ClockId> all = Arrays.asList(ClockId.values());
         Map<ClockId, List<Finding>> findings = new EnumMap<>(ClockId.class);
@@ -198,6 +212,12 @@ public final class Prober {
                     lastLatencyClocks = clocks;
                 }
                 found = lastLatency;
+            } else if (DetectorId.SECCOMP.label().equals(d.name())) {
+                if (reprove || lastProof == null || !clocks.equals(lastProofClocks) || anyError(lastProof)) {
+                    lastProof = run(d, host, clocks);
+                    lastProofClocks = clocks;
+                }
+                found = lastProof;
             } else {
                 found = run(d, host, clocks);
             }
@@ -223,6 +243,7 @@ public final class Prober {
         }
         timedUnder = clocksource;
         ClockConsistencies consistent = checkConsistency(jvm);
+        provedUnder = proofKey;
 
         List<ClockStatus> statuses = new ArrayList<>();
         for (ClockId c : all) {
@@ -511,6 +532,7 @@ public final class Prober {
         private List<Detector> detectorInstances;
         private Supplier<HostFacts> hostFacts;
         private long seccompTimeoutMillis = 2000;
+        private SeccompRunner seccompRunner;
         private long rusageLoopMillis = 25;
         private long rusageMinCpuMillis = 12;
         private long rusageWallCapMillis = 250;
@@ -576,6 +598,16 @@ public final class Prober {
         /** How long to wait for the seccomp probe thread (emulated hosts need up to ~250 ms). */
         public Builder seccompTimeoutMillis(long millis) {
             this.seccompTimeoutMillis = millis;
+            return this;
+        }
+
+        /**
+         * Where the seccomp proof's filtered calls run; by default a thread of this process
+         * ({@link ThreadSeccompRunner}, which an application's TSYNC seccomp call collides with while it
+         * lives). The agent passes a {@link io.vdsoagent.detect.ProcessSeccompRunner}.
+         */
+        public Builder seccompRunner(SeccompRunner runner) {
+            this.seccompRunner = runner;
             return this;
         }
 

@@ -120,6 +120,10 @@ final class JffiStub {
         try {
             privateDir = Files.createTempDirectory(dir.toPath(), "vdso-agent-jffi");
             library = privateDir.resolve(LIBRARY_FILE);
+            // The JVM may exit while we are here (an application's System.exit during our start): the
+            // JDK's exit hook then deletes them, the file first (reverse order of registration).
+            privateDir.toFile().deleteOnExit();
+            library.toFile().deleteOnExit();
             try (InputStream in = stub.openStream(); OutputStream out = Files.newOutputStream(library)) {
                 byte[] buffer = new byte[16384];
                 int n;

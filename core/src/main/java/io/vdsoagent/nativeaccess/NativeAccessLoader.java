@@ -1,5 +1,6 @@
 package io.vdsoagent.nativeaccess;
 
+import io.vdsoagent.base.JulSilence;
 import io.vdsoagent.base.Probed;
 import java.lang.reflect.Method;
 import java.util.Locale;
@@ -97,14 +98,33 @@ public final class NativeAccessLoader {
     }
 
     private static Probed<NativeAccess> loadJnr(ArchTable.Arch arch, String nativeDir) {
-        String notPlaced = JffiStub.place(arch, nativeDir);
-        if (notPlaced != null) {
-            return Probed.unknown("jnr: " + notPlaced);
+        String missing = missingJdkModule();
+        if (missing != null) {
+            return Probed.unknown("jnr: " + missing);
         }
+        // jffi's and jnr's loggers are the application's JUL's: nothing of ours in its log.
+        JulSilence quiet = JulSilence.of("com.kenai.jffi", "jnr.ffi");
         try {
+            String notPlaced = JffiStub.place(arch, nativeDir);
+            if (notPlaced != null) {
+                return Probed.unknown("jnr: " + notPlaced);
+            }
             return Probed.<NativeAccess>of(JnrNativeAccess.load(arch));
         } catch (Throwable t) {
             return Probed.unknown("jnr: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+        } finally {
+            JulSilence.end(quiet);
+        }
+    }
+
+    /** jffi's StubLoader needs java.logging; a jlink image without it fails there, whatever the directory. */
+    static String missingJdkModule() {
+        try {
+            Class.forName("java.util.logging.Logger", false, null);
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "jffi needs the JDK module java.logging, which this runtime lacks (add it: jlink --add-modules"
+                    + " java.logging,...)";
         }
     }
 

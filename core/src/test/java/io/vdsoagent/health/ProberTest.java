@@ -195,6 +195,32 @@ class ProberTest {
         assertEquals(Integer.valueOf(1), h.probeErrors().get("seccomp"));
     }
 
+    /** A failed proof (a process that could not start, no memory room) is tried again at the next probe. */
+    @Test
+    void aFailedProofIsTriedAgainAtTheNextProbe() {
+        final int[] runs = {0};
+        Detector failing = new Detector() {
+            @Override
+            public String name() {
+                return "seccomp";
+            }
+
+            @Override
+            public List<Finding> detect(HostFacts h, List<ClockId> clocks) {
+                runs[0]++;
+                List<Finding> out = new java.util.ArrayList<>();
+                for (ClockId c : clocks) {
+                    out.add(Finding.failed("seccomp", c, "cannot start the proof process"));
+                }
+                return out;
+            }
+        };
+        Prober prober = Fixtures.prober(host, failing);
+        prober.probe();
+        prober.probe();
+        assertEquals(2, runs[0]);
+    }
+
     @Test
     void aThrowingHostReaderLeavesEveryFactUnknownButStillProbes() {
         ClockHealth h = io.vdsoagent.health.Prober.builder()
@@ -246,22 +272,23 @@ class ProberTest {
     }
 
     @Test
-    void timingsRunAtStartAndOnAClocksourceChangeVerdictsEveryProbe() {
+    void timingsAndTheProofRunAtStartAndOnAClocksourceChange() {
         ScriptedDetector seccomp = new ScriptedDetector("seccomp").set(Verdict.VDSO, ClockId.MONOTONIC);
         ScriptedDetector latency = new ScriptedDetector("latency").set(Verdict.VDSO, ClockId.MONOTONIC);
         Prober prober = Fixtures.prober(host, seccomp, latency);
         ClockHealth first = prober.probe();
         ClockHealth second = prober.probe();
-        assertEquals(2, seccomp.runs, "seccomp verdicts can change (a policy, a clocksource): every probe");
+        assertEquals(1, seccomp.runs, "the proof only moves with the clocksource (a process of its own in the agent): reused");
         assertEquals(1, latency.runs, "timings only move with the clocksource: reused");
         assertEquals(first.clock(ClockId.MONOTONIC).vdsoNanos(), second.clock(ClockId.MONOTONIC).vdsoNanos());
         assertEquals(2, second.clock(ClockId.MONOTONIC).findings().size(), "the reused finding is still reported");
 
         host.set(Fixtures.host("hpet", "tsc", "hpet"));
         prober.probe();
-        assertEquals(3, seccomp.runs);
+        assertEquals(2, seccomp.runs, "a new clocksource is proved again");
         assertEquals(2, latency.runs, "a new clocksource is timed again");
         prober.probe();
+        assertEquals(2, seccomp.runs);
         assertEquals(2, latency.runs);
     }
 }

@@ -1,8 +1,10 @@
 package io.vdsoagent.agent.cli;
 
+import io.vdsoagent.bootstrap.AgentBootstrap;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Properties;
 
 /**
  * Loads the agent jar into a running JVM through the Attach API, found reflectively: the jdk.attach
@@ -19,10 +21,26 @@ final class Attacher {
         Class<?> vmClass = virtualMachineClass();
         Object vm = vmClass.getMethod("attach", String.class).invoke(null, pid);
         try {
+            // A copy already running there would only print "already loaded" on that JVM's stderr.
+            Properties target = (Properties) vmClass.getMethod("getSystemProperties").invoke(vm);
+            String loadedBy = target.getProperty(AgentBootstrap.LOADED_PROPERTY);
+            if (loadedBy != null) {
+                throw new AlreadyLoadedException("the agent already runs there (loaded by " + loadedBy
+                        + "); nothing loaded");
+            }
             vmClass.getMethod("loadAgent", String.class, String.class)
                     .invoke(vm, agentJar.getAbsolutePath(), agentArgs);
         } finally {
             vmClass.getMethod("detach").invoke(vm);
+        }
+    }
+
+    /** The target runs the agent already: the attach is refused, exit status 1. */
+    static final class AlreadyLoadedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyLoadedException(String message) {
+            super(message);
         }
     }
 

@@ -7,6 +7,7 @@ import io.vdsoagent.agent.NodeMode;
 import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.detect.SeccompProofMain;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthService;
 import io.vdsoagent.publish.JsonReport;
@@ -39,6 +40,8 @@ public final class Cli {
     public static final int USAGE = 2;
     /** {@code report --prom FILE} could not write FILE (missing or read-only directory); the old file is untouched. */
     public static final int WRITE_FAILED = 3;
+    /** The command the agent's seccomp proof process runs. */
+    static final String SECCOMP_PROOF = "seccomp-proof";
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "Usage: java -jar vdso-agent.jar <command>",
@@ -94,6 +97,9 @@ public final class Cli {
             return attach(rest, agentJar);
         } else if ("serve".equals(command)) {
             return serve(rest);
+        } else if (SECCOMP_PROOF.equals(command)) {
+            // Not in the usage text: the agent's own proof process (ProcessSeccompRunner) runs it.
+            return SeccompProofMain.run(rest.toArray(new String[0]), out);
         }
         err.println("vdso-agent: unknown command [" + command + "]");
         err.print(USAGE_TEXT);
@@ -236,6 +242,9 @@ public final class Cli {
             Attacher.attach(pid, agentJar, agentArgs);
             out.println("vdso-agent: loaded into JVM " + pid + " (its log line appears on that JVM's stderr)");
             return OK;
+        } catch (Attacher.AlreadyLoadedException e) {
+            err.println("vdso-agent: attach to " + pid + " refused: " + e.getMessage());
+            return FAILED;
         } catch (Exception e) {
             err.println("vdso-agent: attach to " + pid + " failed: " + Failures.describe(e));
             return FAILED;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.ClockCallLoadTime;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -216,6 +217,7 @@ public final class ClockCallInstrumentation {
                 classGauge(registry, tags, "instrumented", ClockCallLoadTime.REWRITTEN);
                 classGauge(registry, tags, "skipped_running", -1);
                 classGauge(registry, tags, "failed", ClockCallLoadTime.FAILED);
+                classGauge(registry, tags, "too_large", ClockCallLoadTime.TOO_LARGE);
                 classGauge(registry, tags, "retransformed", -2);
                 classGauge(registry, tags, "seen", ClockCallLoadTime.SEEN);
                 classGauge(registry, tags, "prefilter_rejected", ClockCallLoadTime.PRE_FILTER_REJECTED);
@@ -235,7 +237,8 @@ public final class ClockCallInstrumentation {
                 .tags(tags)
                 .tag("state", state)
                 .description("Classes by what the clock-call instrumentation did with them "
-                        + "(skipped_running: attach mode, waiting for their running methods to return).")
+                        + "(skipped_running: attach mode, waiting for their running methods to return; too_large: a method"
+                        + " would pass the JVM's 64 KiB with the recorder calls, so the class runs unchanged and uncounted).")
                 .register(registry);
     }
 
@@ -264,13 +267,26 @@ public final class ClockCallInstrumentation {
         }
         return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"seen\":%d,\"preFilterRejected\":%d,"
                         + "\"notApplication\":%d,\"instrumented\":%d,\"unchanged\":%d,\"skippedWhileRunning\":%d,"
-                        + "\"failed\":%d,\"retransformed\":%d,\"transformSeconds\":%.3f,\"rewriterLoadSeconds\":%.3f}",
+                        + "\"failed\":%d,\"tooLarge\":%d,\"tooLargeClasses\":%s,\"retransformed\":%d,"
+                        + "\"transformSeconds\":%.3f,\"rewriterLoadSeconds\":%.3f}",
                 loadTime.fromPremain() ? "premain" : "attach", loadTime.count(ClockCallLoadTime.SEEN),
                 loadTime.count(ClockCallLoadTime.PRE_FILTER_REJECTED), loadTime.count(ClockCallLoadTime.NOT_APPLICATION),
                 loadTime.count(ClockCallLoadTime.REWRITTEN), loadTime.count(ClockCallLoadTime.UNCHANGED),
-                waitingClasses(), failedClasses(), retransformed.get(),
+                waitingClasses(), failedClasses(), loadTime.count(ClockCallLoadTime.TOO_LARGE),
+                jsonArray(loadTime.tooLargeClasses()), retransformed.get(),
                 loadTime.count(ClockCallLoadTime.TRANSFORM_NANOS) / 1e9,
                 loadTime.count(ClockCallLoadTime.REWRITER_LOAD_NANOS) / 1e9);
+    }
+
+    private static String jsonArray(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (String v : values) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            JsonStrings.quote(out, v);
+        }
+        return out.append(']').toString();
     }
 
     /** The top {@code n} call sites as text lines for the CLI. */
