@@ -376,15 +376,6 @@ public final class AgentArguments {
         return get(ConfigKey.NATIVE_DIR);
     }
 
-    /** Empty: no OTLP push. */
-    public String otlpEndpoint() {
-        return get(ConfigKey.OTLP_ENDPOINT);
-    }
-
-    public Map<String, String> otlpHeaders() {
-        return get(ConfigKey.OTLP_HEADERS);
-    }
-
     /** The instrumentation's settings, from the typed values. */
     public InstrumentSettings instrumentSettings() {
         return new InstrumentSettings(instrument(), instrumentInclude(), instrumentExclude(), sampleEvery(),

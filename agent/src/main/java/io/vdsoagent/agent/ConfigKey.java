@@ -6,11 +6,9 @@ import io.vdsoagent.publish.HostDetail;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -89,12 +87,6 @@ public final class ConfigKey<T> {
             "the PEM certificate chain for tls-key-file", raw -> raw);
     public static final ConfigKey<String> NATIVE_DIR = key("native-dir", "",
             "JDK 8-21 only: a writable, exec-mounted directory for jffi's stub (JDK 22+ writes nothing)", raw -> raw);
-    public static final ConfigKey<String> OTLP_ENDPOINT = key("otlp-endpoint", "",
-            "also push the vdso_* metrics every interval over OTLP/HTTP (protobuf) to this URL; empty = off",
-            ConfigKey::toHttpUrl);
-    public static final ConfigKey<Map<String, String>> OTLP_HEADERS = key("otlp-headers", "",
-            "headers of each OTLP export, name=value separated by commas (several: via the environment)",
-            ConfigKey::toHeaders);
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = Collections.unmodifiableList(KEYS);
@@ -174,7 +166,7 @@ public final class ConfigKey<T> {
 
     /** A password: never echoed in a problem line or {@code toString}. */
     public boolean secret() {
-        return name.endsWith("password") || name.equals("otlp-headers");
+        return name.endsWith("password");
     }
 
     /** {@code vdso.agent.<name>}. */
@@ -317,37 +309,6 @@ public final class ConfigKey<T> {
             throw new ConfigurationException("exact or approximate");
         }
         return mode;
-    }
-
-    /** Empty, or an absolute http(s) URL with a host: anything else stays off. */
-    private static String toHttpUrl(String raw) throws ConfigurationException {
-        if (raw.isEmpty()) {
-            return raw;
-        }
-        java.net.URI uri;
-        try {
-            uri = new java.net.URI(raw);
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigurationException("not a URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new ConfigurationException("an http:// or https:// URL with a host");
-        }
-        return raw;
-    }
-
-    /** {@code name=value,name=value}; a value may contain '=' (a base64 token), a name may not be empty. */
-    private static Map<String, String> toHeaders(String raw) throws ConfigurationException {
-        Map<String, String> headers = new LinkedHashMap<String, String>();
-        for (String pair : toList(raw)) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigurationException("name=value pairs separated by commas");
-            }
-            headers.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-        }
-        return Collections.unmodifiableMap(headers);
     }
 
     private static List<String> toList(String raw) {

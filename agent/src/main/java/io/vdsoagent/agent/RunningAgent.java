@@ -67,7 +67,6 @@ final class RunningAgent implements Closeable {
     private volatile AgentHttpServer server;
     /** JFR events of the probes; registered with JFR only once a recording runs. */
     private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
-    private volatile OtlpPush otlp;
 
     private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
         this.config = config;
@@ -160,7 +159,6 @@ final class RunningAgent implements Closeable {
         }
         // The application's Spring Boot auto-configuration shows this instead of probing a second time.
         ClockHealthHandOff.publish(() -> HealthDetails.of(health.current()), agent::reportJson);
-        agent.startOtlp(health, AgentMode.JVM);
         long t3 = System.nanoTime();
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), {}", health.current().headline(),
@@ -194,7 +192,6 @@ final class RunningAgent implements Closeable {
         ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
-        agent.startOtlp(health, AgentMode.NODE);
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
@@ -235,20 +232,6 @@ final class RunningAgent implements Closeable {
     private void pollFlightRecorder() {
         if (flightRecorder.poll()) {
             log.debug(FLIGHT_RECORDER_LINE);
-        }
-    }
-
-    /** Off unless {@code otlp-endpoint} is set; a failure to start is one line, the rest of the agent runs on. */
-    private void startOtlp(ClockHealthService health, AgentMode mode) {
-        if (config.otlpEndpoint().isEmpty()) {
-            return;
-        }
-        try {
-            otlp = OtlpPush.start(config.otlpEndpoint(), config.otlpHeaders(), config.intervalMillis(),
-                    health.monitor(), config.exposeAddress(), mode, hostDetail(config, mode));
-            log.debug("pushing OTLP metrics to {} every {} ms", config.otlpEndpoint(), config.intervalMillis());
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("OTLP push not started: {}", e.toString());
         }
     }
 
@@ -469,10 +452,6 @@ final class RunningAgent implements Closeable {
             h.close();
         }
         flightRecorder.close();
-        OtlpPush push = otlp;
-        if (push != null) {
-            push.close();
-        }
         registry.close();
     }
 

@@ -182,10 +182,7 @@ class LeanJarIT {
      */
     private static boolean optional(String internalName) {
         return internalName.startsWith("com/sun/jna/") || internalName.startsWith("org/LatencyUtils/")
-                || internalName.startsWith("io/prometheus/metrics/tracer/initializer/")
-                // A constants-only class: protobuf's Descriptors keeps a constant-pool entry for it that no
-                // instruction uses (its one String constant is inlined), so it is never loaded.
-                || internalName.equals("com/google/protobuf/JavaEditionDefaults");
+                || internalName.startsWith("io/prometheus/metrics/tracer/initializer/");
     }
 
     /** Classes the JVM runs this on (java.*, javax.*, jdk.*, sun.*) as far as the JDK has them. */
