@@ -78,10 +78,11 @@ class ChartTemplateTest {
                     actual.getAnnotations().get("runbook_url"), "the default runbookBaseUrl is the file's: " + expected.getKey());
             assertEquals(file.path("annotations").path("description").asText(),
                     actual.getAnnotations().get("description"), expected.getKey());
-            // values.yaml's default severity is the file's: warning, critical for VdsoClockWrong.
+            // values.yaml's default severity is the file's: warning, critical for VdsoClockWrong and VdsoJvmClockWrong.
             assertEquals(file.path("labels").path("severity").asText(), actual.getLabels().get("severity"), expected.getKey());
         }
         assertEquals("critical", rendered.get("VdsoClockWrong").getLabels().get("severity"), "wrong time pages by default");
+        assertEquals("critical", rendered.get("VdsoJvmClockWrong").getLabels().get("severity"), "wrong time pages by default");
         // The Prometheus Operator labels PodMonitor targets job="<namespace>/<PodMonitor name>".
         assertEquals("up{job=~\"monitoring/clocks-vdso-agent\"} == 0", rendered.get("VdsoAgentDown").getExpr().getStrVal());
     }
