@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
 class SpringBootAppIT {
     private static final Path CURRENT_CLOCKSOURCE =
             Paths.get("/sys/devices/system/clocksource/clocksource0/current_clocksource");
-    /** Families only the agent has: its own start-up and build (README "Spring Boot" lists them). */
+    /** Families only the agent has: its own start-up, build and mode (README "Spring Boot" lists them). */
     static final Set<String> AGENT_ONLY = new TreeSet<>(List.of(
-            "vdso_agent_build_info", "vdso_agent_premain_seconds", "vdso_agent_start_seconds"));
+            "vdso_agent_build_info", "vdso_agent_mode_info", "vdso_agent_premain_seconds", "vdso_agent_start_seconds"));
     private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE (\\S+) ");
     /** The refresh thread's name (ClockHealthService.REFRESH_THREAD) as the kernel keeps it: 15 bytes. */
     private static final String REFRESH_COMM = "vdso-agent-refr";
