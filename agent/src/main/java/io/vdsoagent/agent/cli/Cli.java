@@ -59,7 +59,7 @@ public final class Cli {
             "  version, --version       print the agent's version, git revision and this JVM's version",
             "  help, --help             this text",
             "",
-            "As an agent: java -javaagent:vdso-agent.jar[=[host:]port|key=value,...] -jar app.jar",
+            "As an agent: java -javaagent:vdso-agent.jar[=[host:]port[:config]|key=value,...] -jar app.jar",
             "",
             "Exit status: 0 ok, 1 probe or attach failed (report --prom still writes FILE), 2 usage error,",
             "3 report --prom could not write FILE (the old file is untouched). serve runs until stopped.",
