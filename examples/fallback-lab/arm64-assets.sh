@@ -41,171 +41,20 @@ while [ $# -gt 0 ]; do
 done
 [[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
 
-# apt as if this were an arm64 machine with nothing installed: resolves the whole dependency closure
-# (no recommends) without looking at, or touching, the host's own packages.
-EMPTY_STATUS=$(mktemp)
-trap 'rm -f "$EMPTY_STATUS"' EXIT
-APT_ARM64=(-o Dir::State::status="$EMPTY_STATUS" -o APT::Architecture=arm64 -o APT::Architectures::=arm64
-           -o APT::Install-Recommends=false -o APT::Install-Suggests=false)
-[ "$(id -u)" = 0 ] && APT_ARM64+=(-o APT::Sandbox::User=root)
+# Debian's arm64 build of everything below; its JDK lives in java-17-openjdk-arm64, its kernel is a vmlinuz.
+DEB_ARCH=arm64
+KERNEL_FLAVOUR=arm64
+KERNEL_FILE=vmlinuz
+TOOLS=(qemu-system-aarch64:qemu-system-arm dtc:device-tree-compiler cpio:cpio modinfo:kmod xz:xz-utils)
+# shellcheck source=debian-guest-assets.sh
+. "$LAB_DIR/debian-guest-assets.sh"
 
-# (Output captured first: grep -q ending a pipe early would fail it under pipefail.)
-arm64_ready() {
-  local policy
-  policy=$(apt-cache "${APT_ARM64[@]}" policy busybox-static 2>/dev/null || true)
-  [[ "$policy" == *"Candidate: "[0-9]* ]]
-}
-require_arm64_apt() {
-  arm64_ready && return 0
-  if [ "$INSTALL" = 1 ] && [ "$(id -u)" = 0 ]; then
-    log "adding the arm64 architecture to apt (dpkg --add-architecture arm64; apt-get update)"
-    dpkg --add-architecture arm64
-    apt-get update -q -o DPkg::Lock::Timeout=300 >&2
-  fi
-  arm64_ready || die "apt knows no arm64 packages: dpkg --add-architecture arm64 && apt-get update (or run as root with --install)"
-}
-for tool in qemu-system-aarch64:qemu-system-arm dtc:device-tree-compiler cpio:cpio modinfo:kmod xz:xz-utils; do
-  command -v "${tool%%:*}" >/dev/null || [ -x "/sbin/${tool%%:*}" ] || die "missing Debian package ${tool#*:}"
-done
-PATH=$PATH:/sbin:/usr/sbin
-
-# "name version arch" per package apt would install for these names, sorted.
-closure() {
-  apt-get -s "${APT_ARM64[@]}" install "$@" 2>/dev/null \
-    | sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*\[\(arm64\|all\)\]).*/\1 \2 \3/p' | LC_ALL=C sort
-}
-
-key_of() { sha256sum | cut -c1-16; }
-
-# Downloads what is missing into $CACHE/debs (apt checks each file against the signed archive index).
-download() { # lines "name version arch" on stdin
-  local name version arch file want=()
-  mkdir -p "$CACHE/debs"
-  while read -r name version arch; do
-    file="$CACHE/debs/${name}_${version//:/%3a}_${arch}.deb"
-    [ -s "$file" ] || want+=("$name:$arch=$version")
-  done
-  [ ${#want[@]} -eq 0 ] && return 0
-  log "downloading ${#want[@]} Debian arm64 package(s)"
-  (cd "$CACHE/debs" && apt-get "${APT_ARM64[@]}" download "${want[@]}" >/dev/null) || die "apt-get download failed"
-}
-
-deb_file() { echo "$CACHE/debs/${1}_${2//:/%3a}_${3}.deb"; }
-
-# Replaces the older entries of one kind once a new one is complete.
-prune() { # kind keep
-  local old
-  for old in "$CACHE/$1"-*; do
-    [ -e "$old" ] && [ "$old" != "$CACHE/$1-$2" ] && rm -rf "$old"
-  done
-  return 0
-}
-
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock"
-flock -w 900 9 || die "another build holds $CACHE/.lock"
-
-# --- which packages --------------------------------------------------------------------------------
-# apt's answer changes only with its package lists (apt-get update) or this script: remember it per
-# state of both, which saves the seconds each apt resolution costs on every boot.
-RESOLVED=$CACHE/resolved-$( (dpkg --print-foreign-architectures; sha256sum <"${BASH_SOURCE[0]}"
-  stat -c '%n %s %Y' /var/lib/apt/lists/* 2>/dev/null) | key_of)
-if [ -s "$RESOLVED" ]; then
-  USER_CLOSURE=$(sed -n 's/^user //p' "$RESOLVED")
-  KERNEL_PKG=$(sed -n 's/^kernel //p' "$RESOLVED")
-else
-  require_arm64_apt
-  USER_CLOSURE=$(closure "${USERLAND[@]}")
-  [ -n "$USER_CLOSURE" ] || die "apt resolved nothing for ${USERLAND[*]} (arm64)"
-  # The newest concrete kernel package behind the first meta-package apt knows.
-  KERNEL_PKG=
-  for meta in "${KERNEL_METAS[@]}"; do
-    KERNEL_PKG=$(closure "$meta" | awk '!found && $1 ~ /^linux-image-[0-9]+\.[0-9]+\.[0-9]+.*-arm64$/ { print; found = 1 }')
-    [ -n "$KERNEL_PKG" ] && break
-  done
-  [ -n "$KERNEL_PKG" ] || die "no arm64 kernel package found (tried ${KERNEL_METAS[*]})"
-  rm -f "$CACHE"/resolved-*
-  { sed 's/^/user /' <<<"$USER_CLOSURE"; echo "kernel $KERNEL_PKG"; } >"$RESOLVED.tmp"
-  mv "$RESOLVED.tmp" "$RESOLVED"
-fi
-
-# --- userland ------------------------------------------------------------------------------------
-ROOTFS_KEY=$( (echo "$USER_CLOSURE"; sha256sum <"${BASH_SOURCE[0]}") | key_of)
-ROOTFS=$CACHE/rootfs-$ROOTFS_KEY
-if [ ! -d "$ROOTFS" ]; then
-  echo "$USER_CLOSURE" | download
-  log "assembling the arm64 rootfs from $(echo "$USER_CLOSURE" | wc -l) packages"
-  staging=$(mktemp -d "$CACHE/staging.XXXXXX")
-  while read -r name version arch; do
-    dpkg -x "$(deb_file "$name" "$version" "$arch")" "$staging" || { rm -rf "$staging"; die "dpkg -x $name failed"; }
-  done <<<"$USER_CLOSURE"
-  echo "$USER_CLOSURE" >"$staging/.lab-packages"
-  mkdir -p "$staging"/{proc,sys,dev,run,root,tmp,var/tmp}
-  chmod 1777 "$staging/tmp" "$staging/var/tmp"
-  # What base-passwd's postinst would write; the JVM looks its user up.
-  echo 'root:x:0:0:root:/root:/bin/bash' >"$staging/etc/passwd"
-  echo 'root:x:0:' >"$staging/etc/group"
-  mv "$staging" "$ROOTFS"
-  prune rootfs "$ROOTFS_KEY"
-fi
-JAVA=$(ls -d "$ROOTFS"/usr/lib/jvm/java-17-openjdk-arm64/bin/java 2>/dev/null) || die "no JDK 17 in $ROOTFS"
-[ -x "$ROOTFS/bin/busybox" ] || die "no busybox in $ROOTFS"
-
-# --- kernel and initramfs --------------------------------------------------------------------------
-read -r kname kversion karch <<<"$KERNEL_PKG"
-KVER=${kname#linux-image-}
-BOOT_KEY=$( (echo "$KERNEL_PKG"; echo "${MODULES[*]}"; sha256sum <"${BASH_SOURCE[0]}") | key_of)
-BOOT=$CACHE/kernel-$BOOT_KEY
-if [ ! -d "$BOOT" ]; then
-  echo "$KERNEL_PKG" | download
-  log "unpacking kernel $KVER"
-  staging=$(mktemp -d "$CACHE/staging.XXXXXX")
-  dpkg -x "$(deb_file "$kname" "$kversion" "$karch")" "$staging/deb"
-  mkdir -p "$staging/modules"
-  cp "$staging/deb/boot/vmlinuz-$KVER" "$staging/vmlinuz"
-  cp "$staging/deb/boot/config-$KVER" "$staging/config"
-  # The modules the guest loads, dependencies first (modinfo -F depends of each file, recursively).
-  declare -A seen=()
-  add_module() {
-    local m=$1 file dep
-    [ -n "${seen[$m]:-}" ] && return 0
-    seen[$m]=1
-    file=$(find "$staging/deb/lib/modules/$KVER" -name "$m.ko*" | head -n 1)
-    if [ -z "$file" ]; then
-      grep -q "/${m//_/[_-]}\.ko" "$staging/deb/lib/modules/$KVER/modules.builtin" && return 0
-      die "kernel $KVER has no module $m"
-    fi
-    for dep in $(modinfo -F depends "$file" | tr ',' ' '); do add_module "$dep"; done
-    case "$file" in
-      *.ko) cp "$file" "$staging/modules/$m.ko" ;;
-      *.ko.xz) xz -dc "$file" >"$staging/modules/$m.ko" ;;
-      *.ko.zst) zstd -qdc "$file" >"$staging/modules/$m.ko" ;;
-      *) die "cannot unpack module [$file]" ;;
-    esac
-    echo "$m.ko" >>"$staging/modules/modules.order"
-  }
-  for m in "${MODULES[@]}"; do add_module "$m"; done
-  rm -rf "$staging/deb"
-  mv "$staging" "$BOOT"
-  prune kernel "$BOOT_KEY"
-fi
+guest_packages
+guest_rootfs
+guest_kernel
 grep -q "^$TIMER_ERRATUM_CONFIG=y" "$BOOT/config" \
   || die "kernel $KVER is built without $TIMER_ERRATUM_CONFIG: the erratum mode cannot fall back"
-
-INITRAMFS_KEY=$( (echo "$BOOT_KEY"; cat "$ROOTFS/bin/busybox" "$LAB_DIR/guest-init.sh" | sha256sum) | key_of)
-INITRAMFS=$CACHE/initramfs-$INITRAMFS_KEY.cpio
-if [ ! -s "$INITRAMFS" ]; then
-  staging=$(mktemp -d "$CACHE/staging.XXXXXX")
-  mkdir -p "$staging"/{bin,dev,proc,sys,lib/modules,lab,mnt}
-  cp "$ROOTFS/bin/busybox" "$staging/bin/busybox"
-  install -m 0755 "$LAB_DIR/guest-init.sh" "$staging/init"
-  cp "$BOOT"/modules/*.ko "$staging/lib/modules/"
-  cp "$BOOT/modules/modules.order" "$staging/lab/modules.order"
-  (cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$INITRAMFS.tmp"
-  mv "$INITRAMFS.tmp" "$INITRAMFS"
-  rm -rf "$staging"
-  for old in "$CACHE"/initramfs-*.cpio; do [ "$old" = "$INITRAMFS" ] || rm -f "$old"; done
-fi
+guest_initramfs
 
 # --- device trees ----------------------------------------------------------------------------------
 QEMU_VERSION=$(qemu-system-aarch64 --version | head -n 1)
