@@ -179,7 +179,7 @@ public final class ClockHealth {
             }
         }
         return verdicts(cs, fallback, unknown, vdso, deciders)
-                + (unsupported.isEmpty() ? "" : "; not implemented by this kernel: " + String.join(", ", unsupported));
+                + (unsupported.isEmpty() ? "" : "; refused by this kernel (EINVAL): " + String.join(", ", unsupported));
     }
 
     private static String verdicts(String cs, List<String> fallback, List<String> unknown, List<String> vdso,

@@ -83,7 +83,7 @@ class ProberTest {
         assertEquals(1, tai.findings().size(), "no detector was asked about it");
         assertFalse(asked.contains(ClockId.TAI), asked.toString());
         assertEquals(8, asked.size());
-        assertEquals("clocksource tsc, clock_gettime in vDSO (seccomp); not implemented by this kernel: tai", h.headline());
+        assertEquals("clocksource tsc, clock_gettime in vDSO (seccomp); refused by this kernel (EINVAL): tai", h.headline());
     }
 
     /** A detector that answers syscall for the vDSO clocks on its first run only (gVisor's calibration). */
