@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Cost of vdso-agent beside no agent and beside the jmx_exporter 1.0.1 agent, on JDK 17 and
 # Temurin 25, measured in ONE run (the machine is shared: absolute times drift between runs,
-# ratios within a run stay meaningful). Writes BENCHMARKS.md at the repository root.
+# ratios within a run stay meaningful). Writes a markdown report to work/report.md; the figures
+# that stay current are copied by hand into BENCHMARKS.md, which holds one figure per goal.
 #
 # Usage: examples/benchmarks-agent/run.sh [--quick] [--no-build] [--no-jmh] [--out FILE]
 #   --quick     fewer rounds and shorter windows (development; figures are rougher)
 #   --no-build  use the existing agent/target/vdso-agent.jar instead of building it
 #   --no-jmh    skip the clock-call JMH benchmark (examples/benchmarks, owned by its module)
-#   --out FILE  write the markdown somewhere else than BENCHMARKS.md
+#   --out FILE  write the markdown somewhere else than work/report.md
 #   --render-only  rewrite the markdown from the samples of the last run (no measuring)
 #   --jmh-only  run only the JMH part, then rewrite the markdown with the last run's other samples
 # Environment: VDSO_AGENT_JAR (agent jar to measure), BENCH_PORT (first of two free loopback
@@ -20,7 +21,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$HERE/work
 COMMAND_LINE="examples/benchmarks-agent/run.sh${*:+ $*}"
 
-QUICK=false BUILD=true JMH=true RENDER_ONLY=false JMH_ONLY=false OUT=$ROOT/BENCHMARKS.md
+QUICK=false BUILD=true JMH=true RENDER_ONLY=false JMH_ONLY=false OUT=$WORK/report.md
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=true ;;

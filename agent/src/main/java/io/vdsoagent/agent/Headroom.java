@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent stands down instead of the application: before each heavy start-up step it compares what
- * the step needs (measured, see BENCHMARKS.md "Headroom") with what the heap and metaspace have left
+ * the step needs (measured, see BENCHMARKS.md, "Memory") with what the heap and metaspace have left
  * below their maxima, and skips the step when taking it could push the JVM into an OutOfMemoryError.
  * Such an error would be thrown in whichever thread allocates next (often the application's), and with
  * {@code -XX:+ExitOnOutOfMemoryError} it ends the JVM even when our own thread takes it.
