@@ -48,6 +48,8 @@ class GvisorSandboxE2E {
     private static String runsc;
     private static String reportJson;
     private static Path dump;
+    /** Per clock, what runsc --strace counted (computed once). */
+    private static Map<String, String> truth;
 
     @BeforeAll
     static void reportInsideTheSandbox() throws Exception {
@@ -100,13 +102,80 @@ class GvisorSandboxE2E {
     @Test
     void eachVerdictIsWhatRunscStraceCounts() throws Exception {
         Map<String, String> truth = straceVerdicts();
-        Map<String, String> agent = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("\\{\"clock\":\"(\\w+)\",\"verdict\":\"(\\w+)\"").matcher(reportJson);
-        while (m.find()) {
-            agent.put(m.group(1), m.group(2));
-        }
+        Map<String, String> agent = verdicts(reportJson);
         assertEquals(truth, agent, "runsc --strace vs the agent's report:\n" + reportJson);
         System.out.println("gVisor matrix (clock: agent verdict / runsc strace): " + agent + " / " + truth);
+    }
+
+    private static Map<String, String> verdicts(String json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("\\{\"clock\":\"(\\w+)\",\"verdict\":\"(\\w+)\"").matcher(json);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+
+    /**
+     * Why the agent proves on a thread inside gVisor (no proof process): there an application's
+     * {@code seccomp(SECCOMP_FILTER_FLAG_TSYNC)} succeeds while another thread holds a filter of its own
+     * (on Linux it fails with that thread's id), and it replaces that thread's filters. A C program checks both
+     * in the sandbox; the agent's thread ends its proof with a control call for the second.
+     */
+    @Test
+    void anApplicationsTsyncCannotCollideWithAFilteredThreadThere() throws Exception {
+        require("gcc", "gcc");
+        Path src = tmp.resolve("tsync.c");
+        Files.write(src, String.join("\n",
+                "#define _GNU_SOURCE",
+                "#include <stdio.h>",
+                "#include <stddef.h>",
+                "#include <pthread.h>",
+                "#include <unistd.h>",
+                "#include <errno.h>",
+                "#include <sys/prctl.h>",
+                "#include <sys/syscall.h>",
+                "#include <linux/seccomp.h>",
+                "#include <linux/filter.h>",
+                "static struct sock_filter mark[] = {",
+                "  BPF_STMT(BPF_LD|BPF_W|BPF_ABS, offsetof(struct seccomp_data, nr)),",
+                "  BPF_JUMP(BPF_JMP|BPF_JEQ|BPF_K, SYS_getppid, 0, 1),",
+                "  BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ERRNO | 3333),",
+                "  BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW) };",
+                "static struct sock_fprog markp = { 4, mark };",
+                "static struct sock_filter allow[] = { BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW) };",
+                "static struct sock_fprog allowp = { 1, allow };",
+                "static volatile int installed, own, synced;",
+                "static void *filtered(void *a) {",
+                "  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);",
+                "  own = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &markp) == 0;",
+                "  installed = 1;",
+                "  if (!own) { printf(\"thread-filter refused\\n\"); return 0; }",
+                "  while (!synced) usleep(1000);",
+                "  long r = syscall(SYS_getppid);",
+                "  printf(\"thread-filter %s\\n\", r == -1 && errno == 3333 ? \"kept\" : \"replaced\");",
+                "  return 0;",
+                "}",
+                "int main(void) {",
+                "  pthread_t t; pthread_create(&t, 0, filtered, 0);",
+                "  while (!installed) usleep(1000);",
+                "  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);",
+                "  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &allowp);",
+                "  printf(\"tsync %s\\n\", r == 0 ? \"ok\" : \"collided\"); fflush(stdout);",
+                "  synced = 1; pthread_join(t, 0);",
+                "  return 0;",
+                "}", "").getBytes(StandardCharsets.US_ASCII));
+        Path prog = tmp.resolve("tsync");
+        Result cc = run("gcc", "-O2", "-pthread", "-o", prog.toString(), src.toString());
+        assertEquals(0, cc.exitCode, cc.output);
+        Result host = run(prog.toString());
+        if (!host.output.contains("thread-filter refused")) { // a host policy may forbid seccomp to this test
+            assertTrue(host.output.contains("tsync collided"), "Linux refuses the TSYNC: " + host.output);
+        }
+        Result inside = sandbox(Collections.<String>emptyList(), prog.toString());
+        assertEquals(0, inside.exitCode, inside.output);
+        assertTrue(inside.output.contains("tsync ok"), "gVisor's TSYNC does not collide: " + inside.output);
+        assertTrue(inside.output.contains("thread-filter replaced"), "and replaces the thread's filter: " + inside.output);
     }
 
     /**
@@ -115,6 +184,13 @@ class GvisorSandboxE2E {
      * how many entered the sentry and whether they were refused.
      */
     private static Map<String, String> straceVerdicts() throws Exception {
+        if (truth == null) {
+            truth = countStrace();
+        }
+        return truth;
+    }
+
+    private static Map<String, String> countStrace() throws Exception {
         require("gcc", "gcc");
         Path src = tmp.resolve("truth.c");
         StringBuilder ids = new StringBuilder();
@@ -207,6 +283,8 @@ class GvisorSandboxE2E {
         assertTrue(metrics.contains("vdso_clock_fallback{clock=\"monotonic\",detector=\"seccomp\"} 0"), metrics);
         assertFalse(metrics.contains("clock=\"tai\",detector"), "an unsupported clock has no fallback series");
         assertTrue(report.contains("\"runtime\":\"gvisor\""), report);
+        // The agent's own verdicts (its proof on a thread there) against runsc's syscall log too.
+        assertEquals(straceVerdicts(), verdicts(report), "runsc --strace vs the agent's /report:\n" + report);
     }
 
     /** A tool's path, or the test fails naming the Debian package that provides it. */

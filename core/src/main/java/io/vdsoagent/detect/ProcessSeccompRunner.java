@@ -48,6 +48,8 @@ public final class ProcessSeccompRunner implements SeccompRunner {
     static final long NEEDED_BYTES = 64L << 20;
     /** Limits at or above this are "no limit" (cgroup v1 writes 2^63 rounded to a page). */
     private static final long NO_LIMIT = 1L << 62;
+    /** USER_HZ: 100 on every Linux architecture (and in gVisor). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
 
     private final List<String> command;
     private final long timeoutMillis;
@@ -123,6 +125,7 @@ public final class ProcessSeccompRunner implements SeccompRunner {
         if (tmp != null && new File(tmp).isDirectory()) {
             pb.directory(new File(tmp)); // a crashing JVM writes its hs_err file here, not in the app's directory
         }
+        long children0 = childrenCpuTicks(root);
         Process p;
         // JDK 24+ log every start to the application's JUL (java.lang.ProcessBuilder, FINER).
         JulSilence quiet = JulSilence.of(PROCESS_BUILDER_LOGGER);
@@ -152,6 +155,30 @@ public final class ProcessSeccompRunner implements SeccompRunner {
         } finally {
             p.destroyForcibly();
             closeQuietly(p);
+            recordChildCpu(children0);
+        }
+    }
+
+    /**
+     * The proof process's CPU joins the probe's figure: what a reaped child cost this process's children
+     * (cutime + cstime of /proc/self/stat, clock ticks of 10 ms). A child of the application's reaped
+     * meanwhile would count too; unknown when the child was not reaped yet (a timeout).
+     */
+    private void recordChildCpu(long children0) {
+        long children1 = childrenCpuTicks(root);
+        if (children0 >= 0 && children1 > children0) {
+            ProbeThreads.recordChildren((children1 - children0) * NANOS_PER_TICK);
+        }
+    }
+
+    static long childrenCpuTicks(Path root) {
+        try {
+            String stat = new String(Files.readAllBytes(root.resolve("proc/self/stat")), StandardCharsets.US_ASCII);
+            // After "pid (comm) " (comm may hold spaces and parentheses): state is field 3, cutime 16, cstime 17.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

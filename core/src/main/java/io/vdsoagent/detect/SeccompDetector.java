@@ -1,6 +1,8 @@
 package io.vdsoagent.detect;
 
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelRuntime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,8 @@ public final class SeccompDetector implements Detector {
     static final String THREAD_NAME = ThreadSeccompRunner.THREAD_NAME;
 
     private final SeccompRunner runner;
+    /** Where the runtime is gVisor: see {@link #SeccompDetector(SeccompRunner, SeccompRunner)}. */
+    private final SeccompRunner inGvisor;
 
     /** On a thread of this process ({@link ThreadSeccompRunner}): the CLI, the proof process, tests. */
     public SeccompDetector(long timeoutMillis) {
@@ -26,7 +30,21 @@ public final class SeccompDetector implements Detector {
     }
 
     public SeccompDetector(SeccompRunner runner) {
+        this(runner, runner);
+    }
+
+    /**
+     * @param runner where the proof runs (the agent: a process of its own, so an application's TSYNC cannot
+     *     collide with a filtered thread of ours)
+     * @param inGvisor where it runs when the host facts name the runtime gVisor: there a TSYNC never collides
+     *     (gVisor copies the caller's filters onto every thread of the group instead of failing with the id of
+     *     a thread that has its own; measured on runsc 20221219, GvisorSandboxE2E checks it), so a thread of
+     *     this process harms no one, and a proof process costs a whole JVM start in the sandbox (0.9-3 s of
+     *     its CPU, BENCHMARKS.md). The thread's control call catches a filter replaced under it.
+     */
+    public SeccompDetector(SeccompRunner runner, SeccompRunner inGvisor) {
         this.runner = runner;
+        this.inGvisor = inGvisor;
     }
 
     @Override
@@ -42,7 +60,7 @@ public final class SeccompDetector implements Detector {
         }
         SeccompResult result;
         try {
-            result = runner.run(ids);
+            result = runnerFor(host).run(ids);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller asked to stop: keep its flag
             return allUnknown(clocks, "interrupted while waiting for the probe", true);
@@ -60,6 +78,15 @@ public final class SeccompDetector implements Detector {
             out.add(interpret(clocks.get(i), result.rc(i), result.errno(i)));
         }
         return out;
+    }
+
+    /** The gVisor runner only where the host facts say gVisor; an unknown runtime keeps the safe one. */
+    SeccompRunner runnerFor(HostFacts host) {
+        if (host == null) {
+            return runner;
+        }
+        Probed<KernelRuntime> runtime = host.kernel().runtime();
+        return runtime.known() && runtime.get() == KernelRuntime.GVISOR ? inGvisor : runner;
     }
 
     static Finding interpret(ClockId clock, int rc, int errno) {

@@ -73,6 +73,12 @@ public final class ThreadSeccompRunner implements SeccompRunner {
         if (run.seccompFailed) {
             return SeccompResult.seccompRefused(run.seccompErrno);
         }
+        if (run.controlErrno != SeccompDetector.ERRNO_MARKER) {
+            // Under gVisor another thread's TSYNC replaces this thread's filters (it does not fail as on Linux):
+            // calls before the control may have gone unfiltered, so none of them is evidence.
+            return SeccompResult.failed("the filter was gone by the end of the probe (control call: rc "
+                    + run.controlRc + ", errno " + run.controlErrno + "); another thread's TSYNC may have replaced it");
+        }
         return SeccompResult.of(run.rc, run.errno);
     }
 
@@ -105,6 +111,9 @@ public final class ThreadSeccompRunner implements SeccompRunner {
         volatile int prctlErrno;
         volatile boolean seccompFailed;
         volatile int seccompErrno;
+        /** The raw syscall after the probed calls, which the filter must refuse with the marker. */
+        volatile int controlRc;
+        volatile int controlErrno;
         volatile boolean finished;
 
         ProbeRun(NativeAccess na, int[] clockIds, Buffers buffers) {
@@ -143,6 +152,9 @@ public final class ThreadSeccompRunner implements SeccompRunner {
                 rc[i] = na.clockGettime(clockIds[i], buffer);
                 errno[i] = rc[i] == 0 ? 0 : na.lastErrno();
             }
+            // Positive control, last: a filter still in place now was in place for every call above.
+            controlRc = (int) na.syscall3(na.arch().clockGettimeNr(), MONOTONIC, buffer, 0);
+            controlErrno = controlRc == 0 ? 0 : na.lastErrno();
             finished = true;
         }
     }

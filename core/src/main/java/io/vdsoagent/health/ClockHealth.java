@@ -100,7 +100,7 @@ public final class ClockHealth {
         return probeWallNanos;
     }
 
-    /** CPU time the probing thread(s) spent, -1 when the JVM cannot measure thread CPU time. */
+    /** CPU time the probing thread(s) and a reaped proof process spent, -1 when the JVM cannot measure thread CPU time. */
     public long probeCpuNanos() {
         return probeCpuNanos;
     }

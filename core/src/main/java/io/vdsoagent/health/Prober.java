@@ -143,8 +143,8 @@ public final class Prober {
     private static Detector create(DetectorId id, Builder b, final Prober self) {
         switch (id) {
             case SECCOMP:
-                return new SeccompDetector(b.seccompRunner != null ? b.seccompRunner
-                        : new ThreadSeccompRunner(b.seccompTimeoutMillis));
+                ThreadSeccompRunner thread = new ThreadSeccompRunner(b.seccompTimeoutMillis);
+                return new SeccompDetector(b.seccompRunner != null ? b.seccompRunner : thread, thread);
             case RUSAGE:
                 return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
                         b.rusageWallCapMillis * 2 + 5000);
@@ -604,7 +604,8 @@ public final class Prober {
         /**
          * Where the seccomp proof's filtered calls run; by default a thread of this process
          * ({@link ThreadSeccompRunner}, which an application's TSYNC seccomp call collides with while it
-         * lives). The agent passes a {@link io.vdsoagent.detect.ProcessSeccompRunner}.
+         * lives). The agent passes a {@link io.vdsoagent.detect.ProcessSeccompRunner}. Where the host facts
+         * name gVisor the proof runs on a thread all the same (see {@link SeccompDetector}).
          */
         public Builder seccompRunner(SeccompRunner runner) {
             this.seccompRunner = runner;

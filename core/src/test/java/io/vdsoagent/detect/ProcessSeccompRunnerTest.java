@@ -99,6 +99,24 @@ class ProcessSeccompRunnerTest {
         assertNull(ProcessSeccompRunner.memoryShortfall(root), "cgroup v1's 'no limit'");
     }
 
+    /** The proof process's CPU joins the probe's figure: cutime + cstime, after a comm that holds ") (". */
+    @Test
+    void theChildrensCpuIsReadAfterTheCommandName(@TempDir Path root) throws Exception {
+        write(root, "proc/self/stat", "4242 (java) (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 150 25 31 7 20 0 20 0\n");
+        assertEquals(38, ProcessSeccompRunner.childrenCpuTicks(root));
+        assertEquals(-1, ProcessSeccompRunner.childrenCpuTicks(root.resolve("nowhere")));
+    }
+
+    @Test
+    void aProofProcessCountsInTheProbesCpu() {
+        long before = ProbeThreads.cpuNanos();
+        List<Finding> f = new SeccompDetector(ProcessSeccompRunner.classPath(60_000))
+                .detect(null, Arrays.asList(ClockId.MONOTONIC));
+        assertTrue(f.get(0).verdict() != Verdict.UNKNOWN, f.get(0).toString());
+        // The reaped child's cutime + cstime (a JVM start is never free: at least one tick).
+        assertTrue(ProbeThreads.cpuNanos() - before > 0, "child CPU recorded: " + (ProbeThreads.cpuNanos() - before));
+    }
+
     private static void write(Path root, String file, String content) throws Exception {
         Path p = root.resolve(file);
         Files.createDirectories(p.getParent());

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vdsoagent.base.Probed;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
+import io.vdsoagent.source.ClocksourceFacts;
+import io.vdsoagent.source.HostFacts;
+import io.vdsoagent.source.KernelRuntime;
+import io.vdsoagent.source.VdsoFacts;
+import io.vdsoagent.source.VsyscallMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -29,6 +35,27 @@ class SeccompDetectorTest {
         assertEquals(Verdict.SYSCALL, f.get(1).verdict(), f.get(1).toString());
         // Coarse clocks never read the counter: the vDSO answers them on every clocksource.
         assertEquals(Verdict.VDSO, f.get(2).verdict(), f.get(2).toString());
+    }
+
+    /** gVisor's TSYNC never collides with a filtered thread, so there the proof needs no process of its own. */
+    @Test
+    void theSandboxRunnerRunsOnlyWhereTheHostFactsNameGvisor() {
+        SeccompRunner elsewhere = ids -> SeccompResult.failed("elsewhere");
+        SeccompRunner gvisor = ids -> SeccompResult.failed("gvisor");
+        SeccompDetector d = new SeccompDetector(elsewhere, gvisor);
+        List<ClockId> one = Arrays.asList(ClockId.MONOTONIC);
+        assertTrue(d.detect(host(Probed.of(KernelRuntime.GVISOR)), one).get(0).toString().contains("gvisor"));
+        assertTrue(d.detect(host(Probed.of(KernelRuntime.LINUX)), one).get(0).toString().contains("elsewhere"));
+        assertTrue(d.detect(host(Probed.<KernelRuntime>unknown("no fact")), one).get(0).toString()
+                .contains("elsewhere"), "an unknown runtime keeps the process");
+        assertTrue(d.detect(null, one).get(0).toString().contains("elsewhere"));
+    }
+
+    private static HostFacts host(Probed<KernelRuntime> runtime) {
+        Probed<String> no = Probed.unknown("not read");
+        return new HostFacts(Probed.of("6.1"), Probed.of("x86_64"), Probed.<VdsoFacts>unknown("not read"),
+                Probed.<ClocksourceFacts>unknown("not read"), Probed.<VsyscallMode>unknown("not read"),
+                Probed.<Integer>unknown("not read"), no, runtime);
     }
 
     @Test
