@@ -1,10 +1,13 @@
 package io.vdsoagent.nativeaccess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vdsoagent.base.Probed;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +59,20 @@ class ArchTableHeadersTest {
         assertNull(ArchTable.lookup("riscv64"));
         assertNull(ArchTable.lookup("loongarch64"));
         assertNull(ArchTable.lookup("ppc64"));
+    }
+
+    @Test
+    void aJvmOnAnUnknownArchitectureGetsNoNativeProbeAndIsToldWhy() {
+        // os.arch as a riscv64 JDK reports it; every other test of this class reads only files.
+        String real = System.getProperty("os.arch");
+        System.setProperty("os.arch", "riscv64");
+        try {
+            Probed<NativeAccess> p = NativeAccessLoader.load("auto", null, null);
+            assertFalse(p.known(), "no binding without the architecture's syscall numbers");
+            assertTrue(p.reason().contains("architecture [riscv64] is not in the agent's table"), p.reason());
+        } finally {
+            System.setProperty("os.arch", real);
+        }
     }
 
     private static String read(Path p) throws IOException {
