@@ -184,7 +184,7 @@ class Ppc64leConsistencyE2E {
     private static synchronized LabRun guest(String mode) throws IOException, InterruptedException {
         LabRun run = RUNS.get(mode);
         if (run == null) {
-            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/debian-guest-batch.sh")),
+            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/ppc64le-batch.sh")),
                     Lab.quote(Lab.clockloopPpc64le()), Lab.quote(Lab.clockbracketPpc64le()), Integer.toString(N),
                     Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()));
             run = Lab.runPpc64le("ppc64le-" + mode, mode, Duration.ofSeconds(480), script);

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * five high-resolution clocks really make the syscall. The judges: strace's syscall counts per clock for the
  * verdicts (each decided by the seccomp probe, whose filter must find the halves of a 64-bit argument at
  * big-endian offsets), {@code s390x-linux-gnu-objdump -T} and {@code readelf} of the vDSO the guest maps (its
- * DT_HASH has 8-byte entries) for the symbols, and the C program clockbracket for the consistency check.
+ * DT_HASH has 8-byte entries) for the symbols, the C program clockbracket (before and after the report) for the
+ * consistency check, and strace again for the {@code /metrics} of the agent loaded with {@code -javaagent}.
  */
 class S390xVerdictsE2E {
 
@@ -111,12 +112,36 @@ class S390xVerdictsE2E {
         TIMINGS.add("vDSO (" + image.length + " bytes, build id " + buildId + ", .hash entries of 8 bytes): " + objdump);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tod", "jiffies"})
+    void javaagentLogsOneLineAndItsMetricsAgreeWithStrace(String mode) throws Exception {
+        LabRun run = guest(mode);
+        assertEquals(List.of(), nonEmpty(run.section("report-stderr")), "stderr of java -jar vdso-agent.jar report --json");
+        List<String> stderr = nonEmpty(run.section("agent-stderr"));
+        assertEquals(1, stderr.size(), () -> "one stderr line from -javaagent, nothing else: " + stderr);
+        assertTrue(stderr.get(0).startsWith("vdso-agent: "), () -> "the agent's line: " + stderr);
+        assertEquals(List.of(), nonEmpty(run.section("agent-stdout")), "the application's stdout is its own (empty)");
+        StraceTruth truth = StraceTruth.parse(run.section("truth"));
+        String metrics = String.join("\n", run.section("agent-metrics"));
+        for (LabClock clock : LabClock.values()) {
+            Double fallback = PromText.value(metrics, "vdso_clock_fallback", Map.of("clock", clock.label, "detector", DECIDING_DETECTOR));
+            assertNotNull(fallback, () -> "no vdso_clock_fallback{clock=\"" + clock.label + "\",detector=\"seccomp\"} in the "
+                    + mode + " guest's /metrics:\n" + metrics);
+            assertEquals(truth.verdicts().get(clock).equals("syscall") ? 1.0 : 0.0, fallback, 0.0, () -> clock + " ("
+                    + mode + "): /metrics vs strace's " + truth.calls().get(clock) + " syscalls for " + N + " calls");
+        }
+    }
+
     /** No false alarm of the consistency check on a big-endian kernel, in the vDSO or out of it. */
     @ParameterizedTest
     @ValueSource(strings = {"tod", "jiffies"})
     void everyClockIsConsistentAsTheCProgramFinds(String mode) throws Exception {
         LabRun run = guest(mode);
         BracketTruth.assertAllConsistent("s390x " + mode, run.section("bracket"), reportJson(run));
+    }
+
+    private static List<String> nonEmpty(List<String> lines) {
+        return lines.stream().filter(line -> !line.isBlank()).toList();
     }
 
     private static String reportJson(LabRun run) {
@@ -129,16 +154,17 @@ class S390xVerdictsE2E {
     private static synchronized LabRun guest(String mode) throws IOException, InterruptedException {
         LabRun run = RUNS.get(mode);
         if (run == null) {
-            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/debian-guest-batch.sh")),
-                    Lab.quote(Lab.clockloopS390x()), Lab.quote(Lab.clockbracketS390x()), Integer.toString(N),
-                    Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()));
+            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/agent-batch.sh")),
+                    Lab.quote(Lab.clockloopS390x()), Integer.toString(N), Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()),
+                    Lab.quote(Lab.MODULE_DIR.resolve("target/test-classes")), Lab.quote(Lab.clockbracketS390x()));
             run = Lab.runS390x("s390x-" + mode, mode, Duration.ofSeconds(480), script);
             if (run.exitCode() != 0) {
                 fail("the s390x " + mode + " guest's batch failed\n" + run.describe());
             }
             TIMINGS.add("s390x " + mode + " guest: " + run.wallMillis() + " ms wall (lab.sh incl. the asset cache check, "
-                    + "boot, strace x9, report --json with the C sampler, vDSO dump); in the guest: report --json "
-                    + String.join(", ", run.section("report-meta")).replaceAll("(, )+$", ""));
+                    + "boot, strace x9, vDSO dump, report --json, -javaagent until its line); in the guest: report --json "
+                    + String.join(", ", run.section("report-meta")).replaceAll("(, )+$", "") + "; -javaagent "
+                    + String.join(", ", run.section("agent-meta")).replaceAll("(, )+$", ""));
             RUNS.put(mode, run);
         }
         if (mode.equals("jiffies") && !String.join(" ", run.section("cmdline")).contains("clocksource=jiffies highres=off nohz=off")) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# One ppc64le or s390x guest's batch for the e2e tests (run inside `lab.sh --arch ppc64le|s390x`): the kernel command line,
+# One ppc64le guest's batch for the e2e tests (run inside `lab.sh --arch ppc64le`): the kernel command line,
 # strace ground truth for every clock, the agent's CLI report while the C bracket program samples every
 # clock's libc value against raw syscalls in the background (so its samples surround the agent's own
 # probe), and the vDSO image as the kernel maps it. Sections start with "== name" lines; the test judges.
-# Usage: debian-guest-batch.sh <clockloop> <clockbracket> <N> <java> <vdso-agent.jar>
+# Usage: ppc64le-batch.sh <clockloop> <clockbracket> <N> <java> <vdso-agent.jar>
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-LOOP=${1:?usage: debian-guest-batch.sh <clockloop> <clockbracket> <N> <java> <agent jar>}
+LOOP=${1:?usage: ppc64le-batch.sh <clockloop> <clockbracket> <N> <java> <agent jar>}
 BRACKET=${2:?}
 N=${3:?}
 JAVA=${4:?}
