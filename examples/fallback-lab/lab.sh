@@ -41,7 +41,7 @@ SHARE=
 PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
           cpio:cpio kmod:modinfo)
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 die() { echo "lab.sh: $*" >&2; exit 125; }
 
 while [ $# -gt 0 ]; do
