@@ -1,15 +1,15 @@
 # shellcheck shell=bash disable=SC2034  # the caller reads what these functions set
-# fallback-lab: what arm64-assets.sh and ppc64le-assets.sh share, sourced by both (not run on its own).
+# fallback-lab: what arm64-assets.sh, ppc64le-assets.sh and s390x-assets.sh share, sourced by each (not run on its own).
 # Builds a foreign-architecture guest from Debian packages through apt-get download + dpkg -x (no
 # maintainer script runs, nothing else is fetched): a rootfs, a kernel with its modules, an initramfs.
 #
 # The caller sets, before sourcing:
 #   die log                its messages (die exits 125)
 #   LAB_DIR CACHE INSTALL  its directory, its cache, 1 to let root add the architecture to apt
-#   DEB_ARCH               Debian's name for the architecture (arm64, ppc64el)
+#   DEB_ARCH               Debian's name for the architecture (arm64, ppc64el, s390x)
 #   TOOLS                  "command:Debian package" pairs it needs on the host
 #   USERLAND KERNEL_METAS MODULES
-#   KERNEL_FLAVOUR         the suffix of Debian's kernel package names (arm64, powerpc64le)
+#   KERNEL_FLAVOUR         the suffix of Debian's kernel package names (arm64, powerpc64le, s390x)
 #   KERNEL_FILE            the kernel image under /boot (vmlinuz, vmlinux)
 # and then calls, in this order: guest_packages, guest_rootfs, guest_kernel, guest_initramfs, which set
 # USER_CLOSURE KERNEL_PKG, ROOTFS JAVA, BOOT BOOT_KEY KVER, INITRAMFS. Every cache key includes

@@ -7,6 +7,8 @@
 #          [--verbose] [--install] -- command [args...]
 #   lab.sh --arch ppc64le [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
 #          [--verbose] [--install] -- command [args...]
+#   lab.sh --arch s390x [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
+#          [--verbose] [--install] -- command [args...]
 #
 # The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
 # it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
@@ -19,6 +21,8 @@
 # ppc64le: Debian's ppc64el kernel under qemu-system-ppc64 -machine pseries and a ppc64el root
 # (ppc64le-assets.sh), shared like aarch64's; --clocksource jiffies also boots with highres=off nohz=off
 # (the jiffies clocksource needs the periodic tick).
+# s390x: Debian's s390x kernel under qemu-system-s390x -machine s390-ccw-virtio and an s390x root
+# (s390x-assets.sh), shared like ppc64le's but over virtio-9p-ccw (no PCI); --clocksource jiffies as for ppc64le.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,7 +41,7 @@ SHARE=
 PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
           cpio:cpio kmod:modinfo)
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 die() { echo "lab.sh: $*" >&2; exit 125; }
 
 while [ $# -gt 0 ]; do
@@ -60,7 +64,7 @@ done
 [ $# -gt 0 ] || usage
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds [$TIMEOUT]"
 [[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
-case "$ARCH" in x86_64|aarch64|ppc64le) ;; *) die "--arch must be x86_64, aarch64 or ppc64le [$ARCH]" ;; esac
+case "$ARCH" in x86_64|aarch64|ppc64le|s390x) ;; *) die "--arch must be x86_64, aarch64, ppc64le or s390x [$ARCH]" ;; esac
 case "$TIMER" in normal|erratum) ;; *) die "--timer must be normal or erratum [$TIMER]" ;; esac
 if [ "$ARCH" = aarch64 ]; then
   [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch aarch64"
@@ -73,6 +77,12 @@ elif [ "$ARCH" = ppc64le ]; then
   [ -z "$KERNEL" ] || die "--kernel is not supported with --arch ppc64le (ppc64le-assets.sh picks Debian's)"
   SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
   PACKAGES=(qemu-system-ppc:qemu-system-ppc64 cpio:cpio kmod:modinfo xz-utils:xz)
+elif [ "$ARCH" = s390x ]; then
+  [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
+  [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch s390x"
+  [ -z "$KERNEL" ] || die "--kernel is not supported with --arch s390x (s390x-assets.sh picks Debian's)"
+  SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
+  PACKAGES=(qemu-system-misc:qemu-system-s390x cpio:cpio kmod:modinfo xz-utils:xz)
 else
   [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
   [ -z "$SHARE" ] || die "--share needs --arch aarch64 (x86_64 guests see the whole host root)"
@@ -114,6 +124,10 @@ if [ "$ARCH" = aarch64 ]; then
   KERNEL=$(asset kernel)
 elif [ "$ARCH" = ppc64le ]; then
   ASSETS=$("$LAB_DIR/ppc64le-assets.sh" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
+  asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
+  KERNEL=$(asset kernel)
+elif [ "$ARCH" = s390x ]; then
+  ASSETS=$("$LAB_DIR/s390x-assets.sh" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
   asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
   KERNEL=$(asset kernel)
 else
@@ -205,6 +219,8 @@ cat "$BASE" "$RUN_DIR/extra.cpio" >"$RUN_DIR/initrd"
 CONSOLE_DEV=ttyS0
 [ "$ARCH" = aarch64 ] && CONSOLE_DEV=ttyAMA0
 [ "$ARCH" = ppc64le ] && CONSOLE_DEV=hvc0
+# s390x: QEMU's -serial is the SCLP VT220 console.
+[ "$ARCH" = s390x ] && CONSOLE_DEV=ttysclp0
 APPEND="console=$CONSOLE_DEV quiet loglevel=1 panic=-1"
 if [ -n "$CLOCKSOURCE" ]; then
   APPEND+=" clocksource=$CLOCKSOURCE"
@@ -226,6 +242,9 @@ if [ "$VERBOSE" = 1 ]; then
   TAIL_PID=$!
 fi
 start=$(date +%s%N)
+# 9p over virtio on PCI, except on s390x, whose machine has channel I/O (virtio-ccw) instead.
+NINEP=virtio-9p-pci
+[ "$ARCH" = s390x ] && NINEP=virtio-9p-ccw
 if [ "$ARCH" = aarch64 ]; then
   # The machine options arm64-assets.sh dumped the device tree with; erratum: that tree plus the property.
   read -r -a MACHINE <<<"$(asset qemu-machine)"
@@ -240,6 +259,12 @@ elif [ "$ARCH" = ppc64le ]; then
   ROOT_DIR=$(asset rootfs)
   QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
          -device virtio-9p-pci,fsdev=share,mount_tag=share)
+elif [ "$ARCH" = s390x ]; then
+  read -r -a MACHINE <<<"$(asset qemu-machine)"
+  QEMU=(qemu-system-s390x "${MACHINE[@]}")
+  ROOT_DIR=$(asset rootfs)
+  QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
+         -device "$NINEP,fsdev=share,mount_tag=share")
 else
   QEMU=(qemu-system-x86_64 -machine pc -accel tcg -smp 1)
   ROOT_DIR=/
@@ -247,7 +272,7 @@ fi
 "${QEMU[@]}" -m "$MEMORY" \
   -kernel "$KERNEL" -initrd "$RUN_DIR/initrd" -append "$APPEND" \
   -fsdev "local,id=hostroot,path=$ROOT_DIR,security_model=none,readonly=on,multidevs=remap" \
-  -device virtio-9p-pci,fsdev=hostroot,mount_tag=host \
+  -device "$NINEP,fsdev=hostroot,mount_tag=host" \
   "${NETARGS[@]}" \
   -display none -monitor none -serial "file:$RUN_DIR/console.log" -no-reboot \
   >"$RUN_DIR/qemu.out" 2>&1 &

@@ -88,6 +88,7 @@ class LeanJarIT {
                         || name.startsWith("inst/org/objectweb/asm/util/")
                         || (name.startsWith("inst/jni/") && !name.startsWith("inst/jni/x86_64-Linux/")
                             && !name.startsWith("inst/jni/aarch64-Linux/") && !name.startsWith("inst/jni/ppc64le-Linux/")
+                            && !name.startsWith("inst/jni/s390x-Linux/")
                             && !name.equals("inst/jni/"))) {
                     present.add(name);
                 }
@@ -96,6 +97,7 @@ class LeanJarIT {
             assertTrue(zip.getEntry("inst/jni/x86_64-Linux/libjffi-1.2.so") != null, "x86_64 stub ships");
             assertTrue(zip.getEntry("inst/jni/aarch64-Linux/libjffi-1.2.so") != null, "aarch64 stub ships");
             assertTrue(zip.getEntry("inst/jni/ppc64le-Linux/libjffi-1.2.so") != null, "ppc64le stub ships (the lab's JDK 17)");
+            assertTrue(zip.getEntry("inst/jni/s390x-Linux/libjffi-1.2.so") != null, "s390x stub ships (the lab's JDK 17)");
         }
     }
 

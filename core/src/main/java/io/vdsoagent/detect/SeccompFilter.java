@@ -19,11 +19,12 @@ final class SeccompFilter {
     static final int RET_ALLOW = 0x7fff0000;
     static final int RET_ERRNO = 0x00050000;
 
-    // struct seccomp_data offsets (little endian): nr, arch, instruction_pointer, args[6]
+    // struct seccomp_data offsets: int nr, __u32 arch, __u64 instruction_pointer, __u64 args[6]. A load reads
+    // 32 bits in the machine's byte order, so args[1]'s low half is its first word on little-endian machines
+    // and its second on big-endian ones (s390x), as libseccomp's SECCOMP_ARG_LO/HI.
     private static final int OFF_NR = 0;
     private static final int OFF_ARCH = 4;
-    private static final int OFF_ARG1_LOW = 24;
-    private static final int OFF_ARG1_HIGH = 28;
+    private static final int OFF_ARG1 = 24;
 
     static final int INSTRUCTIONS = 10;
     private static final int ALLOW_INDEX = 9;
@@ -31,16 +32,17 @@ final class SeccompFilter {
     private SeccompFilter() {
     }
 
-    /** The sock_filter array, native byte order, 8 bytes per instruction. */
+    /** The sock_filter array in the architecture's byte order (the JVM's own), 8 bytes per instruction. */
     static byte[] program(ArchTable.Arch arch, long bufferAddress, int errnoMarker) {
-        ByteBuffer b = ByteBuffer.allocate(INSTRUCTIONS * 8).order(ByteOrder.nativeOrder());
+        boolean little = arch.byteOrder() == ByteOrder.LITTLE_ENDIAN;
+        ByteBuffer b = ByteBuffer.allocate(INSTRUCTIONS * 8).order(arch.byteOrder());
         put(b, LD_W_ABS, 0, 0, OFF_ARCH);
         putJumpToAllowUnlessEqual(b, 1, arch.auditArch());
         put(b, LD_W_ABS, 0, 0, OFF_NR);
         putJumpToAllowUnlessEqual(b, 3, (int) arch.clockGettimeNr());
-        put(b, LD_W_ABS, 0, 0, OFF_ARG1_LOW);
+        put(b, LD_W_ABS, 0, 0, little ? OFF_ARG1 : OFF_ARG1 + 4);
         putJumpToAllowUnlessEqual(b, 5, (int) bufferAddress);
-        put(b, LD_W_ABS, 0, 0, OFF_ARG1_HIGH);
+        put(b, LD_W_ABS, 0, 0, little ? OFF_ARG1 + 4 : OFF_ARG1);
         putJumpToAllowUnlessEqual(b, 7, (int) (bufferAddress >>> 32));
         put(b, RET_K, 0, 0, RET_ERRNO | (errnoMarker & 0xffff));
         put(b, RET_K, 0, 0, RET_ALLOW);

@@ -1,11 +1,15 @@
 package io.vdsoagent.nativeaccess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vdsoagent.base.Probed;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,7 @@ class ArchTableHeadersTest {
         "x86_64, /usr/include/x86_64-linux-gnu/asm/unistd_64.h, AUDIT_ARCH_X86_64, linux-libc-dev",
         "aarch64, /usr/aarch64-linux-gnu/include/asm-generic/unistd.h, AUDIT_ARCH_AARCH64, libc6-dev-arm64-cross",
         "ppc64le, /usr/powerpc64le-linux-gnu/include/asm/unistd_64.h, AUDIT_ARCH_PPC64LE, libc6-dev-ppc64el-cross",
+        "s390x, /usr/s390x-linux-gnu/include/asm/unistd_64.h, AUDIT_ARCH_S390X, libc6-dev-s390x-cross",
     })
     void numbersEqualTheKernelHeaders(String arch, String unistd, String auditName, String debianPackage) throws IOException {
         Path header = Paths.get(unistd);
@@ -41,19 +46,46 @@ class ArchTableHeadersTest {
         assertEquals(define(text, "__NR_clock_gettime"), a.clockGettimeNr(), arch + " clock_gettime");
         assertEquals(define(text, "__NR_clock_getres"), a.clockGetresNr(), arch + " clock_getres");
         assertEquals(define(text, "__NR_seccomp"), a.seccompNr(), arch + " seccomp");
-        assertEquals(auditArch(read(audit), read(elfEm), auditName), a.auditArch() & 0xffffffffL, arch + " " + auditName);
+        long expectedAudit = auditArch(read(audit), read(elfEm), auditName);
+        assertEquals(expectedAudit, a.auditArch() & 0xffffffffL, arch + " " + auditName);
+        // The seccomp filter's argument halves follow the byte order; the audit arch's LE bit states it.
+        long le = Long.parseLong(hexDefine(read(audit), "__AUDIT_ARCH_LE"), 16);
+        assertEquals((expectedAudit & le) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN, a.byteOrder(), arch + " byte order");
     }
 
     @Test
     void anArchitectureNotInTheTableIsUnknownNotGuessed() {
-        // s390x is big-endian (the seccomp filter's offsets are little-endian), riscv64 is not tested in the lab.
-        assertNull(ArchTable.lookup("s390x"));
+        // No lab has run the agent on these: their numbers would be a guess.
         assertNull(ArchTable.lookup("riscv64"));
+        assertNull(ArchTable.lookup("loongarch64"));
         assertNull(ArchTable.lookup("ppc64"));
+    }
+
+    @Test
+    void aJvmOnAnUnknownArchitectureGetsNoNativeProbeAndIsToldWhy() {
+        // os.arch as a riscv64 JDK reports it; every other test of this class reads only files.
+        String real = System.getProperty("os.arch");
+        System.setProperty("os.arch", "riscv64");
+        try {
+            Probed<NativeAccess> p = NativeAccessLoader.load("auto", null, null);
+            assertFalse(p.known(), "no binding without the architecture's syscall numbers");
+            assertTrue(p.toString().startsWith("unknown, because architecture [riscv64] is not in the agent's table"),
+                    p.toString());
+        } finally {
+            System.setProperty("os.arch", real);
+        }
     }
 
     private static String read(Path p) throws IOException {
         return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+
+    private static String hexDefine(String text, String name) {
+        Matcher m = Pattern.compile("#define\\s+" + name + "\\s+0x([0-9a-fA-F]+)").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError(name + " not defined");
+        }
+        return m.group(1);
     }
 
     private static long define(String text, String name) {

@@ -27,6 +27,19 @@ final class ElfMachines {
         {258, "loongarch32", "loongarch64"},
     };
 
+    /**
+     * The size of a DT_HASH entry (nbucket, nchain, buckets, chains): 4 bytes everywhere but on 64-bit
+     * s390 and Alpha, whose ABIs made them 8 (binutils' hash_entry_size, glibc's Elf_Symndx there).
+     * The s390x vDSO has both tables, and reading its 8-byte nchain as 4 bytes gives nbucket's low half.
+     */
+    static int sysvHashEntrySize(int machine, boolean is64) {
+        return is64 && (machine == EM_S390 || machine == EM_ALPHA || machine == EM_FAKE_ALPHA) ? 8 : 4;
+    }
+
+    private static final int EM_S390 = 22;
+    private static final int EM_ALPHA = 0x9026;
+    private static final int EM_FAKE_ALPHA = 41; // elf.h: the number before Alpha had its own
+
     static String name(int machine, boolean is64, ByteOrder order) {
         for (Object[] row : TABLE) {
             if ((Integer) row[0] == machine) {

@@ -182,7 +182,15 @@ public final class ElfParser {
     private long countSymbols() throws ElfParseException {
         if (sysvHash != -1) {
             long hash = toOffset(sysvHash, "DT_HASH");
-            return in.u32(hash + 4, "DT_HASH nchain"); // nchain == number of symbols, by definition
+            // nchain == number of symbols, by definition; it follows nbucket, an entry of this machine's size.
+            if (ElfMachines.sysvHashEntrySize(machine, in.is64()) == 8) {
+                long nchain = in.word(hash + 8, "DT_HASH nchain");
+                if (nchain < 0) {
+                    throw new ElfParseException("DT_HASH nchain " + Long.toUnsignedString(nchain) + " is not a symbol count");
+                }
+                return nchain;
+            }
+            return in.u32(hash + 4, "DT_HASH nchain");
         }
         return countGnuHashSymbols(toOffset(gnuHash, "DT_GNU_HASH"));
     }

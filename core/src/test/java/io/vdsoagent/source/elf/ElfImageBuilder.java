@@ -121,6 +121,8 @@ final class ElfImageBuilder {
         int ehsize = is64 ? 64 : 52;
         int phentsize = is64 ? 56 : 32;
         int symentsize = is64 ? 24 : 16;
+        // DT_HASH entries are 8 bytes on 64-bit s390 (and Alpha), as binutils writes them there.
+        int hashEntry = is64 && machine == 22 ? 8 : 4;
         int phnum = buildId == null ? 2 : 3;
         int nsyms = symbols.size() + 1;
 
@@ -162,7 +164,7 @@ final class ElfImageBuilder {
         int hashOff = -1;
         if (hash != Hash.GNU) {
             hashOff = off;
-            off = align(off + 4 * (2 + 1 + nsyms));
+            off = align(off + hashEntry * (2 + 1 + nsyms));
         }
         int gnuOff = -1;
         if (hash != Hash.SYSV) {
@@ -199,7 +201,7 @@ final class ElfImageBuilder {
         int dynsymIdx = section(sections, shstr, ".dynsym", 11, 2, symtabOff, nsyms * symentsize, dynstrIdx, 1, w,
                 symentsize);
         if (hashOff >= 0) {
-            section(sections, shstr, ".hash", 5, 2, hashOff, 4 * (2 + 1 + nsyms), dynsymIdx, 0, w, 4);
+            section(sections, shstr, ".hash", 5, 2, hashOff, hashEntry * (2 + 1 + nsyms), dynsymIdx, 0, w, hashEntry);
         }
         if (gnuOff >= 0) {
             section(sections, shstr, ".gnu.hash", 0x6ffffff6, 2, gnuOff, 16 + w + 4 + 4 * (nsyms - 1), dynsymIdx, 0,
@@ -283,12 +285,12 @@ final class ElfImageBuilder {
 
         if (hashOff >= 0) { // one bucket holding every symbol in a linked chain
             b.position(hashOff);
-            b.putInt(1);
-            b.putInt(nsyms);
-            b.putInt(nsyms - 1);
-            b.putInt(0);
+            hashEntry(b, hashEntry, 1);
+            hashEntry(b, hashEntry, nsyms);
+            hashEntry(b, hashEntry, nsyms - 1);
+            hashEntry(b, hashEntry, 0);
             for (int i = 1; i < nsyms; i++) {
-                b.putInt(i - 1);
+                hashEntry(b, hashEntry, i - 1);
             }
         }
         if (gnuOff >= 0) { // one bucket, symoffset 1, every symbol hashed
@@ -383,6 +385,14 @@ final class ElfImageBuilder {
     }
 
     /** Adds a section header entry; returns its index (the null section is 0). */
+    private static void hashEntry(ByteBuffer b, int size, int value) {
+        if (size == 8) {
+            b.putLong(value);
+        } else {
+            b.putInt(value);
+        }
+    }
+
     private static int section(List<long[]> sections, ByteArrayOutputStream shstr, String name, long type, long flags,
                                long offset, long size, long link, long info, long align, long entsize) {
         int nameOff = shstr.size();

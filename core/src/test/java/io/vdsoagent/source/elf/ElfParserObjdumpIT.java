@@ -11,13 +11,15 @@ import java.util.Arrays;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ground truth from binutils: the parser must list exactly the (name, version) pairs
  * {@code objdump -T} prints for the same bytes, and the soname/build-id objdump and readelf print.
  * Runs on the live vDSO of this JVM and on synthetic images of other shapes (aarch64 big-endian
- * with only DT_GNU_HASH, 32-bit, unversioned).
+ * with only DT_GNU_HASH, s390x big-endian with 8-byte DT_HASH entries, 32-bit, unversioned).
  */
 class ElfParserObjdumpIT {
     @TempDir
@@ -52,7 +54,14 @@ class ElfParserObjdumpIT {
                 .build(), "aarch64.so");
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(ElfImageBuilder.Hash.class)
+    void s390xEightByteSysvHashMatchesObjdump(ElfImageBuilder.Hash hash) throws Exception {
+        ElfImage parsed = assertMatchesBinutils(TestImages.s390x(hash), "s390x-" + hash + ".so");
+        assertEquals("s390x", parsed.machineName());
+    }
+
+        @Test
     void elf32SysvHashMatchesObjdump() throws Exception {
         assertMatchesBinutils(new ElfImageBuilder().elf32().machine(3).hash(ElfImageBuilder.Hash.SYSV)
                 .soname("linux-gate.so.1")

@@ -52,6 +52,28 @@ class ElfParserTest {
     }
 
     @Test
+    void s390xEightByteSysvHashCountsEverySymbol() throws ElfParseException {
+        // DT_HASH alone decides the count here; read as 4-byte entries it would be nbucket's low half (1).
+        for (ElfImageBuilder.Hash hash : ElfImageBuilder.Hash.values()) {
+            ElfImage image = ElfParser.parse(TestImages.s390x(hash));
+            assertEquals(ByteOrder.BIG_ENDIAN, image.byteOrder());
+            assertEquals("s390x", image.machineName());
+            assertEquals("linux-vdso64.so.1", image.soname());
+            assertEquals(8, image.symbols().size(), hash + ": " + names(image));
+            assertEquals("__kernel_clock_gettime@@LINUX_2.6.29", names(image).get(7), hash.toString());
+        }
+    }
+
+    @Test
+    void sysvHashEntriesAreEightBytesOnlyOn64BitS390AndAlpha() {
+        assertEquals(8, ElfMachines.sysvHashEntrySize(22, true));
+        assertEquals(4, ElfMachines.sysvHashEntrySize(22, false), "31-bit s390");
+        assertEquals(8, ElfMachines.sysvHashEntrySize(0x9026, true));
+        assertEquals(4, ElfMachines.sysvHashEntrySize(21, true), "ppc64");
+        assertEquals(4, ElfMachines.sysvHashEntrySize(62, true), "x86_64");
+    }
+
+        @Test
     void gnuHashChainWalkCountsEverySymbol() throws ElfParseException {
         ElfImageBuilder b = new ElfImageBuilder().hash(ElfImageBuilder.Hash.GNU);
         for (int i = 0; i < 40; i++) {

@@ -26,6 +26,7 @@ public final class FuzzElfSeeds {
         write(dir, "valid-x86_64", x86);
         write(dir, "valid-aarch64-le-gnu-hash", TestImages.aarch64(ByteOrder.LITTLE_ENDIAN));
         write(dir, "valid-aarch64-be-gnu-hash", TestImages.aarch64(ByteOrder.BIG_ENDIAN));
+        write(dir, "valid-s390x-be-sysv-hash-8-byte-entries", TestImages.s390x(ElfImageBuilder.Hash.SYSV));
         write(dir, "valid-elf32-sysv-hash", new ElfImageBuilder().elf32().machine(3).soname("linux-gate.so.1")
                 .hash(ElfImageBuilder.Hash.SYSV).function("__vdso_clock_gettime", "LINUX_2.6")
                 .versionSymbol("LINUX_2.6").build());

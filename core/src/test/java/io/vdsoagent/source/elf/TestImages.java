@@ -28,4 +28,18 @@ public final class TestImages {
         }
         return b.function("__kernel_clock_gettime", "LINUX_2.6.39").versionSymbol("LINUX_2.6.39").build();
     }
+
+    /**
+     * s390x shape, as Debian 12's 6.1 kernel maps it (dumped in the lab's s390x guest, checked with
+     * {@code s390x-linux-gnu-objdump -T}): big-endian, soname {@code linux-vdso64.so.1}, DT_HASH with 8-byte
+     * entries next to DT_GNU_HASH, eight {@code __kernel_*}/version symbols at LINUX_2.6.29.
+     */
+    public static byte[] s390x(ElfImageBuilder.Hash hash) {
+        ElfImageBuilder b = new ElfImageBuilder().bigEndian().machine(22).hash(hash).soname("linux-vdso64.so.1");
+        for (String name : new String[] {"__kernel_clock_getres", "__kernel_sigreturn", "__kernel_getcpu",
+                "__kernel_rt_sigreturn", "__kernel_restart_syscall", "__kernel_gettimeofday"}) {
+            b.function(name, "LINUX_2.6.29");
+        }
+        return b.versionSymbol("LINUX_2.6.29").function("__kernel_clock_gettime", "LINUX_2.6.29").build();
+    }
 }

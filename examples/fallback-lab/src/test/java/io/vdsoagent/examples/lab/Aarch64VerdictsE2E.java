@@ -178,7 +178,7 @@ class Aarch64VerdictsE2E {
     }
 
     private static LabRun boot(String timer) throws IOException, InterruptedException {
-        String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/aarch64-batch.sh")),
+        String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/agent-batch.sh")),
                 Lab.quote(Lab.clockloopAarch64()), Integer.toString(N), Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()),
                 Lab.quote(Lab.MODULE_DIR.resolve("target/test-classes")), Lab.quote(Lab.clockbracketAarch64()));
         LabRun run = Lab.runAarch64("aarch64-" + timer, timer, Duration.ofSeconds(480), script);

@@ -107,6 +107,33 @@ final class Lab {
         assumeTrue(problem == null, problem);
     }
 
+    /**
+     * The s390x guests' host tools and apt's s390x architecture; as {@link #requireAarch64Tools}: a failure
+     * under the e2e profile, a skip naming the packages elsewhere.
+     */
+    static void requireS390xTools() {
+        List<String> missing = new ArrayList<>();
+        requireCommand("qemu-system-s390x", "qemu-system-misc", missing);
+        requireCommand("s390x-linux-gnu-objdump", "binutils-s390x-linux-gnu", missing);
+        requireCommand("s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu", missing);
+        if (!Files.isRegularFile(Path.of("/usr/s390x-linux-gnu/include/stdio.h"))) {
+            missing.add("libc6-dev-s390x-cross");
+        }
+        requireCommand("cpio", "cpio", missing);
+        requireCommand("modinfo", "kmod", missing);
+        requireCommand("xz", "xz-utils", missing);
+        String setup = "";
+        if (!foreignArchitectures().contains("s390x")) {
+            setup = "; and apt's s390x architecture: dpkg --add-architecture s390x && apt-get update";
+        }
+        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the s390x lab needs the Debian package(s) "
+                + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
+        if (problem != null && Boolean.getBoolean("lab.e2e")) {
+            fail(problem);
+        }
+        assumeTrue(problem == null, problem);
+    }
+
     private static String foreignArchitectures() {
         try {
             Process dpkg = new ProcessBuilder("dpkg", "--print-foreign-architectures").redirectErrorStream(true).start();
@@ -179,6 +206,16 @@ final class Lab {
         return compile("powerpc64le-linux-gnu-gcc", "clockbracket-ppc64le", CLOCKBRACKET_C);
     }
 
+    /** clockloop for the s390x guests, against Debian's s390x glibc (as the guest's). */
+    static Path clockloopS390x() throws IOException, InterruptedException {
+        return compileClockloop("s390x-linux-gnu-gcc", "clockloop-s390x");
+    }
+
+    /** core's clockbracket.c for the s390x guests. */
+    static Path clockbracketS390x() throws IOException, InterruptedException {
+        return compile("s390x-linux-gnu-gcc", "clockbracket-s390x", CLOCKBRACKET_C);
+    }
+
     private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
         return compile(compiler, name, MODULE_DIR.resolve("src/clockloop.c"));
     }
@@ -232,6 +269,19 @@ final class Lab {
         return run(name, "ppc64le/" + clocksource, options, timeout, script);
     }
 
+    /**
+     * Boots an s390x guest ({@code lab.sh --arch s390x}, with {@code --clocksource jiffies} unless
+     * {@code clocksource} is "tod", the default) with the repository shared at its own path.
+     */
+    static LabRun runS390x(String name, String clocksource, Duration timeout, String script)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(List.of("--arch", "s390x", "--share", REPO_DIR.toString()));
+        if (!clocksource.equals("tod")) {
+            options.addAll(List.of("--clocksource", clocksource));
+        }
+        return run(name, "s390x/" + clocksource, options, timeout, script);
+    }
+
     private static LabRun run(String name, String clocksource, List<String> options, Duration timeout, String script)
             throws IOException, InterruptedException {
         Files.createDirectories(LOG_DIR);
@@ -249,7 +299,7 @@ final class Lab {
         Process lab = builder.start();
         // lab.sh enforces the timeout itself; the margin covers building the initramfs (aarch64: the
         // whole arm64 root from Debian packages, when the cache is empty).
-        long margin = options.contains("aarch64") || options.contains("ppc64le") ? 600 : 60;
+        long margin = options.contains("aarch64") || options.contains("ppc64le") || options.contains("s390x") ? 600 : 60;
         if (!lab.waitFor(timeout.toSeconds() + margin, TimeUnit.SECONDS)) {
             lab.destroy();
             lab.waitFor(10, TimeUnit.SECONDS);

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# One aarch64 guest's batch for the e2e tests (run inside `lab.sh --arch aarch64`): the kernel's
-# arch_timer lines, strace ground truth for every clock, the vDSO image as the kernel maps it, the
-# agent's CLI report, and the agent loaded with -javaagent into a JVM until its one log line, then a
-# scrape of its /metrics. Sections start with "== name" lines; the test judges them.
-# Usage: aarch64-batch.sh <clockloop (aarch64)> <N> <java> <vdso-agent.jar> <classpath with io.vdsoagent.examples.lab.Idle>
-#        [<clockbracket (aarch64)>: the C program's consistency samples before and after the report]
+# One aarch64 or s390x guest's batch for the e2e tests (run inside `lab.sh --arch aarch64|s390x`): the
+# kernel command line, the kernel's arch_timer lines (arm64's timer erratum; none on s390x), strace ground
+# truth for every clock, the vDSO image as the kernel maps it, the agent's CLI report, and the agent loaded
+# with -javaagent into a JVM until its one log line, then a scrape of its /metrics. Sections start with "== name" lines; the test judges them.
+# Usage: agent-batch.sh <clockloop (guest arch)> <N> <java> <vdso-agent.jar> <classpath with io.vdsoagent.examples.lab.Idle>
+#        [<clockbracket (guest arch)>: the C program's consistency samples before and after the report]
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-LOOP=${1:?usage: aarch64-batch.sh <clockloop> <N> <java> <agent jar> <classpath>}
+LOOP=${1:?usage: agent-batch.sh <clockloop> <N> <java> <agent jar> <classpath>}
 N=${2:?}
 JAVA=${3:?}
 JAR=${4:?}
@@ -19,6 +19,8 @@ OUT=$(mktemp -d)
 
 echo "== kernel"
 uname -srm
+echo "== cmdline"
+cat /proc/cmdline
 echo "== timer"
 dmesg | grep 'arch_timer' || true
 
