@@ -1,5 +1,9 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.ConfigKey;
+import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.Refusal;
+import io.vdsoagent.agent.config.TestRoot;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

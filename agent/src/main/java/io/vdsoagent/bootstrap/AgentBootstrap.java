@@ -1,5 +1,6 @@
 package io.vdsoagent.bootstrap;
 
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -234,7 +235,7 @@ public final class AgentBootstrap {
      * The agent jar. When boot-loaded this class has no CodeSource, so fall back to the URL of its own
      * class file, which the system loader finds either way.
      */
-    static File agentJar() throws Exception {
+    public static File agentJar() throws Exception {
         CodeSource source = AgentBootstrap.class.getProtectionDomain().getCodeSource();
         if (source != null && source.getLocation() != null) {
             return new File(source.getLocation().toURI());
@@ -258,7 +259,7 @@ public final class AgentBootstrap {
     }
 
     /** Like core's {@code base.Failures.describe}, which this JDK-only class cannot see. */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         Throwable cause = t;
         while ((cause instanceof InvocationTargetException || cause instanceof ExceptionInInitializerError)
                 && cause.getCause() != null) {

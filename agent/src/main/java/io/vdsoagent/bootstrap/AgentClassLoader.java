@@ -23,7 +23,7 @@ import java.util.jar.JarFile;
  *
  * <p>NOTE: no logging in this class: the logger is one of the classes it loads.
  */
-final class AgentClassLoader extends ClassLoader {
+public final class AgentClassLoader extends ClassLoader {
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
     private static final String BOOTSTRAP_PACKAGE = "io.vdsoagent.bootstrap.";
@@ -36,7 +36,7 @@ final class AgentClassLoader extends ClassLoader {
     private final String entryUrlPrefix;
     private final ProtectionDomain domain;
 
-    AgentClassLoader(File jarFile, ClassLoader parent) throws IOException {
+    public AgentClassLoader(File jarFile, ClassLoader parent) throws IOException {
         super(parent);
         this.jar = new JarFile(jarFile, false);
         URL location = jarFile.toURI().toURL();
@@ -47,7 +47,7 @@ final class AgentClassLoader extends ClassLoader {
     }
 
     /** The platform class loader on JDK 9+, found reflectively because we compile for Java 8. */
-    static ClassLoader defaultParent() {
+    public static ClassLoader defaultParent() {
         try {
             return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
         } catch (NoSuchMethodException java8) {

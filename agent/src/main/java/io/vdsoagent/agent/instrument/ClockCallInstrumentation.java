@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.base.JsonStrings;
-import io.vdsoagent.bootstrap.ClockCallLoadTime;
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
 
 /**
  * The clock entry points whose call sites are rewritten, in the order of ClockCallRecorder's method
@@ -86,7 +86,7 @@ enum ClockMethod {
 
     static {
         // The enum and the recorder's constants must agree; cheap to check once.
-        if (ALL.length != io.vdsoagent.bootstrap.ClockCallSamples.METHODS
+        if (ALL.length != io.vdsoagent.bootstrap.clockcall.ClockCallSamples.METHODS
                 || OFFSET_DATE_TIME_NOW.ordinal() != ClockCallRecorder.OFFSET_DATE_TIME_NOW
                 || CLOCK_MILLIS.ordinal() != ClockCallRecorder.CLOCK_MILLIS) {
             throw new IllegalStateException("ClockMethod and ClockCallRecorder constants disagree");

@@ -1,6 +1,6 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallTrampoline;
+import io.vdsoagent.bootstrap.clockcall.ClockCallTrampoline;
 import io.vdsoagent.bootstrap.InputStreams;
 import java.io.IOException;
 import java.io.InputStream;

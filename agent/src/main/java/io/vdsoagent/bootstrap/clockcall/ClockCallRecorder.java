@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,30 +9,63 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 
 /**
- * The count-mode=approximate twin of {@link ClockCallRecorder}: same entry points, but the count is one
- * plain increment of a per-site counter striped by thread id (see {@link ClockCallSharedCounts}), which
- * costs less than the thread-local lookup of exact mode and may lose increments when threads of the same
- * stripe call the same site at the same instant. Sampling and return values are as in exact mode.
+ * What rewritten call sites call instead of the JDK's clock methods when count-mode=exact (the default).
+ * Each method has the target's signature plus a trailing call-site id assigned at transform time (for
+ * {@code Clock.instant()}/{@code millis()} the receiver comes first), counts the call exactly in the
+ * calling thread's own stripe of the site ({@link ClockCallOwnedCounts}; its own table when the
+ * stripe is taken), samples the latency of one call in {@code sample-every} per site and
+ * thread, and returns exactly what the original call would have returned.
+ *
+ * <p>In the system class loader (where {@code -javaagent} puts the agent jar): application loaders link
+ * to it directly, others through {@link ClockCallTrampoline}; JDK only, no logging, no allocation once a thread's table has room for its sites.
+ * Method references ({@code System::nanoTime}) are redirected here too: the site id becomes the
+ * lambda's captured argument. The method constants below index the per-method sample arrays; the
+ * instrumentation's ClockMethod enum lists them in the same order.
  */
-public final class ClockCallApproximateRecorder {
+public final class ClockCallRecorder {
 
-    /** Counts a call of {@code site}; returns the new count of this thread's stripe of the site. */
-    private static long count(int site) {
-        long[] c = ClockCallSharedCounts.counts;
-        int i = (site << ClockCallSharedCounts.STRIDE_SHIFT)
-                | ((int) Thread.currentThread().getId() & ClockCallSharedCounts.STRIPE_MASK);
-        if (i >= 0 && i < c.length) {
-            return ++c[i];
-        }
-        return 1; // a site id the registry did not size for: do not count, never throw into the app
+    public static final int NANO_TIME = 0;
+    public static final int CURRENT_TIME_MILLIS = 1;
+    public static final int INSTANT_NOW = 2;
+    public static final int CLOCK_INSTANT = 3;
+    public static final int CLOCK_MILLIS = 4;
+    public static final int LOCAL_DATE_TIME_NOW = 5;
+    public static final int LOCAL_DATE_NOW = 6;
+    public static final int LOCAL_TIME_NOW = 7;
+    public static final int ZONED_DATE_TIME_NOW = 8;
+    public static final int OFFSET_DATE_TIME_NOW = 9;
+
+    /** Class of Clock.systemUTC() and Clock.systemDefaultZone(): only those read the system clock. */
+    static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+
+    /** Sets the latency sampling rate (a power of two; other values are ignored). */
+    public static void configure(int sampleEvery) {
+        ClockCallSamples.configure(sampleEvery);
     }
 
-    private ClockCallApproximateRecorder() {
+    /**
+     * Calls counted per site id so far, exact and approximate modes together, into an array of
+     * {@code siteCapacity} entries (index = site id). Takes a lock; meant for scrapes, not hot paths.
+     */
+    public static long[] siteCounts(int siteCapacity) {
+        long[] totals = new long[siteCapacity];
+        ClockCallOwnedCounts.addAllTo(totals);
+        ClockCallCounts.addAllTo(totals);
+        ClockCallSharedCounts.addAllTo(totals);
+        return totals;
+    }
+
+    /** Per-thread count tables held now (live threads and dead ones not yet folded): bounded by thread churn. */
+    public static int threadTables() {
+        return ClockCallCounts.tables();
+    }
+
+    private ClockCallRecorder() {
     }
 
     /** Replaces {@code System.nanoTime()}. */
     public static long nanoTime(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.nanoTime();
         }
         long before = System.nanoTime();
@@ -43,7 +76,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code System.currentTimeMillis()}. */
     public static long currentTimeMillis(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return System.currentTimeMillis();
         }
         long before = System.nanoTime();
@@ -54,7 +87,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code Instant.now()}. */
     public static Instant instantNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return Instant.now();
         }
         long before = System.nanoTime();
@@ -68,7 +101,7 @@ public final class ClockCallApproximateRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.instant(); // a fixed or application clock does not read the system clock
         }
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.instant();
         }
         long before = System.nanoTime();
@@ -82,7 +115,7 @@ public final class ClockCallApproximateRecorder {
         if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
             return clock.millis(); // a fixed or application clock does not read the system clock
         }
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.millis();
         }
         long before = System.nanoTime();
@@ -93,7 +126,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code LocalDateTime.now()}. */
     public static LocalDateTime localDateTimeNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDateTime.now();
         }
         long before = System.nanoTime();
@@ -104,7 +137,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code LocalDate.now()}. */
     public static LocalDate localDateNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDate.now();
         }
         long before = System.nanoTime();
@@ -115,7 +148,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code LocalTime.now()}. */
     public static LocalTime localTimeNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalTime.now();
         }
         long before = System.nanoTime();
@@ -126,7 +159,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code ZonedDateTime.now()}. */
     public static ZonedDateTime zonedDateTimeNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return ZonedDateTime.now();
         }
         long before = System.nanoTime();
@@ -137,7 +170,7 @@ public final class ClockCallApproximateRecorder {
 
     /** Replaces {@code OffsetDateTime.now()}. */
     public static OffsetDateTime offsetDateTimeNow(int site) {
-        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
             return OffsetDateTime.now();
         }
         long before = System.nanoTime();

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -42,7 +42,7 @@ public final class ClockCallTrampoline {
 
     private static Class<?> recorder() {
         try {
-            Class<?> loadTime = Class.forName("io.vdsoagent.bootstrap.ClockCallLoadTime", true,
+            Class<?> loadTime = Class.forName("io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime", true,
                     ClassLoader.getSystemClassLoader());
             return (Class<?>) loadTime.getMethod("recorderClass").invoke(null);
         } catch (ReflectiveOperationException e) {

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.agent.instrument.InstrumentSettings;
@@ -63,7 +63,7 @@ public final class AgentArguments {
     }
 
     /** Pure: everything it reads is passed in, so tests need no real environment. */
-    static AgentArguments parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
+    public static AgentArguments parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
         List<String> problems = new ArrayList<String>();
         List<Refusal> refusals = new ArrayList<Refusal>();
         Map<String, String> args = parseArguments(agentArgs, problems, refusals);

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 /**
  * The endpoint's port: one port ({@code 9419}, {@code 0} = any free one) or a range ({@code 9419-9429})

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 /**
  * The cheap test every loading class goes through: does its constant pool hold a Methodref or

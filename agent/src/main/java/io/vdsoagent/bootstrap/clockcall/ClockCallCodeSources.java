@@ -1,5 +1,6 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
+import io.vdsoagent.bootstrap.InputStreams;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

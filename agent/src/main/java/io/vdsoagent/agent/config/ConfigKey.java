@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.detect.DetectorId;

@@ -1,5 +1,7 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
+import io.vdsoagent.bootstrap.AgentBootstrap;
+import io.vdsoagent.bootstrap.AgentClassLoader;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -90,7 +92,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
      * a capable registration costs premain a second JVMTI environment. On JDK 24+ an AOT cache can load
      * application classes before premain: those are listed here, for {@link #forRetransforming}.
      */
-    static void registerFromPremain(String agentArgs, Instrumentation inst) {
+    public static void registerFromPremain(String agentArgs, Instrumentation inst) {
         ClockCallLoadTime transformer = new ClockCallLoadTime(inst, true, agentArgs, null);
         active = transformer;
         inst.addTransformer(transformer, false);
@@ -147,7 +149,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     }
 
     /** The agent stands down after premain registered the transformer: unregister it, load nothing. */
-    static synchronized void standDown(Instrumentation inst) {
+    public static synchronized void standDown(Instrumentation inst) {
         ClockCallLoadTime transformer = active;
         if (transformer != null) {
             inst.removeTransformer(transformer);
@@ -171,7 +173,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     }
 
     /** The agent's isolated loader, one per JVM, shared by the agent thread and the rewriter's first use. */
-    static synchronized AgentClassLoader sharedLoader(File jar) throws IOException {
+    public static synchronized AgentClassLoader sharedLoader(File jar) throws IOException {
         if (sharedLoader == null) {
             sharedLoader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
         }
