@@ -1,5 +1,7 @@
 package io.vdsoagent.bootstrap;
 
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
+import io.vdsoagent.bootstrap.clockcall.InputStreams;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +25,7 @@ import java.util.jar.JarFile;
  *
  * <p>NOTE: no logging in this class: the logger is one of the classes it loads.
  */
-public final class AgentClassLoader extends ClassLoader {
+final class AgentClassLoader extends ClassLoader implements ClockCallLoadTime.AgentLoader {
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
     private static final String BOOTSTRAP_PACKAGE = "io.vdsoagent.bootstrap.";
@@ -36,7 +38,7 @@ public final class AgentClassLoader extends ClassLoader {
     private final String entryUrlPrefix;
     private final ProtectionDomain domain;
 
-    public AgentClassLoader(File jarFile, ClassLoader parent) throws IOException {
+    AgentClassLoader(File jarFile, ClassLoader parent) throws IOException {
         super(parent);
         this.jar = new JarFile(jarFile, false);
         URL location = jarFile.toURI().toURL();
@@ -47,7 +49,7 @@ public final class AgentClassLoader extends ClassLoader {
     }
 
     /** The platform class loader on JDK 9+, found reflectively because we compile for Java 8. */
-    public static ClassLoader defaultParent() {
+    static ClassLoader defaultParent() {
         try {
             return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
         } catch (NoSuchMethodException java8) {

@@ -1,6 +1,5 @@
 package io.vdsoagent.bootstrap.clockcall;
 
-import io.vdsoagent.bootstrap.InputStreams;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
