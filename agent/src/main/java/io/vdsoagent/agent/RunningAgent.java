@@ -1,6 +1,7 @@
 package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.config.ConfigKey;
+import io.vdsoagent.agent.config.EndpointConfig;
 import io.vdsoagent.agent.config.AgentArguments;
 import io.vdsoagent.agent.config.Refusal;
 import io.vdsoagent.agent.config.TestRoot;
@@ -10,9 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointContent;
 import io.vdsoagent.agent.http.EndpointSettings;
-import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
-import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.bootstrap.ClockHealthHandOff;
 import io.vdsoagent.detect.ProcessSeccompRunner;
@@ -25,19 +24,12 @@ import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.FlightRecorderEvents;
 import io.vdsoagent.publish.HealthDetails;
-import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.vdsoagent.source.KernelIdentity;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.lang.instrument.Instrumentation;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -296,9 +288,9 @@ final class RunningAgent implements Closeable {
         if (config.endpointRefused()) {
             return "metrics NOT served: refused " + refusedKeys() + " (fail closed); probing continues";
         }
-        String where = hostForLog(config.host()) + ":" + ports();
+        String where = hostForLog(config.host()) + ":" + config.ports();
         try {
-            EndpointSettings settings = endpointSettings();
+            EndpointSettings settings = EndpointConfig.settings(config);
             server = AgentHttpServer.start(settings, new EndpointContent() {
                 @Override
                 public MetricSnapshots scrape(Predicate<String> names) {
@@ -336,51 +328,6 @@ final class RunningAgent implements Closeable {
         }
     }
 
-    private String ports() {
-        return config.port() == config.portLast() ? Integer.toString(config.port())
-                : config.port() + "-" + config.portLast();
-    }
-
-    private EndpointSettings endpointSettings() throws IOException {
-        String password = config.basicAuthPassword();
-        String passwordFile = config.basicAuthPasswordFile();
-        if (!passwordFile.isEmpty()) {
-            try {
-                password = new String(Files.readAllBytes(Paths.get(passwordFile)), StandardCharsets.UTF_8)
-                        .replaceAll("[\\r\\n]+$", ""); // a secret file often ends with a newline
-            } catch (IOException e) {
-                throw new IOException("basic-auth-password-file " + passwordFile + ": " + e, e);
-            }
-            if (password.isEmpty()) {
-                // An empty password would let anyone in who knows the user: no endpoint instead.
-                throw new IOException("basic-auth-password-file " + passwordFile + " is empty");
-            }
-        }
-        String key = config.tlsKeyFile();
-        String cert = config.tlsCertFile();
-        String keystore = config.tlsKeystore();
-        EndpointTls tls = null;
-        if (!key.isEmpty() || !cert.isEmpty()) {
-            if (key.isEmpty() || cert.isEmpty()) {
-                throw new IOException("tls-key-file and tls-cert-file go together");
-            }
-            try {
-                tls = EndpointTls.pem(key, cert);
-            } catch (IOException e) {
-                throw new IOException("tls-key-file/tls-cert-file: " + e.getMessage(), e);
-            }
-        } else if (!keystore.isEmpty()) {
-            try {
-                tls = EndpointTls.keystore(keystore, config.tlsKeystorePassword());
-            } catch (IOException e) {
-                throw new IOException("tls-keystore: " + e.getMessage(), e);
-            }
-        }
-        return EndpointSettings.of(config.host(), config.port(), config.portLast())
-                .withBasicAuth(config.basicAuthUser(), password)
-                .withTls(tls);
-    }
-
     private static String hostForLog(String host) {
         return "0.0.0.0".equals(host) ? "" : host;
     }
@@ -390,31 +337,7 @@ final class RunningAgent implements Closeable {
         if (current == null) {
             throw new IllegalStateException("the first probe is still running");
         }
-        Map<String, String> extra = new LinkedHashMap<String, String>();
-        extra.put("agent", BuildInfo.current().json());
-        ClockCallInstrumentation instrumentation = clockCalls;
-        if (instrumentation != null && instrumentation.isInstalled()) {
-            extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
-            extra.put("instrumentedClasses", instrumentation.classesJson());
-        }
-        AgentHttpServer endpoint = server;
-        extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
-                : "{\"served\":false,\"ports\":\"" + ports() + "\"}");
-        extra.put("configRefused", refusalsJson());
-        return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
-    }
-
-    /** {@code [{"key":..,"reason":..,"effect":"endpoint_off"}]}: the values not used (never the values). */
-    private String refusalsJson() {
-        StringBuilder json = new StringBuilder("[");
-        for (Refusal refusal : config.refusals()) {
-            json.append(json.length() > 1 ? "," : "").append("{\"key\":");
-            JsonStrings.quote(json, refusal.key());
-            json.append(",\"reason\":");
-            JsonStrings.quote(json, refusal.reason());
-            json.append(",\"effect\":\"").append(refusal.effect().label()).append("\"}");
-        }
-        return json.append(']').toString();
+        return AgentReport.json(current.current(), config, clockCalls, server);
     }
 
     private String refusedKeys() {

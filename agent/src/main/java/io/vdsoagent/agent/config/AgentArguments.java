@@ -287,6 +287,11 @@ public final class AgentArguments {
         return get(ConfigKey.HOST);
     }
 
+    /** Where the endpoint may listen: one port or a range, first free wins. */
+    public PortRange ports() {
+        return get(ConfigKey.PORT);
+    }
+
     /** The port, or the first of the range. */
     public int port() {
         return get(ConfigKey.PORT).first();
