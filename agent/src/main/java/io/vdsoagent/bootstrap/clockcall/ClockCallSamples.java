@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * fine here. Each sample stands for the {@code sampleEvery} calls counted since the previous sample of
  * the same counter, which turns the sampled latency into an estimate of the time spent in all calls.
  *
- * <p>Boot class path, JDK only: no logging, no dependencies.
+ * <p>System class loader, JDK only: no logging, no dependencies.
  */
 public final class ClockCallSamples {
 
