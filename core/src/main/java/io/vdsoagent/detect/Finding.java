@@ -7,6 +7,14 @@ import java.util.Objects;
  * (e.g. "filter hit: errno 3333", "system share 92 % of 25 ms CPU", "ratio 0.04").
  */
 public final class Finding {
+    /** Why a finding is what it is, where a reader other than a person needs to know: a value, never parsed from the detail. */
+    public enum Cause {
+        /** The detector ran (or decided not to) for a reason its detail gives. */
+        PROBED,
+        /** No native access: the detector could not measure anything; the verdict falls to the clocksource name. */
+        NATIVE_UNAVAILABLE
+    }
+
     private final String detector;
     private final ClockId clock;
     private final Verdict verdict;
@@ -15,14 +23,16 @@ public final class Finding {
     private final double vdsoNanos;
     private final double syscallNanos;
     private final Confidence confidence;
+    private final Cause cause;
 
     private Finding(String detector, ClockId clock, Verdict verdict, String detail, boolean error,
                     double vdsoNanos, double syscallNanos) {
-        this(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, defaultConfidence(detector, verdict));
+        this(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, defaultConfidence(detector, verdict),
+                Cause.PROBED);
     }
 
     private Finding(String detector, ClockId clock, Verdict verdict, String detail, boolean error,
-                    double vdsoNanos, double syscallNanos, Confidence confidence) {
+                    double vdsoNanos, double syscallNanos, Confidence confidence, Cause cause) {
         this.detector = Objects.requireNonNull(detector, "detector");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.verdict = Objects.requireNonNull(verdict, "verdict");
@@ -31,6 +41,7 @@ public final class Finding {
         this.vdsoNanos = vdsoNanos;
         this.syscallNanos = syscallNanos;
         this.confidence = verdict == Verdict.UNKNOWN ? Confidence.NONE : Objects.requireNonNull(confidence, "confidence");
+        this.cause = Objects.requireNonNull(cause, "cause");
     }
 
     /** seccomp proves; any other detector is a heuristic of low confidence unless it says more. */
@@ -43,11 +54,20 @@ public final class Finding {
 
     /** The same finding with the confidence its detector measured (ignored for unknown verdicts). */
     public Finding withConfidence(Confidence c) {
-        return new Finding(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, c);
+        return new Finding(detector, clock, verdict, detail, error, vdsoNanos, syscallNanos, c, cause);
     }
 
     public static Finding of(String detector, ClockId clock, Verdict verdict, String detail) {
         return new Finding(detector, clock, verdict, detail, false, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Unknown because this process (or the proof's) has no native access; {@code detail} is the binding's
+     * own reason ({@code NativeAccessLoader.unavailable}). Not a probe error: nothing can be known here.
+     */
+    public static Finding nativeUnavailable(String detector, ClockId clock, String detail) {
+        return new Finding(detector, clock, Verdict.UNKNOWN, detail, false, Double.NaN, Double.NaN, Confidence.NONE,
+                Cause.NATIVE_UNAVAILABLE);
     }
 
     /** Unknown because the probe itself failed (timeout, refusal, unexpected result): counted as a probe error. */
@@ -90,6 +110,10 @@ public final class Finding {
     /** Per-call ns of the raw syscall (FFI baseline subtracted), NaN when not measured. */
     public double syscallNanos() {
         return syscallNanos;
+    }
+
+    public Cause cause() {
+        return cause;
     }
 
     /** PROOF for seccomp; HIGH/MEDIUM/LOW for the heuristics; NONE when unknown. */

@@ -54,7 +54,7 @@ public final class LatencyDetector implements Detector {
         Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
             for (ClockId c : clocks) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
+                out.add(Finding.nativeUnavailable(name(), c, NativeAccessLoader.unavailable(na.reason())));
             }
             return out;
         }

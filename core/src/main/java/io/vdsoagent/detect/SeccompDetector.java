@@ -50,6 +50,13 @@ public final class SeccompDetector implements Detector {
             return allUnknown(clocks, "probe failed: " + t, true);
         }
         if (result.failure() != null) {
+            if (result.nativeUnavailable()) {
+                List<Finding> out = new ArrayList<>(clocks.size());
+                for (ClockId c : clocks) {
+                    out.add(Finding.nativeUnavailable(DetectorId.SECCOMP.label(), c, result.failure()));
+                }
+                return out;
+            }
             return allUnknown(clocks, result.failure(), result.error());
         }
         if (result.clocks() != clocks.size()) {

@@ -264,7 +264,7 @@ public final class Prober {
             if (consistency == null) {
                 Probed<NativeAccess> na = NativeAccessLoader.shared();
                 if (!na.known()) {
-                    return ClockConsistencies.notRun("native access unavailable: " + na.reason());
+                    return ClockConsistencies.notRun(NativeAccessLoader.unavailable(na.reason()));
                 }
                 consistency = new ClockConsistencyCheck(na.get());
             }

@@ -66,7 +66,12 @@ public final class NativeAccessLoader {
     /** "native access unavailable: why" when {@link #shared()} is unknown, else null. */
     public static String unavailableReason() {
         Probed<NativeAccess> p = shared();
-        return p.known() ? null : "native access unavailable: " + p.reason();
+        return p.known() ? null : unavailable(p.reason());
+    }
+
+    /** How every part words a missing binding (the one place for it): "native access unavailable: why". */
+    public static String unavailable(String reason) {
+        return "native access unavailable: " + reason;
     }
 
     /**

@@ -108,7 +108,7 @@ public final class HostFactsReader {
             if (value == null) {
                 Probed<NativeAccess> na = NativeAccessLoader.shared();
                 value = na.known() ? Utsname.read(na.get())
-                        : Probed.<Utsname>unknown("uname(2): native access unavailable: " + na.reason());
+                        : Probed.<Utsname>unknown("uname(2): " + NativeAccessLoader.unavailable(na.reason()));
             }
             return value;
         }

@@ -20,7 +20,7 @@ public final class NativeAuxv {
         try {
             Probed<NativeAccess> na = NativeAccessLoader.shared();
             if (!na.known()) {
-                return Probed.unknown("native access unavailable: " + na.reason());
+                return Probed.unknown(NativeAccessLoader.unavailable(na.reason()));
             }
             long value = na.get().getauxval(type);
             return value != 0 ? Probed.of(value) : Probed.unknown("getauxval(" + type + ") returned 0");
