@@ -20,6 +20,8 @@ import io.vdsoagent.detect.ThreadSeccompRunner;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
+import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.FlightRecorderEvents;
@@ -33,6 +35,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,8 @@ final class RunningAgent implements Closeable {
      * it reachable for as long as the agent is (without them the premain gauge read NaN after a GC).
      */
     private final StartTimes startTimes;
+    /** The agent's native binding (its native-dir, its Instrumentation), loaded by the first probe and passed down. */
+    private final Supplier<Probed<NativeAccess>> nativeAccess;
     /** Null until the first probe completes: until then /metrics has no vdso_* series (unknown). */
     private volatile ClockHealthService health;
     private volatile ClockCallInstrumentation clockCalls;
@@ -64,10 +69,12 @@ final class RunningAgent implements Closeable {
     /** JFR events of the probes; registered with JFR only once a recording runs. */
     private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
 
-    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
+    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes,
+            Supplier<Probed<NativeAccess>> nativeAccess) {
         this.config = config;
         this.registry = registry;
         this.startTimes = startTimes;
+        this.nativeAccess = nativeAccess;
     }
 
     /** Premain's own time (from the bootstrap), and the whole background start-up once it is done. */
@@ -101,12 +108,15 @@ final class RunningAgent implements Closeable {
         // The proof's filter lives in a process of its own: never a thread of the application's group,
         // whose own seccomp(TSYNC) calls it would make fail.
         SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
-        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof);
+        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof,
+                NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()));
     }
 
     /** In-process (tests): the proof on a thread of this JVM. */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
-        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
+        Supplier<Probed<NativeAccess>> nativeAccess = NativeAccessLoader.lazy(config.nativeDir(), inst);
+        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, nativeAccess.get()),
+                nativeAccess);
     }
 
     /**
@@ -115,7 +125,8 @@ final class RunningAgent implements Closeable {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof,
+            Supplier<Probed<NativeAccess>> nativeAccess) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
@@ -134,13 +145,11 @@ final class RunningAgent implements Closeable {
                 .strongReference(true)
                 .register(registry);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, startTimes);
+        RunningAgent agent = new RunningAgent(config, registry, startTimes, nativeAccess);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
 
-        NativeAccessLoader.nativeDir(config.nativeDir());
-        NativeAccessLoader.instrumentation(inst);
         noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
         if (noRoom != null) {
             agent.skipped("probe");
@@ -160,7 +169,7 @@ final class RunningAgent implements Closeable {
         log.info("{}{}, version {} ({}), {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
-        String degraded = DegradedReport.line(health.current());
+        String degraded = DegradedReport.line(health.current(), agent.nativeAccess.get());
         if (degraded != null) {
             log.warn(degraded);
         }
@@ -181,18 +190,17 @@ final class RunningAgent implements Closeable {
     static RunningAgent serve(AgentArguments config) {
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.NODE);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, null);
+        RunningAgent agent = new RunningAgent(config, registry, null, NativeAccessLoader.lazy(config.nativeDir(), null));
         String endpoint = agent.startHttp();
-        NativeAccessLoader.nativeDir(config.nativeDir());
         // Its own process: no application thread whose seccomp(TSYNC) a filtered thread could block.
-        ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
+        ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, agent.nativeAccess.get()));
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
-        String degraded = DegradedReport.line(health.current());
+        String degraded = DegradedReport.line(health.current(), agent.nativeAccess.get());
         if (degraded != null) {
             log.warn(degraded);
         }
@@ -266,6 +274,7 @@ final class RunningAgent implements Closeable {
                     .root(TestRoot.systemRoot())
                     .detectors(config.detectors())
                     .seccompRunner(proof)
+                    .nativeAccess(nativeAccess)
                     .refresh(config.intervalMillis(), config.clocksourcePollMillis())
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())
