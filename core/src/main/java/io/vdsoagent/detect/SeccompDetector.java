@@ -35,6 +35,11 @@ public final class SeccompDetector implements Detector {
     }
 
     @Override
+    public DetectorId id() {
+        return DetectorId.SECCOMP;
+    }
+
+    @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         int[] ids = new int[clocks.size()];
         for (int i = 0; i < ids.length; i++) {
@@ -71,21 +76,21 @@ public final class SeccompDetector implements Detector {
 
     static Finding interpret(ClockId clock, int rc, int errno) {
         if (rc == 0) {
-            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.VDSO,
+            return Finding.of(DetectorId.SECCOMP, clock, Verdict.VDSO,
                     "clock_gettime returned without entering the kernel (filter not hit)");
         }
         if (rc == -1 && errno == ERRNO_MARKER) {
-            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.SYSCALL,
+            return Finding.of(DetectorId.SECCOMP, clock, Verdict.SYSCALL,
                     "clock_gettime reached the kernel (filter hit, errno " + ERRNO_MARKER + ")");
         }
-        return Finding.failed(DetectorId.SECCOMP.label(), clock, "unexpected result: rc " + rc + ", errno " + errno);
+        return Finding.failed(DetectorId.SECCOMP, clock, "unexpected result: rc " + rc + ", errno " + errno);
     }
 
     private static List<Finding> allUnknown(List<ClockId> clocks, String why, boolean error) {
         List<Finding> out = new ArrayList<>(clocks.size());
         for (ClockId c : clocks) {
-            out.add(error ? Finding.failed(DetectorId.SECCOMP.label(), c, why)
-                    : Finding.of(DetectorId.SECCOMP.label(), c, Verdict.UNKNOWN, why));
+            out.add(error ? Finding.failed(DetectorId.SECCOMP, c, why)
+                    : Finding.of(DetectorId.SECCOMP, c, Verdict.UNKNOWN, why));
         }
         return out;
     }

@@ -119,7 +119,7 @@ public final class Prober {
         if (b.detectorInstances != null) {
             ds.addAll(b.detectorInstances);
             // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
-            Collections.sort(ds, (x, y) -> Integer.compare(DetectorId.rank(x.name()), DetectorId.rank(y.name())));
+            Collections.sort(ds, (x, y) -> Integer.compare(DetectorId.rankOf(x.id()), DetectorId.rankOf(y.id())));
         } else {
             for (DetectorId id : DetectorId.values()) {
                 if (b.detectors.contains(id)) {
@@ -371,7 +371,7 @@ public final class Prober {
         Finding best = null;
         for (Finding f : findings) {
             if (f.verdict() != Verdict.UNKNOWN
-                    && (best == null || DetectorId.rank(f.detector()) < DetectorId.rank(best.detector()))) {
+                    && (best == null || f.rank() < best.rank())) {
                 best = f;
             }
         }
@@ -429,7 +429,7 @@ public final class Prober {
 
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host, Probed<List<KernelClockEvent>> events) {
         List<Finding> ranked = new ArrayList<>(findings);
-        Collections.sort(ranked, (a, b) -> Integer.compare(DetectorId.rank(a.detector()), DetectorId.rank(b.detector())));
+        Collections.sort(ranked, (a, b) -> Integer.compare(a.rank(), b.rank()));
         Verdict verdict = Verdict.UNKNOWN;
         String detector = null;
         double vdsoNanos = Double.NaN;
