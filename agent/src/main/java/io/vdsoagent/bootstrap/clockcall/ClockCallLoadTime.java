@@ -63,6 +63,8 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     private volatile Thread loadingRewriter;
     private volatile String notRewritingBecause;
     private volatile Class<?>[] loadedBefore;
+    /** The agent's handle on this transformer once installed (typed Object: this package names nothing of the agent's). */
+    private volatile Object owner;
     private final String[] tooLargeNames = new String[TOO_LARGE_NAMES];
 
     private ClockCallLoadTime(Instrumentation inst, boolean fromPremain,
@@ -167,6 +169,15 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     /** The transformer registered in this JVM, or null. */
     public static ClockCallLoadTime active() {
         return active;
+    }
+
+    /** The handle the agent installed on this transformer, or null. */
+    public Object owner() {
+        return owner;
+    }
+
+    public void owner(Object handle) {
+        owner = handle;
     }
 
     public boolean fromPremain() {
