@@ -91,11 +91,6 @@ public final class ClocksourceDetector implements Detector {
         return DetectorId.CLOCKSOURCE.label();
     }
 
-    @Override
-    public DetectorId id() {
-        return DetectorId.CLOCKSOURCE;
-    }
-
     /** The table entry for a clocksource name, or null when the name is not known. */
     public static Capability capability(String clocksource) {
         return TABLE.get(clocksource);

@@ -49,11 +49,6 @@ public final class LatencyDetector implements Detector {
     }
 
     @Override
-    public DetectorId id() {
-        return DetectorId.LATENCY;
-    }
-
-    @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
         Probed<NativeAccess> na = nativeAccess;
@@ -80,7 +75,7 @@ public final class LatencyDetector implements Detector {
         } catch (Throwable t) {
             out.clear();
             for (ClockId c : clocks) {
-                out.add(Finding.failed(id(), c, "timing failed: " + t));
+                out.add(Finding.failed(DetectorId.LATENCY, c, "timing failed: " + t));
             }
             return out;
         }

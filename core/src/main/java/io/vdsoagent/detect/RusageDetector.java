@@ -74,11 +74,6 @@ public final class RusageDetector implements Detector {
     }
 
     @Override
-    public DetectorId id() {
-        return DetectorId.RUSAGE;
-    }
-
-    @Override
     public synchronized List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         List<Finding> out = new ArrayList<>(clocks.size());
         Probed<NativeAccess> na = nativeAccess;
@@ -105,20 +100,20 @@ public final class RusageDetector implements Detector {
         for (ClockId c : clocks) {
             if (failure != null) {
                 // A loop still running would share the buffers: measure nothing more this run.
-                out.add(Finding.failed(id(), c, failure));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, failure));
                 continue;
             }
             try {
                 out.add(judge(c, measure(na.get(), c), syscallControl, vdsoControl, minCpuNanos));
             } catch (ProbeFailure e) {
                 failure = "skipped after an earlier loop failed: " + e.getMessage();
-                out.add(Finding.failed(id(), c, e.getMessage()));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = "interrupted while waiting for the loop thread";
-                out.add(Finding.failed(id(), c, failure));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, failure));
             } catch (Throwable t) {
-                out.add(Finding.failed(id(), c, "probe failed: " + t));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, "probe failed: " + t));
             }
         }
         return out;

@@ -35,11 +35,6 @@ public final class SeccompDetector implements Detector {
     }
 
     @Override
-    public DetectorId id() {
-        return DetectorId.SECCOMP;
-    }
-
-    @Override
     public List<Finding> detect(HostFacts host, List<ClockId> clocks) {
         int[] ids = new int[clocks.size()];
         for (int i = 0; i < ids.length; i++) {
