@@ -243,13 +243,7 @@ public final class AgentArguments {
      * not break it (or forge a line that looks like ours).
      */
     static String quote(String raw) {
-        String s = raw.length() <= 60 ? raw : raw.substring(0, 60) + "...";
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return out.toString();
+        return ConfigValues.quote(raw);
     }
 
     /** The value of a key: its own type, never null. */
