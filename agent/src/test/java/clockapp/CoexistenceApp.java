@@ -14,7 +14,7 @@ public final class CoexistenceApp {
 
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        Class<?> recorder = Class.forName("io.vdsoagent.bootstrap.ClockCallRecorder", true,
+        Class<?> recorder = Class.forName("io.vdsoagent.bootstrap.clockcall.ClockCallRecorder", true,
                 ClassLoader.getSystemClassLoader());
         java.lang.reflect.Method siteCounts = recorder.getMethod("siteCounts", int.class);
         long deadline = System.currentTimeMillis() + 60_000;

@@ -3,6 +3,7 @@ package io.vdsoagent.agent;
 import io.vdsoagent.detect.Finding;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockStatus;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.source.HostFact;
 import io.vdsoagent.source.HostFacts;
@@ -25,9 +26,10 @@ final class DegradedReport {
     private DegradedReport() {
     }
 
-    static String line(ClockHealth health) {
+    /** @param nativeAccess the binding the probes used */
+    static String line(ClockHealth health, Probed<NativeAccess> nativeAccess) {
         Map<String, String> problems = new LinkedHashMap<String, String>();
-        String nativeProblem = NativeAccessLoader.unavailableReason();
+        String nativeProblem = nativeAccess.known() ? null : NativeAccessLoader.unavailable(nativeAccess.reason());
         if (nativeProblem != null) {
             // First: it is the one that turns every verdict into the clocksource name's guess.
             problems.put(NATIVE_KEY, nativeProblem);

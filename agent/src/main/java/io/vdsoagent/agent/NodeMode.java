@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.AgentArguments;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.publish.VdsoMetrics;

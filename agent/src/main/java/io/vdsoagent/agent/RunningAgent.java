@@ -1,14 +1,17 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.ConfigKey;
+import io.vdsoagent.agent.config.EndpointConfig;
+import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.Refusal;
+import io.vdsoagent.agent.config.TestRoot;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.agent.http.AgentHttpServer;
 import io.vdsoagent.agent.http.EndpointContent;
 import io.vdsoagent.agent.http.EndpointSettings;
-import io.vdsoagent.agent.http.EndpointTls;
 import io.vdsoagent.agent.instrument.ClockCallInstrumentation;
-import io.vdsoagent.base.JsonStrings;
 import io.vdsoagent.bootstrap.AgentStarter;
 import io.vdsoagent.bootstrap.ClockHealthHandOff;
 import io.vdsoagent.detect.ProcessSeccompRunner;
@@ -17,26 +20,22 @@ import io.vdsoagent.detect.ThreadSeccompRunner;
 import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.health.ClockHealthService;
+import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.publish.HostDetail;
 import io.vdsoagent.publish.FlightRecorderEvents;
 import io.vdsoagent.publish.HealthDetails;
-import io.vdsoagent.publish.JsonReport;
 import io.vdsoagent.publish.VdsoMetrics;
 import io.vdsoagent.source.KernelIdentity;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.lang.instrument.Instrumentation;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +60,8 @@ final class RunningAgent implements Closeable {
      * it reachable for as long as the agent is (without them the premain gauge read NaN after a GC).
      */
     private final StartTimes startTimes;
+    /** The agent's native binding (its native-dir, its Instrumentation), loaded by the first probe and passed down. */
+    private final Supplier<Probed<NativeAccess>> nativeAccess;
     /** Null until the first probe completes: until then /metrics has no vdso_* series (unknown). */
     private volatile ClockHealthService health;
     private volatile ClockCallInstrumentation clockCalls;
@@ -68,10 +69,12 @@ final class RunningAgent implements Closeable {
     /** JFR events of the probes; registered with JFR only once a recording runs. */
     private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
 
-    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes) {
+    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes,
+            Supplier<Probed<NativeAccess>> nativeAccess) {
         this.config = config;
         this.registry = registry;
         this.startTimes = startTimes;
+        this.nativeAccess = nativeAccess;
     }
 
     /** Premain's own time (from the bootstrap), and the whole background start-up once it is done. */
@@ -105,12 +108,15 @@ final class RunningAgent implements Closeable {
         // The proof's filter lives in a process of its own: never a thread of the application's group,
         // whose own seccomp(TSYNC) calls it would make fail.
         SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
-        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof);
+        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof,
+                NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()));
     }
 
     /** In-process (tests): the proof on a thread of this JVM. */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
-        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
+        Supplier<Probed<NativeAccess>> nativeAccess = NativeAccessLoader.lazy(config.nativeDir(), inst);
+        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, nativeAccess.get()),
+                nativeAccess);
     }
 
     /**
@@ -119,7 +125,8 @@ final class RunningAgent implements Closeable {
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
      * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
      */
-    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof) {
+    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof,
+            Supplier<Probed<NativeAccess>> nativeAccess) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
@@ -138,13 +145,11 @@ final class RunningAgent implements Closeable {
                 .strongReference(true)
                 .register(registry);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, startTimes);
+        RunningAgent agent = new RunningAgent(config, registry, startTimes, nativeAccess);
         long t1 = System.nanoTime();
         String endpoint = agent.startHttp();
         long t2 = System.nanoTime();
 
-        NativeAccessLoader.nativeDir(config.nativeDir());
-        NativeAccessLoader.instrumentation(inst);
         noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
         if (noRoom != null) {
             agent.skipped("probe");
@@ -164,7 +169,7 @@ final class RunningAgent implements Closeable {
         log.info("{}{}, version {} ({}), {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
-        String degraded = DegradedReport.line(health.current());
+        String degraded = DegradedReport.line(health.current(), agent.nativeAccess.get());
         if (degraded != null) {
             log.warn(degraded);
         }
@@ -185,18 +190,17 @@ final class RunningAgent implements Closeable {
     static RunningAgent serve(AgentArguments config) {
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.NODE);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, null);
+        RunningAgent agent = new RunningAgent(config, registry, null, NativeAccessLoader.lazy(config.nativeDir(), null));
         String endpoint = agent.startHttp();
-        NativeAccessLoader.nativeDir(config.nativeDir());
         // Its own process: no application thread whose seccomp(TSYNC) a filtered thread could block.
-        ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS));
+        ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, agent.nativeAccess.get()));
         VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(registry);
         agent.health = health;
         KernelIdentity kernel = health.current().host().kernel();
         log.info("{}{}, version {} ({}), node mode, {}", health.current().headline(),
                 kernel.sandboxed() ? ", runtime " + kernel.runtimeLabel() : "", BuildInfo.current().version(),
                 BuildInfo.current().revision(), endpoint);
-        String degraded = DegradedReport.line(health.current());
+        String degraded = DegradedReport.line(health.current(), agent.nativeAccess.get());
         if (degraded != null) {
             log.warn(degraded);
         }
@@ -270,6 +274,7 @@ final class RunningAgent implements Closeable {
                     .root(TestRoot.systemRoot())
                     .detectors(config.detectors())
                     .seccompRunner(proof)
+                    .nativeAccess(nativeAccess)
                     .refresh(config.intervalMillis(), config.clocksourcePollMillis())
                     .onFailure((task, failure) -> log.warn("{} failed", task, failure))
                     .listener(new ChangeLogger())
@@ -292,9 +297,9 @@ final class RunningAgent implements Closeable {
         if (config.endpointRefused()) {
             return "metrics NOT served: refused " + refusedKeys() + " (fail closed); probing continues";
         }
-        String where = hostForLog(config.host()) + ":" + ports();
+        String where = hostForLog(config.host()) + ":" + config.ports();
         try {
-            EndpointSettings settings = endpointSettings();
+            EndpointSettings settings = EndpointConfig.settings(config);
             server = AgentHttpServer.start(settings, new EndpointContent() {
                 @Override
                 public MetricSnapshots scrape(Predicate<String> names) {
@@ -332,51 +337,6 @@ final class RunningAgent implements Closeable {
         }
     }
 
-    private String ports() {
-        return config.port() == config.portLast() ? Integer.toString(config.port())
-                : config.port() + "-" + config.portLast();
-    }
-
-    private EndpointSettings endpointSettings() throws IOException {
-        String password = config.basicAuthPassword();
-        String passwordFile = config.basicAuthPasswordFile();
-        if (!passwordFile.isEmpty()) {
-            try {
-                password = new String(Files.readAllBytes(Paths.get(passwordFile)), StandardCharsets.UTF_8)
-                        .replaceAll("[\\r\\n]+$", ""); // a secret file often ends with a newline
-            } catch (IOException e) {
-                throw new IOException("basic-auth-password-file " + passwordFile + ": " + e, e);
-            }
-            if (password.isEmpty()) {
-                // An empty password would let anyone in who knows the user: no endpoint instead.
-                throw new IOException("basic-auth-password-file " + passwordFile + " is empty");
-            }
-        }
-        String key = config.tlsKeyFile();
-        String cert = config.tlsCertFile();
-        String keystore = config.tlsKeystore();
-        EndpointTls tls = null;
-        if (!key.isEmpty() || !cert.isEmpty()) {
-            if (key.isEmpty() || cert.isEmpty()) {
-                throw new IOException("tls-key-file and tls-cert-file go together");
-            }
-            try {
-                tls = EndpointTls.pem(key, cert);
-            } catch (IOException e) {
-                throw new IOException("tls-key-file/tls-cert-file: " + e.getMessage(), e);
-            }
-        } else if (!keystore.isEmpty()) {
-            try {
-                tls = EndpointTls.keystore(keystore, config.tlsKeystorePassword());
-            } catch (IOException e) {
-                throw new IOException("tls-keystore: " + e.getMessage(), e);
-            }
-        }
-        return EndpointSettings.of(config.host(), config.port(), config.portLast())
-                .withBasicAuth(config.basicAuthUser(), password)
-                .withTls(tls);
-    }
-
     private static String hostForLog(String host) {
         return "0.0.0.0".equals(host) ? "" : host;
     }
@@ -386,31 +346,7 @@ final class RunningAgent implements Closeable {
         if (current == null) {
             throw new IllegalStateException("the first probe is still running");
         }
-        Map<String, String> extra = new LinkedHashMap<String, String>();
-        extra.put("agent", BuildInfo.current().json());
-        ClockCallInstrumentation instrumentation = clockCalls;
-        if (instrumentation != null && instrumentation.isInstalled()) {
-            extra.put("topCallSites", instrumentation.topSitesJson(config.topSites()));
-            extra.put("instrumentedClasses", instrumentation.classesJson());
-        }
-        AgentHttpServer endpoint = server;
-        extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
-                : "{\"served\":false,\"ports\":\"" + ports() + "\"}");
-        extra.put("configRefused", refusalsJson());
-        return JsonReport.toJson(current.current(), config.exposeAddress(), Collections.unmodifiableMap(extra));
-    }
-
-    /** {@code [{"key":..,"reason":..,"effect":"endpoint_off"}]}: the values not used (never the values). */
-    private String refusalsJson() {
-        StringBuilder json = new StringBuilder("[");
-        for (Refusal refusal : config.refusals()) {
-            json.append(json.length() > 1 ? "," : "").append("{\"key\":");
-            JsonStrings.quote(json, refusal.key());
-            json.append(",\"reason\":");
-            JsonStrings.quote(json, refusal.reason());
-            json.append(",\"effect\":\"").append(refusal.effect().label()).append("\"}");
-        }
-        return json.append(']').toString();
+        return AgentReport.json(current.current(), config, clockCalls, server);
     }
 
     private String refusedKeys() {

@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.AgentArguments;
 import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.bootstrap.AgentStarter;
 import org.slf4j.Logger;

@@ -1,8 +1,10 @@
 package io.vdsoagent.bootstrap;
 
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +31,8 @@ public final class AgentBootstrap {
     /** Set (to the jar's path) by the first copy that starts; later copies stand down. */
     public static final String LOADED_PROPERTY = "io.vdsoagent.loaded";
     static final String CLI_CLASS = "io.vdsoagent.agent.cli.Cli";
+    /** The rewriter premain's transformer loads in our loader on the first class with a clock call. */
+    static final String REWRITER_CLASS = "io.vdsoagent.agent.PremainInstrumentation";
     static final String THREAD_NAME = "vdso-agent";
     /**
      * Options that make this JVM write a CDS archive or an AOT cache (JDK 8u..25), matched by prefix.
@@ -106,15 +111,15 @@ public final class AgentBootstrap {
             if (Dormancy.standsDownAtPremain(agentArgs)) {
                 return;
             }
+            AtomicLong premainNanos = new AtomicLong(-1);
+            Launcher launcher = new Launcher(agentArgs, inst, fromPremain, entered, premainNanos);
             if (fromPremain) {
                 // Classes are rewritten as they load, so none needs retransforming later (issue #18).
-                ClockCallLoadTime.registerFromPremain(agentArgs, inst);
+                ClockCallLoadTime.registerFromPremain(launcher, inst);
             }
             // Everything else, even finding our own jar, happens on the agent's thread: the
             // application's main must not wait for us.
-            AtomicLong premainNanos = new AtomicLong(-1);
-            Thread thread = new Thread(new Launcher(agentArgs, inst, fromPremain, entered, premainNanos),
-                    THREAD_NAME);
+            Thread thread = new Thread(launcher, THREAD_NAME);
             thread.setDaemon(true);
             thread.start();
             premainNanos.set(System.nanoTime() - entered);
@@ -180,13 +185,18 @@ public final class AgentBootstrap {
         }
     }
 
-    /** Builds the isolated class loader and hands over to the real agent, off the application's thread. */
-    private static final class Launcher implements Runnable {
+    /**
+     * Builds the isolated class loader and hands over to the real agent, off the application's thread.
+     * The owner of that loader (one per JVM: only the first copy gets this far): the agent thread and
+     * the load-time transformer's first rewritten class share it, whichever comes first builds it.
+     */
+    private static final class Launcher implements Runnable, Callable<ClassFileTransformer> {
         private final String agentArgs;
         private final Instrumentation inst;
         private final boolean fromPremain;
         private final long entered;
         private final AtomicLong premainNanos;
+        private ClassLoader loader; // guarded by this; a ClassLoader here: only Launch names AgentClassLoader
 
         Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, long entered, AtomicLong premainNanos) {
             this.agentArgs = agentArgs;
@@ -207,9 +217,37 @@ public final class AgentBootstrap {
                 }
                 // The jar is on the system class path (no Boot-Class-Path: it would cost the
                 // application its CDS archive), and so are the recorders rewritten call sites link to.
-                Launch.launch(agentArgs, inst, fromPremain, entered, premainNanos, agentJar());
+                File jar = agentJar();
+                Launch.launch(agentArgs, inst, fromPremain, entered, premainNanos, jar, sharedLoader(jar));
             } catch (Throwable t) {
                 System.err.println("vdso-agent: not started: " + describe(t));
+            }
+        }
+
+        synchronized ClassLoader sharedLoader(File jar) throws Exception {
+            if (loader == null) {
+                loader = Launch.newLoader(jar);
+            }
+            return loader;
+        }
+
+        /** The rewriter for premain's transformer, loaded in our loader; a failure says why in its message. */
+        @Override
+        public ClassFileTransformer call() throws Exception {
+            try {
+                ClassLoader ours = sharedLoader(agentJar());
+                Thread thread = Thread.currentThread();
+                ClassLoader context = thread.getContextClassLoader();
+                thread.setContextClassLoader(ours); // libraries that look for services do so in our loader
+                try {
+                    Method forPremain = ours.loadClass(REWRITER_CLASS)
+                            .getMethod("forPremain", String.class, Instrumentation.class);
+                    return (ClassFileTransformer) forPremain.invoke(null, agentArgs, inst);
+                } finally {
+                    thread.setContextClassLoader(context);
+                }
+            } catch (Throwable t) {
+                throw new Exception(describe(t), t);
             }
         }
     }
@@ -219,10 +257,13 @@ public final class AgentBootstrap {
         private Launch() {
         }
 
-        /** Builds the isolated class loader and starts the real agent in it, on the calling thread. */
+        static ClassLoader newLoader(File jar) throws Exception {
+            return new AgentClassLoader(jar, AgentClassLoader.defaultParent());
+        }
+
+        /** Starts the real agent in our class loader, on the calling thread. */
         static void launch(String agentArgs, Instrumentation inst, boolean fromPremain, long entered,
-                           AtomicLong premainNanos, File jar) throws Exception {
-            AgentClassLoader loader = ClockCallLoadTime.sharedLoader(jar);
+                           AtomicLong premainNanos, File jar, ClassLoader loader) throws Exception {
             Thread.currentThread().setContextClassLoader(loader);
             AgentStarter starter = (AgentStarter) loader.loadClass(AgentStarter.IMPLEMENTATION)
                     .getDeclaredConstructor().newInstance();

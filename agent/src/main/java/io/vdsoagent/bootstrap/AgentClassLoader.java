@@ -1,5 +1,7 @@
 package io.vdsoagent.bootstrap;
 
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
+import io.vdsoagent.bootstrap.clockcall.InputStreams;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +25,7 @@ import java.util.jar.JarFile;
  *
  * <p>NOTE: no logging in this class: the logger is one of the classes it loads.
  */
-final class AgentClassLoader extends ClassLoader {
+final class AgentClassLoader extends ClassLoader implements ClockCallLoadTime.AgentLoader {
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
     private static final String BOOTSTRAP_PACKAGE = "io.vdsoagent.bootstrap.";

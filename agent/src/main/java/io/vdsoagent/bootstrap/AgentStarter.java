@@ -5,10 +5,10 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The hand-off from {@link AgentBootstrap} (boot class path, JDK only) to the real agent inside
+ * The hand-off from {@link AgentBootstrap} (system class loader, JDK only) to the real agent inside
  * {@link AgentClassLoader}. The implementation is loaded there by name and called once, on the
- * {@code vdso-agent} thread; it must never throw. This interface and {@link Launch} live on the boot
- * class path, so both sides see the same types.
+ * {@code vdso-agent} thread; it must never throw. This interface and {@link Launch} live in the system
+ * loader, to which AgentClassLoader delegates the bootstrap package, so both sides see the same types.
  */
 public interface AgentStarter {
     /** The class implementing this interface, with a public no-argument constructor. */

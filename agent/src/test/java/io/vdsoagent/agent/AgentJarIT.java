@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,7 +114,7 @@ class AgentJarIT {
             List<String> lines = app.agentLines();
             assertEquals(2, lines.size(), lines.toString());
             assertTrue(lines.get(0).startsWith("vdso-agent: already loaded"), lines.toString());
-            assertEquals(1, lines.stream().filter(l -> AgentJvm.READY.matcher(l).find()).count(), lines.toString());
+            assertEquals(1, lines.stream().filter(l -> ChildJvms.READY_PORT.matcher(l).find()).count(), lines.toString());
         }
     }
 

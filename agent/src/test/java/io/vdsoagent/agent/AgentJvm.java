@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
  * on JDK 25 tests JDK 25), its stdout and stderr captured to files.
  */
 final class AgentJvm implements AutoCloseable {
-    static final Pattern READY = Pattern.compile("^vdso-agent: .*metrics on [^ ]*:(\\d+)$", Pattern.MULTILINE);
 
     final Process process;
     private final Path out;
@@ -79,16 +78,11 @@ final class AgentJvm implements AutoCloseable {
     static AgentJvm start(List<String> command, File workingDirectory, java.util.Map<String, String> env) throws IOException {
         Path out = Files.createTempFile("agent-it-", ".out");
         Path err = Files.createTempFile("agent-it-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workingDirectory)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        builder.environment().putAll(env);
-        return new AgentJvm(builder.start(), out, err);
+        return new AgentJvm(ChildJvms.start(command, workingDirectory, env, out, err, false), out, err);
     }
 
     static String agentArg(String args) {
-        return "-javaagent:" + agentJar().getAbsolutePath() + (args == null ? "" : "=" + args);
+        return ChildJvms.agentArg(args);
     }
 
     /** Closes the child's stdin: an app waiting on it ({@code SleepyApp stdin}) returns from main. */
@@ -139,7 +133,7 @@ final class AgentJvm implements AutoCloseable {
     }
 
     int awaitReadyPort() throws Exception {
-        return Integer.parseInt(awaitStderr(READY, 30_000).group(1));
+        return Integer.parseInt(awaitStderr(ChildJvms.READY_PORT, 30_000).group(1));
     }
 
     int awaitExit(long timeoutSeconds) throws Exception {

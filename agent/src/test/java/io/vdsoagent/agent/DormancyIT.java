@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,10 +168,10 @@ class DormancyIT {
             command.add(agent);
         }
         command.addAll(Arrays.asList("-cp", app.toString(), "agentit.TightApp", "1", "200"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = Streams.readUtf8(process.getInputStream());
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), command.toString());
-        assertEquals(0, process.exitValue(), command + ": " + output);
+        ChildJvms.Finished run = ChildJvms.run(command, Collections.<String, String>emptyMap(), 120);
+        String output = run.output;
+        assertTrue(run.exited, command.toString());
+        assertEquals(0, run.exitCode, command + ": " + output);
         List<String> lines = new ArrayList<>();
         for (String line : output.split("\n")) {
             String l = line.replaceFirst("^\\[[^]]*\\]\\[warning\\]\\[(aot|cds)\\] ", "").trim();
@@ -199,14 +200,11 @@ class DormancyIT {
     }
 
     private static Run run(List<String> command, String agentArgs) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AgentJvm.agentJar() + "=" + agentArgs);
-        Process process = builder.start();
-        String output = Streams.readUtf8(process.getInputStream());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        ChildJvms.Finished run = ChildJvms.run(command,
+                Collections.singletonMap("JAVA_TOOL_OPTIONS", ChildJvms.agentArg(agentArgs)), 60);
+        if (!run.exited) {
             fail("timed out: " + command);
         }
-        return new Run(process.exitValue(), output);
+        return new Run(run.exitCode, run.output);
     }
 }

@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -44,7 +45,6 @@ import org.junit.jupiter.api.Test;
  * a jlink'ed runtime without jdk.httpserver, PEM key and certificate files, and the cost at exit.
  */
 class EndpointIT {
-    private static final Pattern SERVED = Pattern.compile("metrics on [^ :]*:(\\d+)");
     private static final Path WORK = Paths.get("target", "endpoint-it");
     private static final int T = 15_000;
 
@@ -58,7 +58,7 @@ class EndpointIT {
             Files.createDirectories(WORK);
             out = WORK.resolve(name + ".out");
             err = WORK.resolve(name + ".err");
-            process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            process = ChildJvms.start(command, null, Collections.<String, String>emptyMap(), out, err, false);
         }
 
         String stderr() throws IOException {
@@ -83,7 +83,7 @@ class EndpointIT {
         }
 
         int servedPort() throws Exception {
-            return Integer.parseInt(await(SERVED).group(1));
+            return Integer.parseInt(await(ChildJvms.READY_PORT).group(1));
         }
 
         /** Lets the app finish; returns its exit code. */

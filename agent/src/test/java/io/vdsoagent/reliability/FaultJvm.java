@@ -46,7 +46,7 @@ final class FaultJvm {
 
     /** {@code -javaagent:<jar>[=args]}; call twice to load it twice. */
     FaultJvm agent(String args) {
-        jvmOptions.add("-javaagent:" + agentJar() + (args == null || args.isEmpty() ? "" : "=" + args));
+        jvmOptions.add(ChildJvms.agentArg(args == null || args.isEmpty() ? null : args));
         return this;
     }
 
@@ -116,13 +116,7 @@ final class FaultJvm {
         Files.createDirectories(workDir);
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(command())
-                .directory(directory)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(env);
-        return new Running(pb.start(), out, err, command());
+        return new Running(ChildJvms.start(command(), directory, env, out, err, true), out, err, command());
     }
 
     Result run(Path workDir, long timeoutSeconds) throws IOException, InterruptedException {

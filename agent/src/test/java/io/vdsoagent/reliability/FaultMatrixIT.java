@@ -1,5 +1,6 @@
 package io.vdsoagent.reliability;
 
+import io.vdsoagent.testing.ChildJvms;
 import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +42,7 @@ class FaultMatrixIT {
     /** Generous on purpose: a loaded 2-core CI box; the real figure goes into the table. */
     private static final long MAX_MAIN_DELAY_MILLIS = 2000;
     private static final Pattern READY = Pattern.compile("vdso-agent: clocksource .*, (metrics on |metrics NOT served)");
-    private static final Pattern PORT = Pattern.compile("metrics on [^:]*:(\\d+)");
+    private static final Pattern PORT = ChildJvms.READY_PORT;
     private static final Map<String, String> TABLE = new TreeMap<>();
     private static final Path WORK = Paths.get("target", "fault-matrix");
     private static long baselineMainMillis;

@@ -1,5 +1,6 @@
 package io.vdsoagent.reliability;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoadScrapeIT {
     private static final int CLIENTS = 50;
-    private static final Pattern PORT = Pattern.compile("metrics on [^:]*:(\\d+)");
+    private static final Pattern PORT = ChildJvms.READY_PORT;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     /** Generous: a full GC of a small heap still moves by a few MiB between runs on a shared box. */
     private static final long MAX_HEAP_GROWTH_BYTES = 16L << 20;

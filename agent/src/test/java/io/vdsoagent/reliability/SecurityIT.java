@@ -1,5 +1,6 @@
 package io.vdsoagent.reliability;
 
+import io.vdsoagent.testing.ChildJvms;
 import io.vdsoagent.testing.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +20,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * reads). Real JVMs with the packaged agent.
  */
 class SecurityIT {
-    private static final Pattern PORT = Pattern.compile("metrics on [^:]*:(\\d+)");
+    private static final Pattern PORT = ChildJvms.READY_PORT;
     private static final Path WORK = Paths.get("target", "security");
     /**
      * User-space addresses as a report might print them: any 0x7 followed by 11 hex digits (ASLR put the
@@ -250,14 +252,11 @@ class SecurityIT {
                 cmd.add(a);
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (exposeEnv != null) {
-            pb.environment().put("VDSO_AGENT_EXPOSE_ADDRESS", exposeEnv);
-        }
-        Process p = pb.start();
-        String out = Streams.readUtf8(p.getInputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "CLI hung: " + cmd);
-        assertEquals(0, p.exitValue(), cmd + ":\n" + out);
+        ChildJvms.Finished run = ChildJvms.run(cmd, exposeEnv == null ? Collections.<String, String>emptyMap()
+                : Collections.singletonMap("VDSO_AGENT_EXPOSE_ADDRESS", exposeEnv), 60);
+        String out = run.output;
+        assertTrue(run.exited, "CLI hung: " + cmd);
+        assertEquals(0, run.exitCode, cmd + ":\n" + out);
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.vdsoagent.detect;
 
+import io.vdsoagent.nativeaccess.NativeAccessLoader;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 import io.vdsoagent.nativeaccess.NativeAccess;
@@ -24,7 +25,7 @@ public final class ClockSupport {
     /** One unfiltered call per clock on the calling thread; unknown (never an exception) when they cannot run. */
     public static Probed<Set<ClockId>> refused(Probed<NativeAccess> nativeAccess, List<ClockId> clocks) {
         if (!nativeAccess.known()) {
-            return Probed.unknown("native access unavailable: " + nativeAccess.reason());
+            return Probed.unknown(NativeAccessLoader.unavailable(nativeAccess.reason()));
         }
         try {
             NativeAccess na = nativeAccess.get();

@@ -68,7 +68,7 @@ public final class ClockSymbolResolver {
     /** The live resolver through the given libc binding (the caller's: one binding per probe). */
     public static ClockSymbols resolveLive(Probed<NativeAccess> na) {
         if (!na.known()) {
-            return ClockSymbols.unknown("native access unavailable: " + na.reason());
+            return ClockSymbols.unknown(NativeAccessLoader.unavailable(na.reason()));
         }
         return new ClockSymbolResolver(new LiveLookup(na.get()), SystemRoot.live(), System.getenv("LD_PRELOAD"))
                 .resolve();

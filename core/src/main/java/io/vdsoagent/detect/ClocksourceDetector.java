@@ -118,35 +118,35 @@ public final class ClocksourceDetector implements Detector {
 
     static Finding judge(ClockId clock, Probed<ClocksourceFacts> cs, Probed<List<KernelClockEvent>> events) {
         if (clock.isCoarse()) {
-            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.VDSO,
+            return Finding.of(DetectorId.CLOCKSOURCE, clock, Verdict.VDSO,
                     "coarse clocks never read the counter: served by the vDSO whatever the clocksource");
         }
         if (clock.isCpuTime()) {
-            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.SYSCALL, "CPU-time clocks always make the syscall");
+            return Finding.of(DetectorId.CLOCKSOURCE, clock, Verdict.SYSCALL, "CPU-time clocks always make the syscall");
         }
         if (!cs.known()) {
-            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.UNKNOWN, "clocksource unknown: " + cs.reason());
+            return Finding.of(DetectorId.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource unknown: " + cs.reason());
         }
         String name = cs.get().current();
         Capability cap = TABLE.get(name);
         if (cap == null) {
-            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.UNKNOWN, "clocksource " + name + " is not in the table");
+            return Finding.of(DetectorId.CLOCKSOURCE, clock, Verdict.UNKNOWN, "clocksource " + name + " is not in the table");
         }
         String overruledBy = OVERRULED_BY.get(name);
         if (overruledBy != null) {
             if (!events.known()) {
-                return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, cap.verdict(), "a hint from the name: " + cap.why()
+                return Finding.of(DetectorId.CLOCKSOURCE, clock, cap.verdict(), "a hint from the name: " + cap.why()
                         + "; the kernel log, which would say so, is unknown, because " + events.reason());
             }
             KernelClockEvent line = newest(events.get(), overruledBy);
             if (line != null) {
-                return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, Verdict.SYSCALL, "a hint from the name and the kernel log: "
+                return Finding.of(DetectorId.CLOCKSOURCE, clock, Verdict.SYSCALL, "a hint from the name and the kernel log: "
                         + name + " without a vDSO clock mode, kernel log " + line);
             }
-            return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, cap.verdict(), "a hint from the name: " + cap.why()
+            return Finding.of(DetectorId.CLOCKSOURCE, clock, cap.verdict(), "a hint from the name: " + cap.why()
                     + "; the kernel log has no such line");
         }
-        return Finding.of(DetectorId.CLOCKSOURCE.label(), clock, cap.verdict(), "a hint from the name: " + cap.why());
+        return Finding.of(DetectorId.CLOCKSOURCE, clock, cap.verdict(), "a hint from the name: " + cap.why());
     }
 
     /** The newest event of a kind, or null. */

@@ -12,6 +12,11 @@ public interface Detector {
     /** seccomp, rusage, latency or clocksource: also the {@code detector} metric label. */
     String name();
 
+    /** The built-in detector this is, or null for a custom one (ranked after the built-ins). */
+    default DetectorId id() {
+        return DetectorId.byLabel(name());
+    }
+
     /** One finding per requested clock, in the order given. */
     List<Finding> detect(HostFacts host, List<ClockId> clocks);
 }

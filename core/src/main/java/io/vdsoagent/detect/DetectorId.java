@@ -33,9 +33,8 @@ public enum DetectorId {
         return null;
     }
 
-    /** Rank of a detector label; labels of custom detectors rank last. */
-    public static int rank(String label) {
-        DetectorId d = byLabel(label);
-        return d == null ? values().length : d.rank();
+    /** Rank of a detector; null (a custom detector) ranks last. */
+    public static int rankOf(DetectorId id) {
+        return id == null ? values().length : id.rank();
     }
 }

@@ -63,7 +63,7 @@ public final class JvmClockPathProbe {
         }
         Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
-            String why = "no direct path to compare: native access unavailable: " + na.reason();
+            String why = "no direct path to compare: " + NativeAccessLoader.unavailable(na.reason());
             return new JvmClockPath(jvm, Probed.<Boolean>unknown(why), why);
         }
         try {

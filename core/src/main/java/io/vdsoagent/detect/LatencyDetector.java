@@ -54,7 +54,7 @@ public final class LatencyDetector implements Detector {
         Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
             for (ClockId c : clocks) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
+                out.add(Finding.nativeUnavailable(name(), c, NativeAccessLoader.unavailable(na.reason())));
             }
             return out;
         }
@@ -75,7 +75,7 @@ public final class LatencyDetector implements Detector {
         } catch (Throwable t) {
             out.clear();
             for (ClockId c : clocks) {
-                out.add(Finding.failed(name(), c, "timing failed: " + t));
+                out.add(Finding.failed(DetectorId.LATENCY, c, "timing failed: " + t));
             }
             return out;
         }
@@ -92,24 +92,24 @@ public final class LatencyDetector implements Detector {
         String nums = String.format(Locale.ROOT, "libc %.1f ns, syscall %.1f ns per call (FFI baseline ~%.1f ns subtracted)",
                 libcNanos, syscallNanos, baselineNanos);
         if (!(syscallNanos > 0) || syscallNanos < baselineNanos * 0.5) {
-            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, "inconclusive: the raw syscall is not measurably"
+            return Finding.timed(DetectorId.LATENCY, c, Verdict.UNKNOWN, "inconclusive: the raw syscall is not measurably"
                     + " dearer than the FFI call itself: " + nums, libcNanos, syscallNanos);
         }
         double ratio = libcNanos / syscallNanos;
         String detail = String.format(Locale.ROOT, "ratio %.2f: %s", ratio, nums);
         if (coreShare < MIN_CORE_SHARE) {
-            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, String.format(Locale.ROOT,
+            return Finding.timed(DetectorId.LATENCY, c, Verdict.UNKNOWN, String.format(Locale.ROOT,
                     "inconclusive: disturbed by load (the timing thread got %.0f %% of a core, needs %.0f %%); %s",
                     coreShare * 100, MIN_CORE_SHARE * 100, detail), libcNanos, syscallNanos);
         }
         if (ratio >= VDSO_BELOW && ratio <= SYSCALL_ABOVE) {
-            return Finding.timed(DetectorId.LATENCY.label(), c, Verdict.UNKNOWN, "inconclusive: " + detail + "; between "
+            return Finding.timed(DetectorId.LATENCY, c, Verdict.UNKNOWN, "inconclusive: " + detail + "; between "
                     + VDSO_BELOW + " and " + SYSCALL_ABOVE + " the timing cannot separate vDSO from syscall",
                     libcNanos, syscallNanos);
         }
         Verdict v = ratio < VDSO_BELOW ? Verdict.VDSO : Verdict.SYSCALL;
         boolean clear = v == Verdict.VDSO ? ratio < VDSO_CLEAR : ratio > SYSCALL_CLEAR;
-        return Finding.timed(DetectorId.LATENCY.label(), c, v, "a timing hint: " + detail, libcNanos, syscallNanos)
+        return Finding.timed(DetectorId.LATENCY, c, v, "a timing hint: " + detail, libcNanos, syscallNanos)
                 .withConfidence(clear ? Confidence.HIGH : Confidence.MEDIUM);
     }
 

@@ -79,7 +79,7 @@ public final class RusageDetector implements Detector {
         Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
             for (ClockId c : clocks) {
-                out.add(Finding.of(name(), c, Verdict.UNKNOWN, "native access unavailable: " + na.reason()));
+                out.add(Finding.nativeUnavailable(name(), c, NativeAccessLoader.unavailable(na.reason())));
             }
             return out;
         }
@@ -100,20 +100,20 @@ public final class RusageDetector implements Detector {
         for (ClockId c : clocks) {
             if (failure != null) {
                 // A loop still running would share the buffers: measure nothing more this run.
-                out.add(Finding.failed(name(), c, failure));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, failure));
                 continue;
             }
             try {
                 out.add(judge(c, measure(na.get(), c), syscallControl, vdsoControl, minCpuNanos));
             } catch (ProbeFailure e) {
                 failure = "skipped after an earlier loop failed: " + e.getMessage();
-                out.add(Finding.failed(name(), c, e.getMessage()));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = "interrupted while waiting for the loop thread";
-                out.add(Finding.failed(name(), c, failure));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, failure));
             } catch (Throwable t) {
-                out.add(Finding.failed(name(), c, "probe failed: " + t));
+                out.add(Finding.failed(DetectorId.RUSAGE, c, "probe failed: " + t));
             }
         }
         return out;
@@ -195,11 +195,11 @@ public final class RusageDetector implements Detector {
                 + percent(vdsoControl.systemShare());
         for (Measurement x : new Measurement[] {m, syscallControl, vdsoControl}) {
             if (x.cpuNanos() < minCpuNanos) {
-                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "too few ticks: " + nums
+                return Finding.of(DetectorId.RUSAGE, clock, Verdict.UNKNOWN, "too few ticks: " + nums
                         + " (each loop needs " + minCpuNanos / 1_000_000 + " ms CPU)");
             }
             if (x.coreShare() < MIN_CORE_SHARE) {
-                return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
+                return Finding.of(DetectorId.RUSAGE, clock, Verdict.UNKNOWN, "disturbed by load: a loop got "
                         + percent(x.coreShare()) + " of a core; " + nums);
             }
         }
@@ -207,25 +207,25 @@ public final class RusageDetector implements Detector {
         double low = vdsoControl.systemShare();
         double gap = high - low;
         if (gap < MIN_CONTROL_GAP) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
+            return Finding.of(DetectorId.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive on this host: the controls"
                     + " differ by " + percent(gap) + " (needs " + percent(MIN_CONTROL_GAP) + "); " + nums);
         }
         double share = m.systemShare();
         String costs = costDisagreement(m, syscallControl, vdsoControl, share >= high - gap * NEAR_CONTROL);
         if (costs != null && (share >= high - gap * NEAR_CONTROL || share <= low + gap * NEAR_CONTROL)) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
+            return Finding.of(DetectorId.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: " + costs + "; " + nums);
         }
         // High confidence only when the controls are far apart and the clock sits close to one of them.
         Confidence wellApart = gap >= 2 * MIN_CONTROL_GAP ? Confidence.HIGH : Confidence.MEDIUM;
         if (share >= high - gap * NEAR_CONTROL) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
+            return Finding.of(DetectorId.RUSAGE, clock, Verdict.SYSCALL, "a CPU-accounting hint: near the syscall control: "
                     + nums).withConfidence(share >= high - gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
         if (share <= low + gap * NEAR_CONTROL) {
-            return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
+            return Finding.of(DetectorId.RUSAGE, clock, Verdict.VDSO, "a CPU-accounting hint: near the vDSO control: "
                     + nums).withConfidence(share <= low + gap * NEAR_CONTROL / 2 ? wellApart : Confidence.MEDIUM);
         }
-        return Finding.of(DetectorId.RUSAGE.label(), clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
+        return Finding.of(DetectorId.RUSAGE, clock, Verdict.UNKNOWN, "not conclusive: between the controls; " + nums);
     }
 
     /**

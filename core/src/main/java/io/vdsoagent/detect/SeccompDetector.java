@@ -68,6 +68,13 @@ public final class SeccompDetector implements Detector {
             return allUnknown(clocks, "probe failed: " + t, true);
         }
         if (result.failure() != null) {
+            if (result.nativeUnavailable()) {
+                List<Finding> out = new ArrayList<>(clocks.size());
+                for (ClockId c : clocks) {
+                    out.add(Finding.nativeUnavailable(DetectorId.SECCOMP.label(), c, result.failure()));
+                }
+                return out;
+            }
             return allUnknown(clocks, result.failure(), result.error());
         }
         if (result.clocks() != clocks.size()) {
@@ -91,21 +98,21 @@ public final class SeccompDetector implements Detector {
 
     static Finding interpret(ClockId clock, int rc, int errno) {
         if (rc == 0) {
-            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.VDSO,
+            return Finding.of(DetectorId.SECCOMP, clock, Verdict.VDSO,
                     "clock_gettime returned without entering the kernel (filter not hit)");
         }
         if (rc == -1 && errno == ERRNO_MARKER) {
-            return Finding.of(DetectorId.SECCOMP.label(), clock, Verdict.SYSCALL,
+            return Finding.of(DetectorId.SECCOMP, clock, Verdict.SYSCALL,
                     "clock_gettime reached the kernel (filter hit, errno " + ERRNO_MARKER + ")");
         }
-        return Finding.failed(DetectorId.SECCOMP.label(), clock, "unexpected result: rc " + rc + ", errno " + errno);
+        return Finding.failed(DetectorId.SECCOMP, clock, "unexpected result: rc " + rc + ", errno " + errno);
     }
 
     private static List<Finding> allUnknown(List<ClockId> clocks, String why, boolean error) {
         List<Finding> out = new ArrayList<>(clocks.size());
         for (ClockId c : clocks) {
-            out.add(error ? Finding.failed(DetectorId.SECCOMP.label(), c, why)
-                    : Finding.of(DetectorId.SECCOMP.label(), c, Verdict.UNKNOWN, why));
+            out.add(error ? Finding.failed(DetectorId.SECCOMP, c, why)
+                    : Finding.of(DetectorId.SECCOMP, c, Verdict.UNKNOWN, why));
         }
         return out;
     }

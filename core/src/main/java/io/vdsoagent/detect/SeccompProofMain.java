@@ -41,8 +41,7 @@ public final class SeccompProofMain {
         for (int i = 0; i < clockIds.length; i++) {
             clockIds[i] = ids.get(i);
         }
-        NativeAccessLoader.nativeDir(nativeDir);
-        Probed<NativeAccess> na = NativeAccessLoader.shared();
+        Probed<NativeAccess> na = NativeAccessLoader.lazy(nativeDir, null).get();
         SeccompResult result;
         try {
             result = new ThreadSeccompRunner(THREAD_TIMEOUT_MILLIS, na).run(clockIds);

@@ -34,7 +34,7 @@ public final class SeccompResult {
         return new SeccompResult(why, true, null, null);
     }
 
-    /** Nothing can be known here (no native access): unknown, not an error. */
+    /** Nothing can be known here (no native access; {@code why} says so): unknown, not an error. */
     static SeccompResult unavailable(String why) {
         return new SeccompResult(why, false, null, null);
     }
@@ -55,6 +55,11 @@ public final class SeccompResult {
 
     boolean error() {
         return error;
+    }
+
+    /** The proof could not run because there was no native access (here or in the proof process). */
+    boolean nativeUnavailable() {
+        return failure != null && !error;
     }
 
     int clocks() {

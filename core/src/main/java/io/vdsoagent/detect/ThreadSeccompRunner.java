@@ -46,7 +46,7 @@ public final class ThreadSeccompRunner implements SeccompRunner {
     public SeccompResult run(int[] clockIds) throws InterruptedException {
         Probed<NativeAccess> na = nativeAccess;
         if (!na.known()) {
-            return SeccompResult.unavailable("native access unavailable: " + na.reason());
+            return SeccompResult.unavailable(NativeAccessLoader.unavailable(na.reason()));
         }
         // One probe run at a time: they share the buffers and there is no point in racing.
         synchronized (lock) {

@@ -2,6 +2,7 @@ package io.vdsoagent.health;
 
 import io.vdsoagent.base.DaemonThreads;
 import io.vdsoagent.base.Probed;
+import io.vdsoagent.nativeaccess.NativeAccess;
 import io.vdsoagent.detect.DetectorId;
 import io.vdsoagent.detect.SeccompRunner;
 import io.vdsoagent.source.ClocksourceFacts;
@@ -116,6 +117,7 @@ public final class ClockHealthService implements Closeable {
         private Set<DetectorId> detectors = EnumSet.allOf(DetectorId.class);
         private Prober prober;
         private SeccompRunner seccompRunner;
+        private Supplier<Probed<NativeAccess>> nativeAccess;
         private Supplier<Probed<ClocksourceFacts>> clocksource;
         private long intervalMillis;
         private long clocksourcePollMillis;
@@ -141,6 +143,12 @@ public final class ClockHealthService implements Closeable {
         /** Where the seccomp proof runs (see {@link Prober.Builder#seccompRunner}); ignored with {@link #prober(Prober)}. */
         public Builder seccompRunner(SeccompRunner runner) {
             this.seccompRunner = Objects.requireNonNull(runner, "runner");
+            return this;
+        }
+
+        /** The native binding the probes use (see {@link Prober.Builder#nativeAccess}); ignored with {@link #prober(Prober)}. */
+        public Builder nativeAccess(Supplier<Probed<NativeAccess>> nativeAccess) {
+            this.nativeAccess = Objects.requireNonNull(nativeAccess, "nativeAccess");
             return this;
         }
 
@@ -187,8 +195,11 @@ public final class ClockHealthService implements Closeable {
 
         /** Probes once now, on the caller's thread, then starts the refresh thread if asked for. */
         public ClockHealthService start() {
-            Prober p = prober != null ? prober : Prober.builder().root(root).detectors(detectors)
-                    .seccompRunner(seccompRunner).build();
+            Prober p = prober;
+            if (p == null) {
+                Prober.Builder b = Prober.builder().root(root).detectors(detectors).seccompRunner(seccompRunner);
+                p = (nativeAccess != null ? b.nativeAccess(nativeAccess) : b).build();
+            }
             Supplier<Probed<ClocksourceFacts>> cs = clocksource;
             if (cs == null) {
                 final ClocksourceReader reader = new ClocksourceReader(root);

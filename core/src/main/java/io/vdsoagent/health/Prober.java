@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,8 @@ import java.util.function.Supplier;
  */
 public final class Prober {
     private final Supplier<HostFacts> hostFacts;
+    /** The owner's native binding (the library's shared one by default), asked on first need. */
+    private final Supplier<Probed<NativeAccess>> nativeAccess;
     private final List<Detector> detectors;
     private final boolean rusageOnlyWhenUndecided;
     private final boolean jvmClockPath;
@@ -95,14 +98,16 @@ public final class Prober {
     private JvmClockPath lastJvm;
 
     private Prober(Builder b) {
-        final HostFactsReader reader = new HostFactsReader(b.root);
+        this.nativeAccess = b.nativeAccess;
+        final HostFactsReader reader = new HostFactsReader(b.root, b.nativeAccess);
         final SystemRoot root = b.root;
+        final Supplier<Probed<NativeAccess>> na = b.nativeAccess;
         if (b.kernelLog != null) {
             this.kernelLog = b.kernelLog;
         } else if (b.hostFacts != null) {
             this.kernelLog = () -> Probed.<List<KernelClockEvent>>unknown("not read: the host facts were supplied");
         } else {
-            this.kernelLog = () -> new KernelLogReader(root).read();
+            this.kernelLog = () -> new KernelLogReader(root, na.get()).read();
         }
         this.hostFacts = b.hostFacts != null ? b.hostFacts : new Supplier<HostFacts>() {
             @Override
@@ -114,7 +119,7 @@ public final class Prober {
         if (b.detectorInstances != null) {
             ds.addAll(b.detectorInstances);
             // Rank order matters beyond the verdict: rusage skips clocks a higher rank decided.
-            Collections.sort(ds, (x, y) -> Integer.compare(DetectorId.rank(x.name()), DetectorId.rank(y.name())));
+            Collections.sort(ds, (x, y) -> Integer.compare(DetectorId.rankOf(x.id()), DetectorId.rankOf(y.id())));
         } else {
             for (DetectorId id : DetectorId.values()) {
                 if (b.detectors.contains(id)) {
@@ -133,7 +138,7 @@ public final class Prober {
         if (b.clockSupport != null) {
             this.clockSupport = b.clockSupport;
         } else if (b.hostFacts == null && b.root.isLive()) {
-            this.clockSupport = () -> ClockSupport.refused(NativeAccessLoader.shared(), Arrays.asList(ClockId.values()));
+            this.clockSupport = () -> ClockSupport.refused(na.get(), Arrays.asList(ClockId.values()));
         } else {
             this.clockSupport = () -> Probed.<Set<ClockId>>unknown("not checked: not the live system");
         }
@@ -143,13 +148,13 @@ public final class Prober {
     private static Detector create(DetectorId id, Builder b, final Prober self) {
         switch (id) {
             case SECCOMP:
-                ThreadSeccompRunner thread = new ThreadSeccompRunner(b.seccompTimeoutMillis);
+                ThreadSeccompRunner thread = new ThreadSeccompRunner(b.seccompTimeoutMillis, b.nativeAccess.get());
                 return new SeccompDetector(b.seccompRunner != null ? b.seccompRunner : thread, thread);
             case RUSAGE:
                 return new RusageDetector(b.rusageLoopMillis, b.rusageMinCpuMillis, b.rusageWallCapMillis,
-                        b.rusageWallCapMillis * 2 + 5000);
+                        b.rusageWallCapMillis * 2 + 5000, b.nativeAccess.get());
             case LATENCY:
-                return new LatencyDetector();
+                return new LatencyDetector(b.nativeAccess.get());
             default:
                 return new ClocksourceDetector(() -> self.kernelEvents);
         }
@@ -229,7 +234,7 @@ public final class Prober {
             }
         }
         boolean transientSeen = confirmYoungFallbacks(findings, host, errors);
-        if (usesNativeAccess() && NativeAccessLoader.unavailableReason() != null) {
+        if (usesNativeAccess() && !nativeAccess.get().known()) {
             errors.put(ProbeId.NATIVE, 1);
         }
         JvmClockPath jvm;
@@ -262,9 +267,9 @@ public final class Prober {
         }
         try {
             if (consistency == null) {
-                Probed<NativeAccess> na = NativeAccessLoader.shared();
+                Probed<NativeAccess> na = nativeAccess.get();
                 if (!na.known()) {
-                    return ClockConsistencies.notRun("native access unavailable: " + na.reason());
+                    return ClockConsistencies.notRun(NativeAccessLoader.unavailable(na.reason()));
                 }
                 consistency = new ClockConsistencyCheck(na.get());
             }
@@ -366,7 +371,7 @@ public final class Prober {
         Finding best = null;
         for (Finding f : findings) {
             if (f.verdict() != Verdict.UNKNOWN
-                    && (best == null || DetectorId.rank(f.detector()) < DetectorId.rank(best.detector()))) {
+                    && (best == null || f.rank() < best.rank())) {
                 best = f;
             }
         }
@@ -424,7 +429,7 @@ public final class Prober {
 
     static ClockStatus status(ClockId c, List<Finding> findings, HostFacts host, Probed<List<KernelClockEvent>> events) {
         List<Finding> ranked = new ArrayList<>(findings);
-        Collections.sort(ranked, (a, b) -> Integer.compare(DetectorId.rank(a.detector()), DetectorId.rank(b.detector())));
+        Collections.sort(ranked, (a, b) -> Integer.compare(a.rank(), b.rank()));
         Verdict verdict = Verdict.UNKNOWN;
         String detector = null;
         double vdsoNanos = Double.NaN;
@@ -503,9 +508,9 @@ public final class Prober {
         return out;
     }
 
-    private static JvmClockPath probeJvm() {
+    private JvmClockPath probeJvm() {
         try {
-            return new JvmClockPathProbe().probe();
+            return new JvmClockPathProbe(nativeAccess.get()).probe();
         } catch (Throwable t) {
             return JvmClockPath.unknown("JVM clock path probe failed: " + t);
         }
@@ -533,6 +538,7 @@ public final class Prober {
         private Supplier<HostFacts> hostFacts;
         private long seccompTimeoutMillis = 2000;
         private SeccompRunner seccompRunner;
+        private Supplier<Probed<NativeAccess>> nativeAccess = NativeAccessLoader::shared;
         private long rusageLoopMillis = 25;
         private long rusageMinCpuMillis = 12;
         private long rusageWallCapMillis = 250;
@@ -609,6 +615,15 @@ public final class Prober {
          */
         public Builder seccompRunner(SeccompRunner runner) {
             this.seccompRunner = runner;
+            return this;
+        }
+
+        /**
+         * The native binding every native probe uses, passed down from the owner (the agent's, with its
+         * native-dir and Instrumentation); asked on first need. Default: the library's shared one.
+         */
+        public Builder nativeAccess(Supplier<Probed<NativeAccess>> nativeAccess) {
+            this.nativeAccess = Objects.requireNonNull(nativeAccess, "nativeAccess");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.vdsoagent.base.JulSilence;
 import io.vdsoagent.base.Probed;
 import java.lang.reflect.Method;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Picks and loads the {@link NativeAccess} implementation: FFM on JDK 22+, jnr-ffi before. Loading can
@@ -11,9 +12,11 @@ import java.util.Locale;
  * without FFM): every failure, {@link LinkageError} included, becomes the reason of an unknown value,
  * never an exception.
  *
- * <p>{@link #shared()} caches the loaded binding for the process: it is stateless apart from per-thread
- * errno (each detector allocates and owns its buffers), and loading jffi or building the FFM module
- * layer twice would only cost. {@link #load(String, String, Object)} gives a fresh one (tests, benchmarks).
+ * <p>An owner that configures the binding (the agent: its {@code native-dir} and Instrumentation) makes one
+ * with {@link #lazy(String, Object)} and passes it down to the prober and the detectors. {@link #shared()}
+ * is the library's default for everyone who passes none: one binding per process without configuration
+ * (it is stateless apart from per-thread errno; each detector allocates and owns its buffers).
+ * {@link #load(String, String, Object)} gives a fresh one (tests, benchmarks).
  *
  * <p>{@code -Dvdso.native=ffm|jnr} forces an implementation (both native paths are tested on JDK 25).
  */
@@ -23,50 +26,65 @@ public final class NativeAccessLoader {
     static final int FFM_SINCE = 22;
     private static final String FFM_LAYER = "io.vdsoagent.nativeaccess.ffm.FfmLayer";
 
-    private static final Object LOCK = new Object();
-    private static volatile String nativeDir;
-    private static volatile Object instrumentation;
-    private static volatile Probed<NativeAccess> shared;
+    private static final Lazy SHARED = new Lazy(null, null);
 
     private NativeAccessLoader() {
     }
 
-    /**
-     * The directory the jnr path may also use for jffi's stub (the agent's {@code native-dir}); takes
-     * effect only before the first {@link #shared()}.
-     */
-    public static void nativeDir(String dir) {
-        nativeDir = dir;
-    }
-
-    /**
-     * The agent's {@code java.lang.instrument.Instrumentation} (typed Object: this class loads on JDK 8,
-     * the FFM side uses it on 22+ to grant native access to the FFM module alone without the JDK's
-     * warning). Takes effect only before the first {@link #shared()}.
-     */
-    public static void instrumentation(Object inst) {
-        instrumentation = inst;
-    }
-
-    /** The process-wide binding, or unknown with the reason it could not be loaded. Never throws. */
+    /** The library's process-wide binding (no native-dir, no Instrumentation), or unknown with the reason. Never throws. */
     public static Probed<NativeAccess> shared() {
-        Probed<NativeAccess> p = shared;
-        if (p == null) {
-            synchronized (LOCK) {
-                p = shared;
-                if (p == null) {
-                    p = load(System.getProperty(IMPLEMENTATION_PROPERTY, "auto"), nativeDir, instrumentation);
-                    shared = p;
+        return SHARED.get();
+    }
+
+    /**
+     * A binding of the owner's, loaded on the first {@code get()} (the first probe), then kept.
+     *
+     * @param nativeDir       an extra directory the jnr path may use for jffi's stub (the agent's
+     *                        {@code native-dir}), or null
+     * @param instrumentation the agent's {@code java.lang.instrument.Instrumentation} (typed Object: this
+     *                        class loads on JDK 8; on 22+ the FFM side uses it to grant native access to the
+     *                        FFM module alone without the JDK's warning), or null
+     */
+    public static Supplier<Probed<NativeAccess>> lazy(String nativeDir, Object instrumentation) {
+        return new Lazy(nativeDir, instrumentation);
+    }
+
+    /** Loads once, on first use; {@code -Dvdso.native} picks the implementation. */
+    private static final class Lazy implements Supplier<Probed<NativeAccess>> {
+        private final String nativeDir;
+        private final Object instrumentation;
+        private volatile Probed<NativeAccess> loaded;
+
+        Lazy(String nativeDir, Object instrumentation) {
+            this.nativeDir = nativeDir;
+            this.instrumentation = instrumentation;
+        }
+
+        @Override
+        public Probed<NativeAccess> get() {
+            Probed<NativeAccess> p = loaded;
+            if (p == null) {
+                synchronized (this) {
+                    p = loaded;
+                    if (p == null) {
+                        p = load(System.getProperty(IMPLEMENTATION_PROPERTY, "auto"), nativeDir, instrumentation);
+                        loaded = p;
+                    }
                 }
             }
+            return p;
         }
-        return p;
     }
 
     /** "native access unavailable: why" when {@link #shared()} is unknown, else null. */
     public static String unavailableReason() {
         Probed<NativeAccess> p = shared();
-        return p.known() ? null : "native access unavailable: " + p.reason();
+        return p.known() ? null : unavailable(p.reason());
+    }
+
+    /** How every part words a missing binding (the one place for it): "native access unavailable: why". */
+    public static String unavailable(String reason) {
+        return "native access unavailable: " + reason;
     }
 
     /**

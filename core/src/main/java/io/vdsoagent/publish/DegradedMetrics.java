@@ -21,8 +21,6 @@ import io.vdsoagent.health.ProbeId;
  */
 public final class DegradedMetrics implements MeterBinder {
     public static final String NATIVE_UNAVAILABLE = "native_unavailable";
-    /** Prefix of every finding a detector returns when it had no native access. */
-    static final String NATIVE_FINDING = "native access unavailable: ";
 
     private final ClockHealthMonitor monitor;
     private final Iterable<Tag> tags;
@@ -60,7 +58,7 @@ public final class DegradedMetrics implements MeterBinder {
             return null;
         }
         for (Finding f : status.findings()) {
-            if (f.detail() != null && f.detail().startsWith(NATIVE_FINDING)) {
+            if (f.cause() == Finding.Cause.NATIVE_UNAVAILABLE) {
                 String what = status.verdict() == Verdict.UNKNOWN ? "verdict unknown" : "verdict is a clocksource-name guess";
                 return what + ": " + f.detail();
             }

@@ -14,6 +14,7 @@ import io.vdsoagent.source.elf.ElfSymbol;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Assembles {@link HostFacts} from the pure sources: auxv, maps, the vDSO image, sysfs, procfs.
@@ -22,6 +23,8 @@ import java.util.List;
  */
 public final class HostFactsReader {
     private final SystemRoot root;
+    /** Only asked when procfs fails on the live root (uname, getauxval). */
+    private final Supplier<Probed<NativeAccess>> nativeAccess;
     /**
      * The vDSO as found on the live root, once known: the kernel maps it once per process and never
      * moves, rewrites or unmaps it, so later reads skip auxv, the image copy and the ELF parse.
@@ -29,8 +32,14 @@ public final class HostFactsReader {
     private volatile Probed<VdsoFacts> liveVdso;
     private volatile int vdsoReads;
 
+    /** With the library's shared native binding. */
     public HostFactsReader(SystemRoot root) {
+        this(root, NativeAccessLoader::shared);
+    }
+
+    public HostFactsReader(SystemRoot root, Supplier<Probed<NativeAccess>> nativeAccess) {
         this.root = root;
+        this.nativeAccess = nativeAccess;
     }
 
     /**
@@ -52,7 +61,7 @@ public final class HostFactsReader {
         Probed<VsyscallMode> vsyscall = guard("vsyscall", () -> maps.known()
                 ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
                 : Probed.<VsyscallMode>unknown(maps.reason()));
-        Uname uname = new Uname();
+        Uname uname = new Uname(nativeAccess);
         return new HostFacts(
                 guard("kernel release", () -> release(sysctls, uname)),
                 guard("arch", () -> arch(sysctls, uname, vdso)),
@@ -102,13 +111,18 @@ public final class HostFactsReader {
 
     /** One uname(2) call per read, made only if procfs failed; a failure is a reason, never an exception. */
     private static final class Uname {
+        private final Supplier<Probed<NativeAccess>> nativeAccess;
         private Probed<Utsname> value;
+
+        Uname(Supplier<Probed<NativeAccess>> nativeAccess) {
+            this.nativeAccess = nativeAccess;
+        }
 
         Probed<Utsname> get() {
             if (value == null) {
-                Probed<NativeAccess> na = NativeAccessLoader.shared();
+                Probed<NativeAccess> na = nativeAccess.get();
                 value = na.known() ? Utsname.read(na.get())
-                        : Probed.<Utsname>unknown("uname(2): native access unavailable: " + na.reason());
+                        : Probed.<Utsname>unknown("uname(2): " + NativeAccessLoader.unavailable(na.reason()));
             }
             return value;
         }
@@ -160,7 +174,7 @@ public final class HostFactsReader {
         if (base.known() || !root.isLive()) {
             return base;
         }
-        Probed<Long> fromLibc = NativeAuxv.getauxval(Auxv.AT_SYSINFO_EHDR);
+        Probed<Long> fromLibc = NativeAuxv.getauxval(nativeAccess.get(), Auxv.AT_SYSINFO_EHDR);
         return fromLibc.known() ? fromLibc : Probed.<Long>unknown(base.reason() + "; " + fromLibc.reason());
     }
 
@@ -169,7 +183,7 @@ public final class HostFactsReader {
         if (auxv.known() && auxv.get().get(Auxv.AT_PAGESZ).known()) {
             return auxv.get().get(Auxv.AT_PAGESZ).get();
         }
-        return root.isLive() ? NativeAuxv.getauxval(Auxv.AT_PAGESZ).orElse(0L) : 0;
+        return root.isLive() ? NativeAuxv.getauxval(nativeAccess.get(), Auxv.AT_PAGESZ).orElse(0L) : 0;
     }
 
     private static List<VdsoSymbol> sortedSymbols(ElfImage elf) {

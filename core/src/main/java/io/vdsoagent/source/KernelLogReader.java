@@ -80,7 +80,7 @@ public final class KernelLogReader {
         try {
             Probed<NativeAccess> na = nativeAccess != null ? nativeAccess : NativeAccessLoader.shared();
             if (!na.known()) {
-                return Probed.unknown("cannot read " + p + ": native access unavailable: " + na.reason());
+                return Probed.unknown("cannot read " + p + ": " + NativeAccessLoader.unavailable(na.reason()));
             }
             return readLive(na.get(), p.toString());
         } catch (Throwable t) { // LinkageError included: never out of a probe

@@ -23,10 +23,10 @@ class DegradedMetricsTest {
     @Test
     void aClocksourceGuessAfterANativeFailureSaysSo() {
         ClockStatus guessed = status(Verdict.SYSCALL, "clocksource",
-                Finding.of("seccomp", ClockId.MONOTONIC, Verdict.UNKNOWN, NATIVE),
+                Finding.nativeUnavailable("seccomp", ClockId.MONOTONIC, NATIVE),
                 Finding.of("clocksource", ClockId.MONOTONIC, Verdict.SYSCALL, "hpet has no vDSO mode"));
         assertEquals("verdict is a clocksource-name guess: " + NATIVE, DegradedMetrics.forClock(guessed));
-        ClockStatus unknown = status(Verdict.UNKNOWN, null, Finding.of("seccomp", ClockId.MONOTONIC, Verdict.UNKNOWN, NATIVE));
+        ClockStatus unknown = status(Verdict.UNKNOWN, null, Finding.nativeUnavailable("seccomp", ClockId.MONOTONIC, NATIVE));
         assertEquals("verdict unknown: " + NATIVE, DegradedMetrics.forClock(unknown));
     }
 

@@ -1,8 +1,8 @@
 package io.vdsoagent.agent.cli;
 
-import io.vdsoagent.agent.AgentArguments;
+import io.vdsoagent.agent.config.AgentArguments;
 import io.vdsoagent.agent.BuildInfo;
-import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.agent.config.ConfigKey;
 import io.vdsoagent.agent.NodeMode;
 import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.base.Failures;

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vdsoagent.base.JsonStrings;
-import io.vdsoagent.bootstrap.ClockCallLoadTime;
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ClockCallInstrumentation {
 
     private static final Logger log = LoggerFactory.getLogger(ClockCallInstrumentation.class);
-    private static ClockCallInstrumentation installed;
 
     private final InstrumentSettings settings;
     private final ClockCallSites sites;
@@ -68,10 +67,10 @@ public final class ClockCallInstrumentation {
     /** Installs (attach) or adopts (premain) the call-site rewriting; never throws. */
     public static synchronized ClockCallInstrumentation install(Instrumentation instrumentation,
             InstrumentSettings settings) {
-        if (installed != null) {
-            return installed;
-        }
         ClockCallLoadTime loadTime = ClockCallLoadTime.active();
+        if (loadTime != null && loadTime.owner() instanceof ClockCallInstrumentation) {
+            return (ClockCallInstrumentation) loadTime.owner(); // one handle per transformer, i.e. per JVM
+        }
         if (!settings.enabled()) {
             if (loadTime != null) {
                 loadTime.stop("instrument=false");
@@ -101,7 +100,7 @@ public final class ClockCallInstrumentation {
                         + "their running methods to return, {} failed", (System.nanoTime() - start) / 1_000_000,
                         handle.retransformed.get(), handle.waitingClasses(), handle.failedClasses());
             }
-            installed = handle;
+            loadTime.owner(handle);
             return handle;
         } catch (Throwable t) {
             log.warn("Clock call instrumentation not installed, application left unchanged: {}", String.valueOf(t));

@@ -1,7 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallLoadTime;
-import io.vdsoagent.bootstrap.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
+import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * and never {@code COMPUTE_FRAMES}, so no other class is looked up or loaded; every method goes through
  * {@link ClockCallSiteVisitor}. Returns null (class unchanged) when nothing was rewritten.
  *
- * <p>Only called by {@code io.vdsoagent.bootstrap.ClockCallLoadTime} for classes that passed its cheap
+ * <p>Only called by {@code io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime} for classes that passed its cheap
  * checks. One instance per JVM ({@link #forPremain} and {@link #forAttach} return the same one): the
  * site ids it hands out are the recorder's. No logging here: in premain mode it is loaded on an
  * application thread, before the agent's logger exists.

@@ -1,6 +1,6 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallSharedCounts;
+import io.vdsoagent.bootstrap.clockcall.ClockCallSharedCounts;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallRecorder;
-import io.vdsoagent.bootstrap.ClockCallSamples;
+import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallSamples;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

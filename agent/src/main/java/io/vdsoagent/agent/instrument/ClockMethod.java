@@ -1,10 +1,11 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallMethods;
 
 /**
- * The clock entry points whose call sites are rewritten, in the order of ClockCallRecorder's method
- * constants. {@link #label()} is the {@code method} label of the jvm_clock_* metrics.
+ * The clock entry points whose call sites are rewritten: a typed view of {@link ClockCallMethods}, the
+ * one table (its order, names and descriptors). {@link #label()} is the {@code method} label of the
+ * jvm_clock_* metrics.
  *
  * <p>The {@code now()} factories without arguments are included because they read the system clock
  * (through Clock.systemDefaultZone()) and are what application code writes most; their overloads taking
@@ -12,19 +13,16 @@ import io.vdsoagent.bootstrap.ClockCallRecorder;
  * references are redirected).
  */
 enum ClockMethod {
-    NANO_TIME("nanoTime", "java/lang/System", "nanoTime", "()J", "nanoTime"),
-    CURRENT_TIME_MILLIS("currentTimeMillis", "java/lang/System", "currentTimeMillis", "()J", "currentTimeMillis"),
-    INSTANT_NOW("Instant.now", "java/time/Instant", "now", "()Ljava/time/Instant;", "instantNow"),
-    CLOCK_INSTANT("Clock.instant", "java/time/Clock", "instant", "()Ljava/time/Instant;", "clockInstant"),
-    CLOCK_MILLIS("Clock.millis", "java/time/Clock", "millis", "()J", "clockMillis"),
-    LOCAL_DATE_TIME_NOW("LocalDateTime.now", "java/time/LocalDateTime", "now", "()Ljava/time/LocalDateTime;",
-            "localDateTimeNow"),
-    LOCAL_DATE_NOW("LocalDate.now", "java/time/LocalDate", "now", "()Ljava/time/LocalDate;", "localDateNow"),
-    LOCAL_TIME_NOW("LocalTime.now", "java/time/LocalTime", "now", "()Ljava/time/LocalTime;", "localTimeNow"),
-    ZONED_DATE_TIME_NOW("ZonedDateTime.now", "java/time/ZonedDateTime", "now", "()Ljava/time/ZonedDateTime;",
-            "zonedDateTimeNow"),
-    OFFSET_DATE_TIME_NOW("OffsetDateTime.now", "java/time/OffsetDateTime", "now", "()Ljava/time/OffsetDateTime;",
-            "offsetDateTimeNow");
+    NANO_TIME(ClockCallMethods.NANO_TIME),
+    CURRENT_TIME_MILLIS(ClockCallMethods.CURRENT_TIME_MILLIS),
+    INSTANT_NOW(ClockCallMethods.INSTANT_NOW),
+    CLOCK_INSTANT(ClockCallMethods.CLOCK_INSTANT),
+    CLOCK_MILLIS(ClockCallMethods.CLOCK_MILLIS),
+    LOCAL_DATE_TIME_NOW(ClockCallMethods.LOCAL_DATE_TIME_NOW),
+    LOCAL_DATE_NOW(ClockCallMethods.LOCAL_DATE_NOW),
+    LOCAL_TIME_NOW(ClockCallMethods.LOCAL_TIME_NOW),
+    ZONED_DATE_TIME_NOW(ClockCallMethods.ZONED_DATE_TIME_NOW),
+    OFFSET_DATE_TIME_NOW(ClockCallMethods.OFFSET_DATE_TIME_NOW);
 
     private static final ClockMethod[] ALL = values();
 
@@ -33,27 +31,31 @@ enum ClockMethod {
     private final String name;
     private final String descriptor;
     private final String recorderMethod;
+    private final String recorderDescriptor;
+    private final boolean virtual;
 
-    ClockMethod(String label, String owner, String name, String descriptor, String recorderMethod) {
-        this.label = label;
-        this.owner = owner;
-        this.name = name;
-        this.descriptor = descriptor;
-        this.recorderMethod = recorderMethod;
+    ClockMethod(int index) {
+        this.label = ClockCallMethods.label(index);
+        this.owner = ClockCallMethods.owner(index);
+        this.name = ClockCallMethods.name(index);
+        this.descriptor = ClockCallMethods.descriptor(index);
+        this.recorderMethod = ClockCallMethods.recorderMethod(index);
+        this.recorderDescriptor = ClockCallMethods.recorderDescriptor(index);
+        this.virtual = ClockCallMethods.isVirtual(index);
     }
 
     String label() {
         return label;
     }
 
-    /** Index into the recorder's per-method arrays (same order as ClockCallRecorder's constants). */
+    /** Index into the recorder's per-method arrays ({@link ClockCallMethods}). */
     int index() {
         return ordinal();
     }
 
     /** Clock.instant()/millis() are instance methods: the receiver stays on the stack as first argument. */
     boolean isVirtual() {
-        return "java/time/Clock".equals(owner);
+        return virtual;
     }
 
     String recorderMethod() {
@@ -62,8 +64,7 @@ enum ClockMethod {
 
     /** The recorder's descriptor: the target's, with the receiver (if any) first and an int site id last. */
     String recorderDescriptor() {
-        String returnType = descriptor.substring(2);
-        return isVirtual() ? "(Ljava/time/Clock;I)" + returnType : "(I)" + returnType;
+        return recorderDescriptor;
     }
 
     /** The method an instruction names, or null when it is not one of ours. */
@@ -85,11 +86,14 @@ enum ClockMethod {
     }
 
     static {
-        // The enum and the recorder's constants must agree; cheap to check once.
-        if (ALL.length != io.vdsoagent.bootstrap.ClockCallSamples.METHODS
-                || OFFSET_DATE_TIME_NOW.ordinal() != ClockCallRecorder.OFFSET_DATE_TIME_NOW
-                || CLOCK_MILLIS.ordinal() != ClockCallRecorder.CLOCK_MILLIS) {
-            throw new IllegalStateException("ClockMethod and ClockCallRecorder constants disagree");
+        // The enum is the table's typed view: same length, each constant at its own index.
+        if (ALL.length != ClockCallMethods.COUNT) {
+            throw new IllegalStateException("ClockMethod and ClockCallMethods disagree");
+        }
+        for (ClockMethod m : ALL) {
+            if (!m.label.equals(ClockCallMethods.label(m.ordinal()))) {
+                throw new IllegalStateException("ClockMethod and ClockCallMethods disagree at " + m);
+            }
         }
     }
 }

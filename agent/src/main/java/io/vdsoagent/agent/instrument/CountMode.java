@@ -5,9 +5,9 @@ import java.util.Locale;
 /** Config key {@code count-mode}: how rewritten call sites count. */
 public enum CountMode {
     /** Per-thread tables: every call counted exactly (the default). */
-    EXACT("io/vdsoagent/bootstrap/ClockCallRecorder"),
+    EXACT("io/vdsoagent/bootstrap/clockcall/ClockCallRecorder"),
     /** A plain per-site counter striped by thread id: cheaper, may lose increments when threads of one stripe collide. */
-    APPROXIMATE("io/vdsoagent/bootstrap/ClockCallApproximateRecorder");
+    APPROXIMATE("io/vdsoagent/bootstrap/clockcall/ClockCallApproximateRecorder");
 
     private final String recorderInternalName;
 

@@ -1,7 +1,7 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.ClockCallTrampoline;
-import io.vdsoagent.bootstrap.InputStreams;
+import io.vdsoagent.bootstrap.clockcall.ClockCallTrampoline;
+import io.vdsoagent.bootstrap.clockcall.InputStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;

@@ -1,17 +1,14 @@
 package io.vdsoagent.agent.instrument;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +62,7 @@ class ClockCallChildJvmTest {
     }
 
     private static Map<String, Map<String, Long>> run(int n, String[] jvmOptions, String countMode) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        String java = ChildJvms.java();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<String>();
         command.add(java);
@@ -78,25 +75,21 @@ class ClockCallChildJvmTest {
         command.add(ChildScenario.class.getName());
         command.add(Integer.toString(n));
         command.add(countMode);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ChildJvms.Finished run = ChildJvms.run(command, Collections.<String, String>emptyMap(), 120);
         Map<String, Map<String, Long>> steps = new HashMap<String, Map<String, Long>>();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                output.append(line).append('\n');
-                String[] parts = line.split(" ");
-                Map<String, Long> counts = new HashMap<String, Long>();
-                for (int i = 1; i < parts.length; i++) {
-                    int eq = parts[i].indexOf('=');
-                    if (eq > 0) {
-                        counts.put(parts[i].substring(0, eq), Long.parseLong(parts[i].substring(eq + 1)));
-                    }
+        for (String line : run.output.split("\n")) {
+            String[] parts = line.split(" ");
+            Map<String, Long> counts = new HashMap<String, Long>();
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq > 0) {
+                    counts.put(parts[i].substring(0, eq), Long.parseLong(parts[i].substring(eq + 1)));
                 }
-                steps.put(parts[0], counts);
             }
+            steps.put(parts[0], counts);
         }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, p.exitValue(), "child JVM failed:\n" + output);
+        assertTrue(run.exited, "child JVM did not finish");
+        assertEquals(0, run.exitCode, "child JVM failed:\n" + run.output);
         return steps;
     }
 }

@@ -1,17 +1,15 @@
 package io.vdsoagent.agent.instrument;
 
+import io.vdsoagent.testing.ChildJvms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,7 +38,7 @@ class ClockCallOpenTelemetryIT {
         String otelAgent = "-javaagent:" + otel;
 
         List<String> command = new ArrayList<String>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.add(ChildJvms.java());
         command.addAll(oursFirst ? Arrays.asList(ourAgent, otelAgent) : Arrays.asList(otelAgent, ourAgent));
         command.addAll(Arrays.asList(
                 "-Dvdso.agent.port=0",
@@ -48,21 +46,18 @@ class ClockCallOpenTelemetryIT {
                 "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
                 "-cp", new File("target/test-classes").getAbsolutePath(),
                 "clockapp.CoexistenceApp", Integer.toString(CALLS)));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
+        ChildJvms.Finished run = ChildJvms.run(command, Collections.<String, String>emptyMap(), 120);
+        String output = run.output;
         String result = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                output.append(line).append('\n');
-                if (line.startsWith("counted=")) {
-                    result = line;
-                }
+        for (String line : output.split("\n")) {
+            if (line.startsWith("counted=")) {
+                result = line;
             }
         }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "app did not finish:\n" + output);
-        assertEquals(0, p.exitValue(), "app failed:\n" + output);
-        assertEquals("counted=" + CALLS + " expected=" + CALLS + " backwards=0 otel=true", result, output.toString());
-        assertFalse(output.toString().contains("Exception"), "an agent printed an exception:\n" + output);
+        assertTrue(run.exited, "app did not finish:\n" + output);
+        assertEquals(0, run.exitCode, "app failed:\n" + output);
+        assertEquals("counted=" + CALLS + " expected=" + CALLS + " backwards=0 otel=true", result, output);
+        assertFalse(output.contains("Exception"), "an agent printed an exception:\n" + output);
     }
 
     private static String classPathEntry(String artifact) {

@@ -1,8 +1,8 @@
 package io.vdsoagent.examples.benchmarks;
 
-import io.vdsoagent.bootstrap.ClockCallApproximateRecorder;
-import io.vdsoagent.bootstrap.ClockCallRecorder;
-import io.vdsoagent.bootstrap.ClockCallSharedCounts;
+import io.vdsoagent.bootstrap.clockcall.ClockCallApproximateRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallSharedCounts;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

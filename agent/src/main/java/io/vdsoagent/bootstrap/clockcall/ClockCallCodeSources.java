@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.io.File;
 import java.io.IOException;

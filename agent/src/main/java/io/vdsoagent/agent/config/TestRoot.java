@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import io.vdsoagent.source.SystemRoot;
 import java.nio.file.Paths;
@@ -9,13 +9,13 @@ import java.nio.file.Paths;
  * corrupt ELF images, junk sysfs). Deliberately not a configuration key: not documented for users,
  * not settable through agent arguments or the environment. The detectors still probe the live JVM.
  */
-final class TestRoot {
-    static final String PROPERTY = "vdso.agent.test-root";
+public final class TestRoot {
+    public static final String PROPERTY = "vdso.agent.test-root";
 
     private TestRoot() {
     }
 
-    static SystemRoot systemRoot() {
+    public static SystemRoot systemRoot() {
         String dir = System.getProperty(PROPERTY);
         return dir == null || dir.isEmpty() ? SystemRoot.live() : SystemRoot.at(Paths.get(dir));
     }

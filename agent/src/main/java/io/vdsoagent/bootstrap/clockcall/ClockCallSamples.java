@@ -1,19 +1,19 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Sampled latency of the application's clock calls, per clock method (the index constants of
- * {@link ClockCallRecorder}). Only one call in {@code sampleEvery} reaches this class, so atomics are
+ * Sampled latency of the application's clock calls, per clock method (the indexes of
+ * {@link ClockCallMethods}). Only one call in {@code sampleEvery} reaches this class, so atomics are
  * fine here. Each sample stands for the {@code sampleEvery} calls counted since the previous sample of
  * the same counter, which turns the sampled latency into an estimate of the time spent in all calls.
  *
- * <p>Boot class path, JDK only: no logging, no dependencies.
+ * <p>System class loader, JDK only: no logging, no dependencies.
  */
 public final class ClockCallSamples {
 
-    /** Number of clock methods the recorder distinguishes (see ClockCallRecorder's constants). */
-    public static final int METHODS = 10;
+    /** Number of clock methods the recorder distinguishes ({@link ClockCallMethods}). */
+    public static final int METHODS = ClockCallMethods.COUNT;
 
     /**
      * {@code sampleEvery - 1}; sampleEvery is a power of two so "is this the Nth call" is a mask test.

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,7 +17,9 @@ import java.time.ZonedDateTime;
  * call sites call it instead of the recorder. It names nothing outside java.base: its initialiser finds
  * the real recorder through {@link ClassLoader#getSystemClassLoader()} (the recorder of the configured
  * count mode, asked from {@link ClockCallLoadTime}) and keeps one {@code static final} method handle per
- * method, which the JIT treats as a constant and inlines like a direct call.
+ * method, which the JIT treats as a constant and inlines like a direct call. Its copies cannot read
+ * {@link ClockCallMethods} (another loader's class), so the names below repeat that table; the
+ * instrumentation's {@code ClockMethod} checks at start-up that this class has each of its methods.
  *
  * <p>In the system loader this class is never used.
  */
@@ -42,7 +44,7 @@ public final class ClockCallTrampoline {
 
     private static Class<?> recorder() {
         try {
-            Class<?> loadTime = Class.forName("io.vdsoagent.bootstrap.ClockCallLoadTime", true,
+            Class<?> loadTime = Class.forName("io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime", true,
                     ClassLoader.getSystemClassLoader());
             return (Class<?>) loadTime.getMethod("recorderClass").invoke(null);
         } catch (ReflectiveOperationException e) {

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -37,7 +37,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         long value = System.nanoTime();
-        ClockCallSamples.record(ClockCallRecorder.NANO_TIME, value - before);
+        ClockCallSamples.record(ClockCallMethods.NANO_TIME, value - before);
         return value;
     }
 
@@ -48,7 +48,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         long value = System.currentTimeMillis();
-        ClockCallSamples.record(ClockCallRecorder.CURRENT_TIME_MILLIS, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CURRENT_TIME_MILLIS, System.nanoTime() - before);
         return value;
     }
 
@@ -59,7 +59,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         Instant value = Instant.now();
-        ClockCallSamples.record(ClockCallRecorder.INSTANT_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.INSTANT_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -73,7 +73,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         Instant value = clock.instant();
-        ClockCallSamples.record(ClockCallRecorder.CLOCK_INSTANT, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CLOCK_INSTANT, System.nanoTime() - before);
         return value;
     }
 
@@ -87,7 +87,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         long value = clock.millis();
-        ClockCallSamples.record(ClockCallRecorder.CLOCK_MILLIS, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CLOCK_MILLIS, System.nanoTime() - before);
         return value;
     }
 
@@ -98,7 +98,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         LocalDateTime value = LocalDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -109,7 +109,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         LocalDate value = LocalDate.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_DATE_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -120,7 +120,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         LocalTime value = LocalTime.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -131,7 +131,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         ZonedDateTime value = ZonedDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.ZONED_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.ZONED_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -142,7 +142,7 @@ public final class ClockCallApproximateRecorder {
         }
         long before = System.nanoTime();
         OffsetDateTime value = OffsetDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.OFFSET_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.OFFSET_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 }

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,21 +19,10 @@ import java.time.ZonedDateTime;
  * <p>In the system class loader (where {@code -javaagent} puts the agent jar): application loaders link
  * to it directly, others through {@link ClockCallTrampoline}; JDK only, no logging, no allocation once a thread's table has room for its sites.
  * Method references ({@code System::nanoTime}) are redirected here too: the site id becomes the
- * lambda's captured argument. The method constants below index the per-method sample arrays; the
- * instrumentation's ClockMethod enum lists them in the same order.
+ * lambda's captured argument. Which methods, and their indexes into the per-method sample arrays:
+ * {@link ClockCallMethods}.
  */
 public final class ClockCallRecorder {
-
-    public static final int NANO_TIME = 0;
-    public static final int CURRENT_TIME_MILLIS = 1;
-    public static final int INSTANT_NOW = 2;
-    public static final int CLOCK_INSTANT = 3;
-    public static final int CLOCK_MILLIS = 4;
-    public static final int LOCAL_DATE_TIME_NOW = 5;
-    public static final int LOCAL_DATE_NOW = 6;
-    public static final int LOCAL_TIME_NOW = 7;
-    public static final int ZONED_DATE_TIME_NOW = 8;
-    public static final int OFFSET_DATE_TIME_NOW = 9;
 
     /** Class of Clock.systemUTC() and Clock.systemDefaultZone(): only those read the system clock. */
     static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
@@ -70,7 +59,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         long value = System.nanoTime();
-        ClockCallSamples.record(ClockCallRecorder.NANO_TIME, value - before);
+        ClockCallSamples.record(ClockCallMethods.NANO_TIME, value - before);
         return value;
     }
 
@@ -81,7 +70,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         long value = System.currentTimeMillis();
-        ClockCallSamples.record(ClockCallRecorder.CURRENT_TIME_MILLIS, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CURRENT_TIME_MILLIS, System.nanoTime() - before);
         return value;
     }
 
@@ -92,7 +81,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         Instant value = Instant.now();
-        ClockCallSamples.record(ClockCallRecorder.INSTANT_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.INSTANT_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -106,7 +95,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         Instant value = clock.instant();
-        ClockCallSamples.record(ClockCallRecorder.CLOCK_INSTANT, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CLOCK_INSTANT, System.nanoTime() - before);
         return value;
     }
 
@@ -120,7 +109,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         long value = clock.millis();
-        ClockCallSamples.record(ClockCallRecorder.CLOCK_MILLIS, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.CLOCK_MILLIS, System.nanoTime() - before);
         return value;
     }
 
@@ -131,7 +120,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         LocalDateTime value = LocalDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -142,7 +131,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         LocalDate value = LocalDate.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_DATE_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_DATE_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -153,7 +142,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         LocalTime value = LocalTime.now();
-        ClockCallSamples.record(ClockCallRecorder.LOCAL_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.LOCAL_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -164,7 +153,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         ZonedDateTime value = ZonedDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.ZONED_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.ZONED_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 
@@ -175,7 +164,7 @@ public final class ClockCallRecorder {
         }
         long before = System.nanoTime();
         OffsetDateTime value = OffsetDateTime.now();
-        ClockCallSamples.record(ClockCallRecorder.OFFSET_DATE_TIME_NOW, System.nanoTime() - before);
+        ClockCallSamples.record(ClockCallMethods.OFFSET_DATE_TIME_NOW, System.nanoTime() - before);
         return value;
     }
 }

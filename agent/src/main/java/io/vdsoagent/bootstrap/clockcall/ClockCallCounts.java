@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 /**
  * Exact call counts per call site, kept per thread so the hot path needs no atomic instruction and no

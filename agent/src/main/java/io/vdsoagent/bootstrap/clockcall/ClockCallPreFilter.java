@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 /**
  * The cheap test every loading class goes through: does its constant pool hold a Methodref or
@@ -13,11 +13,9 @@ package io.vdsoagent.bootstrap;
  */
 final class ClockCallPreFilter {
 
-    /** Owners of the methods in the instrumentation's ClockMethod table (internal names). */
-    private static final byte[][] OWNERS = bytes("java/lang/System", "java/time/Instant", "java/time/Clock",
-            "java/time/LocalDateTime", "java/time/LocalDate", "java/time/LocalTime", "java/time/ZonedDateTime",
-            "java/time/OffsetDateTime");
-    private static final byte[][] NAMES = bytes("nanoTime", "currentTimeMillis", "now", "instant", "millis");
+    /** Owners and names of the clock methods (internal names), from the one table. */
+    private static final byte[][] OWNERS = bytes(ClockCallMethods.owners());
+    private static final byte[][] NAMES = bytes(ClockCallMethods.names());
 
     private static final int OWNER = 1;
     private static final int NAME = 2;

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 /**
  * Approximate call counts per call site for count-mode=approximate: each site owns one 64-byte cache

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.detect.DetectorId;
@@ -68,7 +68,7 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Integer> SAMPLE_EVERY = key("sample-every", "1024",
             "time 1 call in N (power of two)", ConfigKey::toPowerOfTwo);
     public static final ConfigKey<Integer> TOP_SITES = key("top-sites", "20",
-            "call sites exported per-site and listed in /report", raw -> toInt(raw, 0, 10000));
+            "call sites exported per-site and listed in /report", raw -> ConfigValues.toInt(raw, 0, 10000));
     public static final ConfigKey<CountMode> COUNT_MODE = key("count-mode", "exact",
             "exact or approximate (cheaper, may lose counts)", ConfigKey::toCountMode);
     public static final ConfigKey<String> BASIC_AUTH_USER = exposureKey("basic-auth-user", "",
@@ -233,21 +233,8 @@ public final class ConfigKey<T> {
         return raw;
     }
 
-    static Integer toInt(String raw, int min, int max) throws ConfigurationException {
-        long n;
-        try {
-            n = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("not a number");
-        }
-        if (n < min || n > max) {
-            throw new ConfigurationException("must be between " + min + " and " + max);
-        }
-        return (int) n;
-    }
-
     private static Integer toPowerOfTwo(String raw) throws ConfigurationException {
-        int n = toInt(raw, 1, 1 << 30);
+        int n = ConfigValues.toInt(raw, 1, 1 << 30);
         if (Integer.bitCount(n) != 1) {
             throw new ConfigurationException("must be a power of two");
         }
@@ -287,7 +274,7 @@ public final class ConfigKey<T> {
                 for (DetectorId d : EnumSet.allOf(DetectorId.class)) {
                     known.add(d.label());
                 }
-                throw new ConfigurationException("unknown detector " + AgentArguments.quote(name) + "; known: "
+                throw new ConfigurationException("unknown detector " + ConfigValues.quote(name) + "; known: "
                         + String.join(",", known));
             }
             ids.add(id);

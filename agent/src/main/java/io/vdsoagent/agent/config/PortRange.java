@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 /**
  * The endpoint's port: one port ({@code 9419}, {@code 0} = any free one) or a range ({@code 9419-9429})
@@ -16,11 +16,11 @@ public final class PortRange {
     static PortRange parse(String raw) throws ConfigurationException {
         int dash = raw.indexOf('-');
         if (dash < 0) {
-            int port = ConfigKey.toInt(raw, 0, 65535);
+            int port = ConfigValues.toInt(raw, 0, 65535);
             return new PortRange(port, port);
         }
-        int first = ConfigKey.toInt(raw.substring(0, dash).trim(), 1, 65535);
-        int last = ConfigKey.toInt(raw.substring(dash + 1).trim(), 1, 65535);
+        int first = ConfigValues.toInt(raw.substring(0, dash).trim(), 1, 65535);
+        int last = ConfigValues.toInt(raw.substring(dash + 1).trim(), 1, 65535);
         if (first > last) {
             throw new ConfigurationException("a range runs from low to high");
         }

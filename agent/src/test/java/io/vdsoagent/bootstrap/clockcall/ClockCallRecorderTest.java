@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,7 +89,7 @@ class ClockCallRecorderTest {
 
     @Test
     void samplesOneCallInSampleEveryAndEstimatesTimeFromIt() {
-        int method = ClockCallRecorder.LOCAL_TIME_NOW;
+        int method = ClockCallMethods.LOCAL_TIME_NOW;
         long samplesBefore = ClockCallSamples.samples(method);
         int every = ClockCallSamples.sampleEvery();
         for (int i = 0; i < 10 * every; i++) {

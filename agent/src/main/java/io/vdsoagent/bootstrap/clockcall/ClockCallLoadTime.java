@@ -1,13 +1,11 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,17 +44,15 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     /** How many too-large class names are kept for /report (the count has them all). */
     private static final int TOO_LARGE_NAMES = 10;
 
-    static final String REWRITER_CLASS = "io.vdsoagent.agent.PremainInstrumentation";
     /** How long a class waits for another thread that is loading the rewriter before it loads unchanged. */
     private static final long REWRITER_WAIT_MILLIS = 2000;
 
     private static volatile ClockCallLoadTime active;
     private static volatile Class<?> recorderClass; // null: ClockCallRecorder (not named here: premain stays light)
-    private static AgentClassLoader sharedLoader;
 
     private final Instrumentation inst;
     private final boolean fromPremain;
-    private final String agentArgs;
+    private final Callable<ClassFileTransformer> rewriterSource;
     private final ClassLoader platformLoader;
     /** AtomicLong, not AtomicLongArray: the latter's VarHandles cost premain a few ms to load. */
     private final AtomicLong[] counts = new AtomicLong[COUNTS];
@@ -67,13 +63,15 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     private volatile Thread loadingRewriter;
     private volatile String notRewritingBecause;
     private volatile Class<?>[] loadedBefore;
+    /** The agent's handle on this transformer once installed (typed Object: this package names nothing of the agent's). */
+    private volatile Object owner;
     private final String[] tooLargeNames = new String[TOO_LARGE_NAMES];
 
-    private ClockCallLoadTime(Instrumentation inst, boolean fromPremain, String agentArgs,
-            ClassFileTransformer rewriter) {
+    private ClockCallLoadTime(Instrumentation inst, boolean fromPremain,
+            Callable<ClassFileTransformer> rewriterSource, ClassFileTransformer rewriter) {
         this.inst = inst;
         this.fromPremain = fromPremain;
-        this.agentArgs = agentArgs;
+        this.rewriterSource = rewriterSource;
         this.rewriter = rewriter;
         for (int i = 0; i < COUNTS; i++) {
             counts[i] = new AtomicLong();
@@ -89,9 +87,12 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
      * Not retransformation-capable: the JVM keeps its output when another agent retransforms a class, and
      * a capable registration costs premain a second JVMTI environment. On JDK 24+ an AOT cache can load
      * application classes before premain: those are listed here, for {@link #forRetransforming}.
+     *
+     * @param rewriterSource loads the rewriter in the agent's loader (the bootstrap owns that loader);
+     *        returns null when configuration turned instrumentation off, throws with a message that says why
      */
-    static void registerFromPremain(String agentArgs, Instrumentation inst) {
-        ClockCallLoadTime transformer = new ClockCallLoadTime(inst, true, agentArgs, null);
+    public static void registerFromPremain(Callable<ClassFileTransformer> rewriterSource, Instrumentation inst) {
+        ClockCallLoadTime transformer = new ClockCallLoadTime(inst, true, rewriterSource, null);
         active = transformer;
         inst.addTransformer(transformer, false);
         if (!System.getProperty("java.specification.version", "").startsWith("1.")
@@ -147,7 +148,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     }
 
     /** The agent stands down after premain registered the transformer: unregister it, load nothing. */
-    static synchronized void standDown(Instrumentation inst) {
+    public static synchronized void standDown(Instrumentation inst) {
         ClockCallLoadTime transformer = active;
         if (transformer != null) {
             inst.removeTransformer(transformer);
@@ -170,12 +171,13 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         return active;
     }
 
-    /** The agent's isolated loader, one per JVM, shared by the agent thread and the rewriter's first use. */
-    static synchronized AgentClassLoader sharedLoader(File jar) throws IOException {
-        if (sharedLoader == null) {
-            sharedLoader = new AgentClassLoader(jar, AgentClassLoader.defaultParent());
-        }
-        return sharedLoader;
+    /** The handle the agent installed on this transformer, or null. */
+    public Object owner() {
+        return owner;
+    }
+
+    public void owner(Object handle) {
+        owner = handle;
     }
 
     public boolean fromPremain() {
@@ -270,7 +272,7 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     }
 
     private boolean isJdkOrAgentLoader(ClassLoader loader) {
-        return loader == null || loader == platformLoader || loader instanceof AgentClassLoader;
+        return loader == null || loader == platformLoader || loader instanceof AgentLoader;
     }
 
     /**
@@ -317,13 +319,13 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
             loadingRewriter = Thread.currentThread();
             long start = System.nanoTime();
             try {
-                r = loadRewriter();
+                r = rewriterSource.call();
                 if (r == null) {
                     stop("instrumentation disabled by configuration");
                 }
                 rewriter = r;
             } catch (Throwable t) {
-                notRewritingBecause = "the rewriter did not load: " + AgentBootstrap.describe(t);
+                notRewritingBecause = "the rewriter did not load: " + t.getMessage();
                 inst.removeTransformer(this);
             } finally {
                 counts[REWRITER_LOAD_NANOS].addAndGet(System.nanoTime() - start);
@@ -348,17 +350,10 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
         return rewriter;
     }
 
-    private ClassFileTransformer loadRewriter() throws Exception {
-        AgentClassLoader loader = sharedLoader(AgentBootstrap.agentJar());
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader); // libraries that look for services do so in our loader
-        try {
-            Method forPremain = loader.loadClass(REWRITER_CLASS)
-                    .getMethod("forPremain", String.class, Instrumentation.class);
-            return (ClassFileTransformer) forPremain.invoke(null, agentArgs, inst);
-        } finally {
-            thread.setContextClassLoader(context);
-        }
+    /**
+     * Marks the agent's own class loader (the bootstrap's {@code AgentClassLoader}): its classes are never
+     * inspected. A marker here, so this package names nothing of the bootstrap's.
+     */
+    public interface AgentLoader {
     }
 }

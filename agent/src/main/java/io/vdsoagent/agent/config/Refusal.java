@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 /**
  * A configuration value the agent did not use, and what it did instead: for a key that decides who can

@@ -1,4 +1,4 @@
-package io.vdsoagent.bootstrap;
+package io.vdsoagent.bootstrap.clockcall;
 
 /**
  * The fast path of exact counting: each site has 8 stripes (one 64-byte line of longs), each stripe

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 /**
  * A configuration value that cannot be used. Internal only: {@link AgentArguments} turns it into one log

@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import io.vdsoagent.agent.instrument.CountMode;
 import io.vdsoagent.agent.instrument.InstrumentSettings;
@@ -63,7 +63,7 @@ public final class AgentArguments {
     }
 
     /** Pure: everything it reads is passed in, so tests need no real environment. */
-    static AgentArguments parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
+    public static AgentArguments parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
         List<String> problems = new ArrayList<String>();
         List<Refusal> refusals = new ArrayList<Refusal>();
         Map<String, String> args = parseArguments(agentArgs, problems, refusals);
@@ -243,13 +243,7 @@ public final class AgentArguments {
      * not break it (or forge a line that looks like ours).
      */
     static String quote(String raw) {
-        String s = raw.length() <= 60 ? raw : raw.substring(0, 60) + "...";
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return out.toString();
+        return ConfigValues.quote(raw);
     }
 
     /** The value of a key: its own type, never null. */
@@ -285,6 +279,11 @@ public final class AgentArguments {
 
     public String host() {
         return get(ConfigKey.HOST);
+    }
+
+    /** Where the endpoint may listen: one port or a range, first free wins. */
+    public PortRange ports() {
+        return get(ConfigKey.PORT);
     }
 
     /** The port, or the first of the range. */
