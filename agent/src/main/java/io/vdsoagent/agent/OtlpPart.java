@@ -110,6 +110,19 @@ final class OtlpPart extends ClassLoader {
         return held;
     }
 
+    /**
+     * protobuf uses {@code sun.misc.Unsafe} when it can see it, and JDK 24+ then print a four-line
+     * deprecation warning on the application's stderr. Hidden from the part, protobuf takes its own path
+     * for platforms without it (it catches the NoClassDefFoundError), at a cost nobody sees once a minute.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.equals("sun.misc.Unsafe")) {
+            throw new ClassNotFoundException(name);
+        }
+        return super.loadClass(name, resolve);
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         // Called under this name's class-loading lock: no other thread defines or removes it meanwhile.
