@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Read into memory, never extracted: no temporary file, so it works on a read-only root or with a
  * noexec or absent {@code /tmp}, leaves nothing behind when the JVM is killed and needs no cleanup. Each
- * class's bytes are dropped once it is defined; what stays on the heap is the part's classes never
- * loaded. Parent: the agent's own class loader (Micrometer's core types, the agent's configuration), so
+ * class's bytes are dropped once it is defined, and the rest once the first export is over (most of the
+ * part's ~740 classes are never needed): a class first needed later costs one more pass over the nested
+ * jar. Parent: the agent's own class loader (Micrometer's core types, the agent's configuration), so
  * both sides see the same Micrometer classes; the application never sees this loader.
  */
 final class OtlpPart extends ClassLoader {
     /** The nested jar, a resource of the agent's class loader (the agent jar's {@code inst/}). */
     static final String PART = "io/vdsoagent/agent/otlp-part.jar";
-    /** Inside the part: {@code static Closeable start(AgentArguments, MeterBinder, MeterRegistry)}. */
+    /** Inside the part: {@code static Closeable start(AgentArguments, MeterBinder, MeterRegistry, Runnable)}. */
     static final String ENTRY_POINT = "io.vdsoagent.agent.otlp.OtlpPush";
     private static final Logger log = LoggerFactory.getLogger(OtlpPart.class);
 
@@ -39,12 +40,14 @@ final class OtlpPart extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    /** Class file name (a/b/C.class) to its bytes, removed when defined. */
-    private final Map<String, byte[]> classes;
+    private final URL url;
+    /** Class file name (a/b/C.class) to its bytes, removed when defined; null once released. */
+    private volatile Map<String, byte[]> classes;
     private final long bytesRead;
 
-    private OtlpPart(ClassLoader parent, Map<String, byte[]> classes, long bytesRead) {
+    private OtlpPart(ClassLoader parent, URL url, Map<String, byte[]> classes, long bytesRead) {
         super(parent);
+        this.url = url;
         this.classes = classes;
         this.bytesRead = bytesRead;
     }
@@ -59,8 +62,8 @@ final class OtlpPart extends ClassLoader {
         try {
             OtlpPart part = open(OtlpPart.class.getClassLoader());
             Object push = Class.forName(ENTRY_POINT, true, part)
-                    .getMethod("start", AgentArguments.class, MeterBinder.class, MeterRegistry.class)
-                    .invoke(null, config, meters, scrape);
+                    .getMethod("start", AgentArguments.class, MeterBinder.class, MeterRegistry.class, Runnable.class)
+                    .invoke(null, config, meters, scrape, (Runnable) part::release);
             log.debug("OTLP part: {} bytes of classes read, {} not loaded, {} ms", part.bytesRead, part.bytesHeld(),
                     (System.nanoTime() - t0) / 1_000_000);
             return (Closeable) push;
@@ -79,12 +82,9 @@ final class OtlpPart extends ClassLoader {
         if (url == null) {
             throw new IOException(PART + " missing from the agent jar");
         }
-        URLConnection connection = url.openConnection();
-        // Cached, a jar: connection would keep a second JarFile of the agent jar open for the JVM's life.
-        connection.setUseCaches(false);
         Map<String, byte[]> classes = new ConcurrentHashMap<String, byte[]>();
         long total = 0;
-        InputStream raw = connection.getInputStream();
+        InputStream raw = openPart(url);
         try {
             JarInputStream jar = new JarInputStream(raw, false);
             for (JarEntry entry = jar.getNextJarEntry(); entry != null; entry = jar.getNextJarEntry()) {
@@ -98,16 +98,50 @@ final class OtlpPart extends ClassLoader {
         } finally {
             raw.close();
         }
-        return new OtlpPart(parent, classes, total);
+        return new OtlpPart(parent, url, classes, total);
     }
 
-    /** Bytes still held: the part's classes not loaded (yet). */
+    private static InputStream openPart(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        // Cached, a jar: connection would keep a second JarFile of the agent jar open for the JVM's life.
+        connection.setUseCaches(false);
+        return connection.getInputStream();
+    }
+
+    /** Bytes still held: the part's classes not loaded (yet); 0 once released. */
     long bytesHeld() {
-        long held = 0;
-        for (byte[] b : classes.values()) {
-            held += b.length;
+        Map<String, byte[]> held = classes;
+        long n = 0;
+        if (held != null) {
+            for (byte[] b : held.values()) {
+                n += b.length;
+            }
         }
-        return held;
+        return n;
+    }
+
+    /** The first export is over: the classes it did not need leave the heap. */
+    void release() {
+        long held = bytesHeld();
+        classes = null;
+        log.debug("OTLP part: {} bytes of classes not loaded by the first export released", held);
+    }
+
+    /** After the release: one pass over the nested jar for the one class. */
+    private byte[] readAgain(String entryName) throws IOException {
+        InputStream raw = openPart(url);
+        try {
+            JarInputStream jar = new JarInputStream(raw, false);
+            for (JarEntry entry = jar.getNextJarEntry(); entry != null; entry = jar.getNextJarEntry()) {
+                if (entry.getName().equals(entryName)) {
+                    log.debug("OTLP part: {} read again", entryName);
+                    return InputStreams.readAll(jar);
+                }
+            }
+            return null;
+        } finally {
+            raw.close();
+        }
     }
 
     /**
@@ -126,7 +160,14 @@ final class OtlpPart extends ClassLoader {
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         // Called under this name's class-loading lock: no other thread defines or removes it meanwhile.
-        byte[] bytes = classes.remove(name.replace('.', '/') + ".class");
+        String entryName = name.replace('.', '/') + ".class";
+        Map<String, byte[]> held = classes;
+        byte[] bytes;
+        try {
+            bytes = held != null ? held.remove(entryName) : readAgain(entryName);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
         if (bytes == null) {
             throw new ClassNotFoundException(name);
         }

@@ -19,13 +19,23 @@ final class ExportOutcomes {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean warned = new AtomicBoolean();
+    private final AtomicBoolean first = new AtomicBoolean(true);
+    private final Runnable afterFirst;
 
-    ExportOutcomes(String endpointForLog) {
+    ExportOutcomes(String endpointForLog, Runnable afterFirst) {
         this.endpointForLog = endpointForLog;
+        this.afterFirst = afterFirst;
     }
 
     void sent() {
         sent.incrementAndGet();
+        firstOver();
+    }
+
+    private void firstOver() {
+        if (first.compareAndSet(true, false)) {
+            afterFirst.run();
+        }
     }
 
     /** @param reason what went wrong, without the request (its headers are secrets) */
@@ -38,6 +48,7 @@ final class ExportOutcomes {
         } else {
             log.debug("OTLP export to {} failed: {}", endpointForLog, reason);
         }
+        firstOver();
     }
 
     /** At most 200 characters (a receiver's error body can be long), control characters as '?'. */

@@ -29,13 +29,16 @@ public final class OtlpPush implements Closeable {
      * The part's entry point (called reflectively by {@code OtlpPart}): starts the push and binds
      * {@code meters} (the same binders as /metrics, filters first) to it; the export counts go on
      * {@code scrape}. Null when the push is off (the reason was one line).
+     *
+     * @param afterFirstExport run once, on the push thread, when the first export is over (sent or failed)
      */
-    public static Closeable start(AgentArguments config, MeterBinder meters, MeterRegistry scrape) {
+    public static Closeable start(AgentArguments config, MeterBinder meters, MeterRegistry scrape,
+                                  Runnable afterFirstExport) {
         OtlpSettings settings = OtlpSettings.from(config);
         if (settings == null) {
             return null;
         }
-        ExportOutcomes outcomes = new ExportOutcomes(settings.endpointForLog());
+        ExportOutcomes outcomes = new ExportOutcomes(settings.endpointForLog(), afterFirstExport);
         PushMeterRegistry registry = MicrometerOtlp.start(settings, DaemonThreads.named(THREAD), outcomes);
         meters.bindTo(registry);
         outcomes.bindTo(scrape);
