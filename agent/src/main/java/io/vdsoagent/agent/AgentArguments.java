@@ -401,7 +401,7 @@ public final class AgentArguments {
         Map<String, Object> shown = new LinkedHashMap<String, Object>();
         for (ConfigKey<?> key : ConfigKey.ALL) {
             Object value = values.get(key);
-            if (key.secret() && !"".equals(value)) {
+            if (key.secret() && !"".equals(value) && !Collections.emptyMap().equals(value)) {
                 value = "***";
             } else if (value instanceof CountMode) {
                 value = ((CountMode) value).name().toLowerCase(Locale.ROOT);

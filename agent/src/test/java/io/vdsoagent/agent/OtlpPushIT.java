@@ -136,6 +136,41 @@ class OtlpPushIT {
         }
     }
 
+    /** Node mode ({@code serve}) pushes what its /metrics serves too: the kernel's full detail, mode node. */
+    @Test
+    void nodeModePushesItsOwnFamilies() throws Exception {
+        BlockingQueue<Export> exports = new LinkedBlockingQueue<>();
+        HttpServer receiver = receiver(exports);
+        try (AgentJvm node = AgentJvm.start(Arrays.asList(AgentJvm.java(), "-jar", AgentJvm.agentJar().getAbsolutePath(),
+                "serve", "host=127.0.0.1", "port=0", "otlp-interval=1s",
+                "otlp-endpoint=http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/metrics"))) {
+            int port = node.awaitReadyPort();
+            Export export = exports.poll(60, TimeUnit.SECONDS);
+            assertTrue(export != null, "no OTLP export within 60 s; stderr:\n" + node.stderr());
+            Set<String> pushed = new TreeSet<>();
+            String mode = "";
+            for (ResourceMetrics rm : export.request.getResourceMetricsList()) {
+                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                    for (Metric m : sm.getMetricsList()) {
+                        pushed.add(prometheusName(m));
+                        if (m.getName().equals("vdso.agent.mode.info")) {
+                            mode = attribute(m.getGauge().getDataPoints(0).getAttributesList(), "mode");
+                        }
+                    }
+                }
+            }
+            Set<String> expected = families(AgentJvm.get(port, "/metrics", null).body);
+            expected.removeIf(f -> !f.startsWith("vdso_"));
+            expected.removeAll(SCRAPE_ONLY);
+            assertEquals(expected, pushed);
+            assertTrue(pushed.contains("vdso_symbol_info"), "node mode's full detail: " + pushed);
+            assertEquals("node", mode);
+            assertEquals(new ArrayList<String>(), node.foreignStderrLines(), "nothing else on stderr");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     /**
      * A collector that accepts and never answers: the export waits on its own daemon thread (bounded by the
      * read timeout), the endpoint keeps answering, the failure is counted and logged once, and the
