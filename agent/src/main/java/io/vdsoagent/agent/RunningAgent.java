@@ -210,6 +210,12 @@ final class RunningAgent implements Closeable {
     /** Off unless otlp-endpoint is set (the OTLP part is not even read then); the same meters as /metrics. */
     private void startOtlp(ClockHealthService health, AgentMode mode) {
         if (!config.get(ConfigKey.OTLP_ENDPOINT).isEmpty() && !config.pushRefused()) {
+            String noRoom = Headroom.shortfall(Headroom.Step.OTLP_PUSH);
+            if (noRoom != null) {
+                skipped("otlp");
+                log.warn(noRoom);
+                return;
+            }
             HostDetail detail = hostDetail(config, mode);
             otlp = OtlpPart.start(config, pushed -> {
                 pushed.config().meterFilter(detail.meterFilter());
@@ -217,6 +223,7 @@ final class RunningAgent implements Closeable {
                 BuildInfo.current().bindTo(pushed);
                 VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(pushed);
             }, registry);
+            Headroom.shortfall(Headroom.Step.AFTER_START);
         }
     }
 
