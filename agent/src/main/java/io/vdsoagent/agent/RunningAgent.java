@@ -68,6 +68,8 @@ final class RunningAgent implements Closeable {
     private volatile AgentHttpServer server;
     /** JFR events of the probes; registered with JFR only once a recording runs. */
     private final FlightRecorderEvents flightRecorder = FlightRecorderEvents.create();
+    /** Null unless otlp-endpoint is set and the push started. */
+    private volatile Closeable otlp;
 
     private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes,
             Supplier<Probed<NativeAccess>> nativeAccess) {
@@ -179,6 +181,7 @@ final class RunningAgent implements Closeable {
         // Loading Byte Buddy and retransforming loaded classes takes a few hundred ms; the verdicts
         // should not wait for it. Its jvm_clock_* series appear from the next scrape on.
         agent.instrumentClockCalls(inst);
+        agent.startOtlp(health, AgentMode.JVM);
         startTimes.started();
         return agent;
     }
@@ -204,7 +207,28 @@ final class RunningAgent implements Closeable {
         if (degraded != null) {
             log.warn(degraded);
         }
+        agent.startOtlp(health, AgentMode.NODE);
         return agent;
+    }
+
+    /** Off unless otlp-endpoint is set (the OTLP part is not even read then); the same meters as /metrics. */
+    private void startOtlp(ClockHealthService health, AgentMode mode) {
+        if (!config.get(ConfigKey.OTLP_ENDPOINT).isEmpty() && !config.pushRefused()) {
+            String noRoom = Headroom.shortfall(Headroom.Step.OTLP_PUSH);
+            if (noRoom != null) {
+                skipped("otlp");
+                log.warn(noRoom);
+                return;
+            }
+            HostDetail detail = hostDetail(config, mode);
+            otlp = OtlpPart.start(config, pushed -> {
+                pushed.config().meterFilter(detail.meterFilter());
+                mode.bindTo(pushed, detail);
+                BuildInfo.current().bindTo(pushed);
+                VdsoMetrics.builder(health.monitor()).exposeAddress(config.exposeAddress()).build().bindTo(pushed);
+            }, registry);
+            Headroom.shortfall(Headroom.Step.AFTER_START);
+        }
     }
 
     /**
@@ -221,7 +245,7 @@ final class RunningAgent implements Closeable {
         for (Refusal refusal : config.refusals()) {
             Gauge.builder("vdso.agent.config.refused", () -> 1)
                     .tags("key", refusal.key(), "effect", refusal.effect().label())
-                    .description("A configuration value the agent did not use: effect endpoint_off (a host, port, TLS or auth value, an unknown key) or default_used.")
+                    .description("A configuration value the agent did not use: effect endpoint_off (a host, port, TLS or auth value, an unknown key), otlp_off (an otlp-* value) or default_used.")
                     .register(registry);
         }
         return registry;
@@ -388,6 +412,14 @@ final class RunningAgent implements Closeable {
             h.close();
         }
         flightRecorder.close();
+        Closeable push = otlp;
+        if (push != null) {
+            try {
+                push.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("OTLP push stop: {}", e.toString());
+            }
+        }
         registry.close();
     }
 

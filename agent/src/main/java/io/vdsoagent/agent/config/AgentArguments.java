@@ -90,6 +90,10 @@ public final class AgentArguments {
                     problems.add(String.format("bad value for %s [%s], metrics endpoint OFF (fail closed): %s",
                             key.name(), shown, e.getMessage()));
                     refusals.add(new Refusal(key.name(), e.getMessage(), Refusal.Effect.ENDPOINT_OFF));
+                } else if (key.push()) {
+                    problems.add(String.format("bad value for %s [%s], OTLP push OFF (fail closed): %s",
+                            key.name(), shown, e.getMessage()));
+                    refusals.add(new Refusal(key.name(), e.getMessage(), Refusal.Effect.PUSH_OFF));
                 } else {
                     problems.add(String.format("bad value for %s [%s], using default %s: %s",
                             key.name(), shown, key.defaultText(), e.getMessage()));
@@ -273,6 +277,16 @@ public final class AgentArguments {
         return false;
     }
 
+    /** True when a refusal keeps the OTLP push off (a bad otlp-* value). */
+    public boolean pushRefused() {
+        for (Refusal r : refusals) {
+            if (r.effect() == Refusal.Effect.PUSH_OFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean enabled() {
         return get(ConfigKey.ENABLED);
     }
@@ -386,7 +400,7 @@ public final class AgentArguments {
         Map<String, Object> shown = new LinkedHashMap<String, Object>();
         for (ConfigKey<?> key : ConfigKey.ALL) {
             Object value = values.get(key);
-            if (key.secret() && !"".equals(value)) {
+            if (key.secret() && !"".equals(value) && !Collections.emptyMap().equals(value)) {
                 value = "***";
             } else if (value instanceof CountMode) {
                 value = ((CountMode) value).name().toLowerCase(Locale.ROOT);

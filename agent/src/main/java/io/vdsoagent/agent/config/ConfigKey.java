@@ -6,9 +6,11 @@ import io.vdsoagent.publish.HostDetail;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,9 +31,13 @@ public final class ConfigKey<T> {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|m|h)?$");
     private static final Pattern NUMERIC = Pattern.compile("^[0-9.]+$");
     private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*$");
+    /** An HTTP token (RFC 9110): what a header name may be. */
+    private static final Pattern HTTP_TOKEN = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
     private static final Pattern HOST_NAME = Pattern.compile(
             "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
     private static final List<ConfigKey<?>> KEYS = new ArrayList<ConfigKey<?>>();
+    /** Keys of the OTLP push: a bad value turns the push off (never a push without its headers). */
+    private static final Set<ConfigKey<?>> PUSH_KEYS = new HashSet<ConfigKey<?>>();
 
     public static final ConfigKey<Boolean> ENABLED = exposureKey("enabled", "true",
             "false: the agent does nothing", ConfigKey::toBoolean);
@@ -87,6 +93,17 @@ public final class ConfigKey<T> {
             "the PEM certificate chain for tls-key-file", raw -> raw);
     public static final ConfigKey<String> NATIVE_DIR = key("native-dir", "",
             "JDK 8-21 only: a writable, exec-mounted directory for jffi's stub (JDK 22+ writes nothing)", raw -> raw);
+    public static final ConfigKey<String> OTLP_ENDPOINT = pushKey("otlp-endpoint", "",
+            "also push the vdso_* metrics over OTLP/HTTP (protobuf) to this http(s) URL; empty = off",
+            ConfigKey::toHttpUrl);
+    public static final ConfigKey<Map<String, String>> OTLP_HEADERS = pushKey("otlp-headers", "",
+            "headers of each OTLP export, name=value (a secret; several: comma-separated via the environment)",
+            raw -> otlpHeaders(raw, ","));
+    public static final ConfigKey<String> OTLP_HEADERS_FILE = pushKey("otlp-headers-file", "",
+            "a file of name=value lines, headers of each OTLP export (a mounted Secret); added to otlp-headers",
+            raw -> raw);
+    public static final ConfigKey<Long> OTLP_INTERVAL = key("otlp-interval", "60s",
+            "how often the OTLP push exports", ConfigKey::toMillis);
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = Collections.unmodifiableList(KEYS);
@@ -129,6 +146,19 @@ public final class ConfigKey<T> {
         return key;
     }
 
+    /** A key of the OTLP push: a bad value turns the push off, never the endpoint. */
+    private static <T> ConfigKey<T> pushKey(String name, String defaultText, String doc, Parser<T> parser) {
+        ConfigKey<T> key = key(name, defaultText, doc, raw -> {
+            try {
+                return parser.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage());
+            }
+        });
+        PUSH_KEYS.add(key);
+        return key;
+    }
+
     /** The key with this name, or null. */
     public static ConfigKey<?> byName(String name) {
         for (ConfigKey<?> key : KEYS) {
@@ -164,9 +194,14 @@ public final class ConfigKey<T> {
         return exposure;
     }
 
-    /** A password: never echoed in a problem line or {@code toString}. */
+    /** Decides whether and how the OTLP push runs: a value that cannot be used turns the push off. */
+    public boolean push() {
+        return PUSH_KEYS.contains(this);
+    }
+
+    /** A password or the OTLP headers (a token): never echoed in a problem line or {@code toString}. */
     public boolean secret() {
-        return name.endsWith("password");
+        return name.endsWith("password") || this == OTLP_HEADERS;
     }
 
     /** {@code vdso.agent.<name>}. */
@@ -296,6 +331,62 @@ public final class ConfigKey<T> {
             throw new ConfigurationException("exact or approximate");
         }
         return mode;
+    }
+
+    /**
+     * Empty (no push), or an absolute http(s) URL with a host and nothing else: no user info (credentials
+     * go in otlp-headers, which is never logged), no fragment.
+     */
+    private static String toHttpUrl(String raw) {
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("an http:// or https:// URL with a host");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("no user:password@ (credentials go in otlp-headers) and no #fragment");
+        }
+        return raw;
+    }
+
+    /**
+     * OTLP headers as {@code name=value} items, split at {@code separator} (a comma in a key, a line in
+     * otlp-headers-file). A value may contain '='; a name is an HTTP token; no control character in a
+     * value (a newline would add a header of the sender's choosing). The message never names a value.
+     */
+    public static Map<String, String> otlpHeaders(String raw, String separator) {
+        Map<String, String> headers = new java.util.LinkedHashMap<String, String>();
+        for (String item : raw.split(separator)) {
+            String pair = item.trim();
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("name=value items");
+            }
+            String name = pair.substring(0, eq).trim();
+            String value = pair.substring(eq + 1).trim();
+            if (!HTTP_TOKEN.matcher(name).matches()) {
+                throw new IllegalArgumentException("a header name is letters, digits and !#$%&'*+.^_`|~-");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c != '\t' && (c < 0x20 || c == 0x7f)) {
+                    throw new IllegalArgumentException("a control character in a header value");
+                }
+            }
+            headers.put(name, value);
+        }
+        return Collections.unmodifiableMap(headers);
     }
 
     private static List<String> toList(String raw) {

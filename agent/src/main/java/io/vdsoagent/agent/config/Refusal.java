@@ -10,6 +10,8 @@ public final class Refusal {
     /** What the agent did instead of using the value. */
     public enum Effect {
         ENDPOINT_OFF("endpoint_off"),
+        /** An {@code otlp-*} value: no OTLP push at all (never one without the headers it was given). */
+        PUSH_OFF("otlp_off"),
         DEFAULT_USED("default_used");
 
         private final String label;

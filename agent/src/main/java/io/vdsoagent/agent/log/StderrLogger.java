@@ -14,8 +14,15 @@ final class StderrLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
     static final String PREFIX = "vdso-agent: ";
 
+    /**
+     * A library's info line is not the agent's one line: it shows at debug (Micrometer's OTLP registry
+     * announces "Publishing metrics ... to <url>" at info, and the URL may carry a token).
+     */
+    private final Level infoLevel;
+
     StderrLogger(String name) {
         this.name = name;
+        this.infoLevel = name.startsWith("io.vdsoagent.") ? Level.INFO : Level.DEBUG;
     }
 
     @Override
@@ -30,7 +37,7 @@ final class StderrLogger extends LegacyAbstractLogger {
 
     @Override
     public boolean isInfoEnabled() {
-        return AgentLogLevel.enabled(Level.INFO);
+        return AgentLogLevel.enabled(infoLevel);
     }
 
     @Override
