@@ -2,7 +2,8 @@ package io.vdsoagent.agent;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.vdsoagent.bootstrap.InputStreams;
+import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.bootstrap.clockcall.InputStreams;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

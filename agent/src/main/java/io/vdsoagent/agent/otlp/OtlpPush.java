@@ -3,7 +3,7 @@ package io.vdsoagent.agent.otlp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.push.PushMeterRegistry;
-import io.vdsoagent.agent.AgentArguments;
+import io.vdsoagent.agent.config.AgentArguments;
 import io.vdsoagent.base.DaemonThreads;
 import java.io.Closeable;
 import org.slf4j.Logger;

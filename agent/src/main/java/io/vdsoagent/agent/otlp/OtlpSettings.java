@@ -1,7 +1,7 @@
 package io.vdsoagent.agent.otlp;
 
-import io.vdsoagent.agent.AgentArguments;
-import io.vdsoagent.agent.ConfigKey;
+import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.ConfigKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
