@@ -1,6 +1,7 @@
 package io.vdsoagent.agent;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -11,17 +12,21 @@ import java.util.function.LongSupplier;
  * "starting") and before the heavy steps (registry, first probe and its proof JVM, instrumentation
  * metrics), which would otherwise compete with the application's start for the same cores.
  *
- * <p>{@code start-delay=auto}: the process's CPU time ({@code /proc/self/stat}, all threads) is sampled
- * every {@link #WINDOW_MILLIS}; the start has settled once {@link #QUIET_WINDOWS} windows in a row each
- * used at most a quarter of one CPU (a JVM starting uses a whole core or more; an idle one, a JIT
- * finishing, a server waiting for requests, much less). At most {@link StartDelay#AUTO_MAX_MILLIS}: an
- * application that never goes quiet still gets its verdicts. A fixed delay just waits.
+ * <p>{@code start-delay=auto}: the process's CPU time ({@code /proc/self/stat}, all threads) and the
+ * JVM's count of loaded classes are sampled every {@link #WINDOW_MILLIS}; the start has settled once
+ * {@link #QUIET_WINDOWS} windows in a row each used at most a quarter of one CPU or loaded at most
+ * {@link #QUIET_CLASSES} classes (a JVM starting loads hundreds of classes a window and uses a whole core
+ * or more; once it is ready, its JIT may keep a core busy for seconds, but class loading stops). At most
+ * {@link StartDelay#AUTO_MAX_MILLIS}: an application that never goes quiet still gets its verdicts. A
+ * fixed delay just waits.
  */
 final class StartPacing {
     static final long WINDOW_MILLIS = 250;
     static final int QUIET_WINDOWS = 2;
     /** A quiet window used at most this share of one CPU. */
     static final double QUIET_SHARE = 0.25;
+    /** ... or loaded at most this many classes. */
+    static final long QUIET_CLASSES = 10;
     /** Without a readable CPU time {@code auto} cannot see the start settle: it waits this long. */
     static final long BLIND_MILLIS = 5_000;
     /** USER_HZ, the unit of /proc/[pid]/stat's times: 100 on every Linux ABI. */
@@ -34,17 +39,28 @@ final class StartPacing {
 
     private final StartDelay delay;
     private final LongSupplier processCpuNanos;
+    private final LongSupplier loadedClasses;
     private final Pause pause;
 
-    StartPacing(StartDelay delay, LongSupplier processCpuNanos, Pause pause) {
+    /** @param loadedClasses the JVM's total of classes loaded so far, or -1 when unknown */
+    StartPacing(StartDelay delay, LongSupplier processCpuNanos, LongSupplier loadedClasses, Pause pause) {
         this.delay = delay;
         this.processCpuNanos = processCpuNanos;
+        this.loadedClasses = loadedClasses;
         this.pause = pause;
     }
 
-    /** The live process: /proc/self/stat, {@link Thread#sleep}. */
+    /** The live process: /proc/self/stat, the class-loading bean (Headroom has loaded java.management), {@link Thread#sleep}. */
     static StartPacing of(StartDelay delay) {
-        return new StartPacing(delay, StartPacing::processCpuNanos, Thread::sleep);
+        return new StartPacing(delay, StartPacing::processCpuNanos, StartPacing::loadedClasses, Thread::sleep);
+    }
+
+    private static long loadedClasses() {
+        try {
+            return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
     }
 
     /**
@@ -73,6 +89,7 @@ final class StartPacing {
             return "waited " + BLIND_MILLIS + " ms (no process CPU time to watch)";
         }
         long quietBudget = (long) (WINDOW_MILLIS * 1_000_000L * QUIET_SHARE);
+        long classes = loadedClasses.getAsLong();
         int quiet = 0;
         long waited = 0;
         while (waited < delay.maxMillis()) {
@@ -82,8 +99,11 @@ final class StartPacing {
             if (now < 0) {
                 return "waited " + waited + " ms (process CPU time no longer readable)";
             }
-            quiet = now - previous <= quietBudget ? quiet + 1 : 0;
+            long classesNow = loadedClasses.getAsLong();
+            boolean loadingStopped = classes >= 0 && classesNow >= 0 && classesNow - classes <= QUIET_CLASSES;
+            quiet = now - previous <= quietBudget || loadingStopped ? quiet + 1 : 0;
             previous = now;
+            classes = classesNow;
             if (quiet >= QUIET_WINDOWS) {
                 return "waited " + waited + " ms for the JVM's start to settle";
             }

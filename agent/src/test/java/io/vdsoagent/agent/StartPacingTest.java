@@ -22,6 +22,12 @@ class StartPacingTest {
         return () -> millis[(int) Math.min(i[0]++, millis.length - 1)] * MS;
     }
 
+    /** Loaded-class totals, one per call; the last one repeats. */
+    private static LongSupplier counts(long... totals) {
+        long[] i = {0};
+        return () -> totals[(int) Math.min(i[0]++, totals.length - 1)];
+    }
+
     private final List<Long> slept = new ArrayList<>();
 
     private long sleptMillis() {
@@ -35,7 +41,7 @@ class StartPacingTest {
     @Test
     void autoWaitsWhileTheJvmIsBusyAndStartsAfterTwoQuietWindows() {
         // busy 250 ms per window (a full core) for four windows, then 10 ms per window
-        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1010, 1020), slept::add);
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1010, 1020), () -> -1, slept::add);
         String said = pacing.await();
         assertEquals(6 * StartPacing.WINDOW_MILLIS, sleptMillis());
         assertTrue(said.contains("settle"), said);
@@ -43,16 +49,25 @@ class StartPacingTest {
 
     @Test
     void oneQuietWindowBetweenBusyOnesIsNotASettledStart() {
-        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 260, 510, 520, 530), slept::add);
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 260, 510, 520, 530), () -> -1, slept::add);
         pacing.await();
         assertEquals(5 * StartPacing.WINDOW_MILLIS, sleptMillis());
     }
 
     @Test
     void aQuarterOfOneCpuIsStillQuiet() {
-        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 62, 124), slept::add);
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 62, 124), () -> -1, slept::add);
         pacing.await();
         assertEquals(2 * StartPacing.WINDOW_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void classLoadingThatStoppedIsASettledStartEvenWhileTheJitKeepsACoreBusy() {
+        // a full core every window; classes: 500 per window, then 3 (the application is ready)
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1250, 1500),
+                counts(0, 500, 1000, 1500, 1503, 1506), slept::add);
+        pacing.await();
+        assertEquals(5 * StartPacing.WINDOW_MILLIS, sleptMillis());
     }
 
     @Test
@@ -61,29 +76,29 @@ class StartPacingTest {
         for (int i = 0; i < busy.length; i++) {
             busy[i] = i * 400L; // 1.6 cores
         }
-        String said = new StartPacing(StartDelay.AUTO, cpu(busy), slept::add).await();
+        String said = new StartPacing(StartDelay.AUTO, cpu(busy), () -> -1, slept::add).await();
         assertEquals(StartDelay.AUTO_MAX_MILLIS, sleptMillis());
         assertTrue(said.contains("stayed busy"), said);
     }
 
     @Test
     void withoutAReadableCpuTimeAutoWaitsAFixedTime() {
-        new StartPacing(StartDelay.AUTO, () -> -1, slept::add).await();
+        new StartPacing(StartDelay.AUTO, () -> -1, () -> -1, slept::add).await();
         assertEquals(StartPacing.BLIND_MILLIS, sleptMillis());
     }
 
     @Test
     void aFixedDelayWaitsExactlyThatLongAndZeroNotAtAll() throws Exception {
-        new StartPacing(StartDelay.parse("1500ms"), () -> 0, slept::add).await();
+        new StartPacing(StartDelay.parse("1500ms"), () -> 0, () -> -1, slept::add).await();
         assertEquals(List.of(1500L), slept);
         slept.clear();
-        new StartPacing(StartDelay.parse("0"), () -> 0, slept::add).await();
+        new StartPacing(StartDelay.parse("0"), () -> 0, () -> -1, slept::add).await();
         assertEquals(List.of(), slept);
     }
 
     @Test
     void anInterruptEndsTheWaitAndKeepsTheFlag() {
-        String said = new StartPacing(StartDelay.AUTO, cpu(0, 1000), millis -> {
+        String said = new StartPacing(StartDelay.AUTO, cpu(0, 1000), () -> -1, millis -> {
             throw new InterruptedException();
         }).await();
         assertTrue(Thread.interrupted());
