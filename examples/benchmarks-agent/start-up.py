@@ -9,7 +9,7 @@ premain that does nothing, built here) and jmx_exporter, variants alternating ro
 
 Environment: VDSO_AGENT_JAR (default agent/target/vdso-agent.jar), BEFORE_JAR (an older jar, optional),
 LIB (jars copied by `mvn -f startup/pom.xml dependency:copy-dependencies -DoutputDirectory=$LIB`),
-SETTLE (s, default 12), JDK17, JDK25. Raw samples go to work/startup/*.tsv. Prints medians, min-max and
+SETTLE (s, default 20), JDK17, JDK25. Raw samples go to work/startup/*.tsv. Prints medians, min-max and
 ratios of medians; the load average before and after.
 """
 import os, re, shutil, signal, statistics, subprocess, sys, threading, time
@@ -20,11 +20,15 @@ WORK = os.path.join(HERE, "work", "startup")
 AGENT = os.environ.get("VDSO_AGENT_JAR", os.path.join(ROOT, "agent/target/vdso-agent.jar"))
 BEFORE = os.environ.get("BEFORE_JAR")
 LIB = os.environ.get("LIB", os.path.join(WORK, "lib"))
-SETTLE = float(os.environ.get("SETTLE", "12"))
+SETTLE = float(os.environ.get("SETTLE", "20"))
 JDKS = {"17": os.environ.get("JDK17", "/usr/lib/jvm/java-17-openjdk-amd64"),
         "25": os.environ.get("JDK25", "/usr/lib/jvm/temurin-25-jdk-amd64")}
 TICK = os.sysconf("SC_CLK_TCK")
 PORT = 19611
+# The children must not see this script's own VDSO_AGENT_JAR: the agent reads VDSO_AGENT_* as configuration
+# and an unknown key turns its endpoint off (fail closed).
+CHILD_ENV = {k: v for k, v in os.environ.items() if not k.startswith("VDSO_AGENT_")}
+OTEL = os.environ.get("OTEL_JAR")  # trivial: adds otel, ours+otel, otel+ours (and with BEFORE_JAR before+otel, otel+before)
 
 
 def load():
@@ -50,6 +54,10 @@ def build_small_jars():
 
 
 def agent_flags(variant, port):
+    if "+" in variant:  # two agents, in this order on the command line
+        return [f for v in variant.split("+") for f in agent_flags(v, port)]
+    if variant == "otel":
+        return ["-javaagent:" + OTEL]
     if variant == "none":
         return []
     if variant == "empty":
@@ -77,14 +85,19 @@ def med(xs):
 
 def trivial(rounds):
     variants = ["none", "empty", "ours"] + (["before"] if BEFORE else [])
+    if OTEL:
+        variants += ["otel", "ours+otel", "otel+ours"] + (["before+otel", "otel+before"] if BEFORE else [])
+    env = dict(CHILD_ENV, OTEL_TRACES_EXPORTER="none", OTEL_METRICS_EXPORTER="none", OTEL_LOGS_EXPORTER="none")
+    jdks = os.environ.get("TRIVIAL_JDKS", "17 25").split()
     res = {}
     l0 = load()
     for i in range(rounds):
-        for jdk, home in JDKS.items():
+        for jdk in jdks:
+            home = JDKS[jdk]
             for v in rotate(variants, i):
                 cmd = [os.path.join(home, "bin", "java")] + agent_flags(v, 0) + ["-cp", os.path.join(WORK, "classes"), "Trivial"]
                 t0 = time.perf_counter()
-                p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
                 _, status, ru = os.wait4(p.pid, 0)
                 wall = (time.perf_counter() - t0) * 1000
                 p.returncode = status
@@ -97,7 +110,7 @@ def trivial(rounds):
     print("trivial main, %d alternating rounds; load average %s at start, %s at end" % (rounds, " ".join(l0), " ".join(l1)))
     print("| JDK | variant | wall ms median (min-max) | CPU ms median (min-max) | added wall vs none | added CPU vs none |")
     print("|---|---|---|---|---|---|")
-    for jdk in JDKS:
+    for jdk in jdks:
         base_w = med([r[0] for r in res[(jdk, "none")]])
         base_c = med([r[1] for r in res[(jdk, "none")]])
         for v in variants:
@@ -108,6 +121,11 @@ def trivial(rounds):
         e = med([r[0] for r in res[(jdk, "empty")]]) - base_w
         o = med([r[0] for r in res[(jdk, "ours")]]) - base_w
         print("JDK %s: added wall ours / empty agent = %+.1f / %+.1f ms = %.2fx (goal <= 1.5x)" % (jdk, o, e, o / e if e > 0 else float("nan")))
+        if OTEL:
+            ot = med([r[0] for r in res[(jdk, "otel")]])
+            for pair in [v for v in variants if "+" in v]:
+                print("JDK %s: %s wall %.0f ms = %+.1f %% vs OpenTelemetry alone (%.0f ms)" % (
+                    jdk, pair, med([r[0] for r in res[(jdk, pair)]]), (med([r[0] for r in res[(jdk, pair)]]) / ot - 1) * 100, ot))
 
 
 def proc_cpu_ms(pid):
@@ -175,7 +193,7 @@ def one_server(app, jdk_home, variant, cpuset, port):
         shutil.copytree(os.path.join(d, "pristine"), os.path.join(d, "data"))
     cmd = (["taskset", "-c", cpuset] if cpuset != "all" else []) + java_and_opts + agent_flags(variant, port) + rest
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=CHILD_ENV)
     ready = {}
     err = []
 
@@ -205,6 +223,8 @@ def one_server(app, jdk_home, variant, cpuset, port):
            "cpu_settled_s": proc_cpu_ms(p.pid) / 1000, "hwm_mib": proc_hwm_kib(p.pid) / 1024.0}
     row.update(jstat(jdk_home, p.pid))
     row["agent_started"] = any("metrics on" in l for l in err) if variant in ("ours", "eager", "before") else None
+    if os.environ.get("SHOW_STDERR"):
+        print("".join(err[-10:]), file=sys.stderr)
     p.send_signal(signal.SIGTERM)
     try:
         p.wait(30)
@@ -225,7 +245,7 @@ def server(app, rounds):
     for i in range(rounds):
         for cpuset in cpusets:
             for v in rotate(variants, i):
-                r = one_server(app, JDKS[jdk], v, cpuset, PORT)
+                r = one_server(app, JDKS[jdk], v, cpuset, PORT + variants.index(v))  # a port each: no TIME_WAIT clash
                 res.setdefault((cpuset, v), []).append(r)
                 print("round %d cpus=%s %-6s %s" % (i, cpuset, v, " ".join("%s=%s" % (k, ("%.3f" % x) if isinstance(x, float) else x) for k, x in r.items())), flush=True)
     l1 = load()
