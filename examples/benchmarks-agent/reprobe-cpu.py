@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 28: CPU of one periodic re-probe (/report's probe.cpuNanos: the probing thread plus its probe
 threads), the agent jar before and after a change side by side, JDK 17 and Temurin 25. Each JVM sleeps
-with interval=2s; every distinct snapshot after the first probe is one re-probe.
+with interval=2s (the jar after, start-delay=0; a jar before that key would refuse it and turn its endpoint off); every distinct snapshot after the first probe is one re-probe.
 Usage: reprobe-cpu.py BEFORE.jar AFTER.jar [samples]"""
 import json, os, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -27,7 +27,7 @@ for jdk, java in JAVAS.items():
     procs, seen = {}, {}
     for i, (name, jar) in enumerate(JARS.items()):
         port = 19700 + i
-        procs[name] = (subprocess.Popen([java, "-javaagent:%s=host=127.0.0.1,port=%d,interval=2s,start-delay=0" % (jar, port),
+        procs[name] = (subprocess.Popen([java, "-javaagent:%s=host=127.0.0.1,port=%d,interval=2s%s" % (jar, port, ",start-delay=0" if name == "after" else ""),
                                          "-cp", CLASSES, "Sleep", "600000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port)
         seen[name] = []
     try:
