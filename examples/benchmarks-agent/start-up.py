@@ -272,7 +272,7 @@ def server(app, rounds):
                 m.get("classes", float("nan")), m.get("metaspace_kib", float("nan")) / 1024,
                 m["ready_s"] / base["ready_s"], m["cpu_ready_s"] / base["cpu_ready_s"], m["hwm_mib"] / base["hwm_mib"]))
         started = [r["agent_started"] for v in variants for r in res[(c, v)] if r["agent_started"] is not None]
-        print("agent ready line seen by ready+%ds in %d of %d runs of ours" % (SETTLE, sum(started), len(started)))
+        print("vdso-agent ready line seen by ready+%ds in %d of %d runs of its variants" % (SETTLE, sum(started), len(started)))
 
 
 if __name__ == "__main__":
