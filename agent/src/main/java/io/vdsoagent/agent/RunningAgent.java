@@ -54,7 +54,8 @@ final class RunningAgent implements Closeable {
     private static final long PROOF_TIMEOUT_MILLIS = 30_000;
 
     private final AgentArguments config;
-    private final PrometheusMeterRegistry registry;
+    /** Null while the start is deferred (start-delay): the endpoint answers "starting" meanwhile. */
+    private volatile PrometheusMeterRegistry registry;
     /**
      * What the start-up gauges read. Micrometer holds a gauge's state object weakly: these fields keep
      * it reachable for as long as the agent is (without them the premain gauge read NaN after a GC).
@@ -110,31 +111,40 @@ final class RunningAgent implements Closeable {
         // The proof's filter lives in a process of its own: never a thread of the application's group,
         // whose own seccomp(TSYNC) calls it would make fail.
         SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
+        // An attach finds the application running: only a JVM that is starting is waited for.
+        StartPacing pacing = StartPacing.of(launch.fromPremain() ? config.get(ConfigKey.START_DELAY) : StartDelay.NONE);
         return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof,
-                NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()));
+                NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()), pacing);
     }
 
     /** In-process (tests): the proof on a thread of this JVM. */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
         Supplier<Probed<NativeAccess>> nativeAccess = NativeAccessLoader.lazy(config.nativeDir(), inst);
         return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, nativeAccess.get()),
-                nativeAccess);
+                nativeAccess, StartPacing.of(StartDelay.NONE));
     }
 
     /**
      * Order matters for start-up: the endpoint comes up first (scrapers and readiness checks get an
      * answer at once, without vdso_* series while nothing is known, as for any unknown value), then the
      * first probe (a few hundred ms: it proves the verdicts) binds the vdso_* metrics and logs the one
-     * ready line, then refresh is scheduled, and the clock-call instrumentation installs last.
+     * ready line, then refresh is scheduled, and the clock-call instrumentation installs last. The
+     * endpoint binds before {@code pacing} lets the JVM's start go first (it answers "starting" meanwhile);
+     * everything after it waits.
      */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof,
-            Supplier<Probed<NativeAccess>> nativeAccess) {
+            Supplier<Probed<NativeAccess>> nativeAccess, StartPacing pacing) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
             return null;
         }
         long t0 = System.nanoTime();
+        RunningAgent agent = new RunningAgent(config, null, startTimes, nativeAccess);
+        String endpoint = agent.startHttp();
+        long t1 = System.nanoTime();
+        String waited = pacing.await();
+        long t2 = System.nanoTime();
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.JVM);
         Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
@@ -147,10 +157,7 @@ final class RunningAgent implements Closeable {
                 .strongReference(true)
                 .register(registry);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, startTimes, nativeAccess);
-        long t1 = System.nanoTime();
-        String endpoint = agent.startHttp();
-        long t2 = System.nanoTime();
+        agent.registry = registry; // from here on the endpoint serves it
 
         noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
         if (noRoom != null) {
@@ -175,8 +182,8 @@ final class RunningAgent implements Closeable {
         if (degraded != null) {
             log.warn(degraded);
         }
-        log.debug("registry {} ms, endpoint {} ms, first probe {} ms (probe itself {} ms)",
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+        log.debug("endpoint {} ms, {}, registry and first probe {} ms (probe itself {} ms)",
+                (t1 - t0) / 1_000_000, waited, (t3 - t2) / 1_000_000,
                 health.current().probeWallNanos() / 1_000_000);
         // Loading Byte Buddy and retransforming loaded classes takes a few hundred ms; the verdicts
         // should not wait for it. Its jvm_clock_* series appear from the next scrape on.
@@ -334,6 +341,11 @@ final class RunningAgent implements Closeable {
                 public String reportJson() {
                     return RunningAgent.this.reportJson();
                 }
+
+                @Override
+                public boolean starting() {
+                    return registry == null;
+                }
             });
             return "metrics on " + hostForLog(config.host()) + ":" + server.port() + settings.describe();
         } catch (IOException | RuntimeException e) {
@@ -420,7 +432,10 @@ final class RunningAgent implements Closeable {
                 log.debug("OTLP push stop: {}", e.toString());
             }
         }
-        registry.close();
+        PrometheusMeterRegistry r = registry;
+        if (r != null) {
+            r.close();
+        }
     }
 
     /** Logs a clocksource or verdict change, once, on the refresh thread. */

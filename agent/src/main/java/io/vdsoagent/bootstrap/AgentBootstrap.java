@@ -215,6 +215,10 @@ public final class AgentBootstrap {
                     ClockCallLoadTime.standDown(inst);
                     return;
                 }
+                long grace = fromPremain ? LaunchGrace.millis(agentArgs) : 0;
+                if (grace > 0) {
+                    Thread.sleep(grace); // the JVM's start first (start-delay=auto)
+                }
                 // The jar is on the system class path (no Boot-Class-Path: it would cost the
                 // application its CDS archive), and so are the recorders rewritten call sites link to.
                 File jar = agentJar();

@@ -61,8 +61,13 @@ final class Dormancy {
     /** Why the agent should stay dormant in this JVM, or null to start it. Never throws. */
     static String reason() {
         try {
+            String launcher = System.getProperty("sun.java.launcher");
+            List<String> words = AgentBootstrap.commandLineOptions();
+            // The management beans cost the JVM's start 25-100 ms of class loading: only when the VM may
+            // hold options premain could not see (an @argfile, an options file, another launcher).
+            List<String> vmArgs = optionsBeyondCommandLine(launcher, words) ? inputArguments() : words;
             return reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
-                    System.getProperty("sun.java.launcher"), inputArguments());
+                    launcher, vmArgs);
         } catch (Throwable t) {
             return null;
         }
@@ -103,6 +108,22 @@ final class Dormancy {
         }
         for (String prefix : JDK_TOOL_CLASS_PREFIXES) {
             if (main.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True unless /proc/self/cmdline and the option variables (premain's words) are every option the VM
+     * got: the java launcher, no {@code @argfile}, no {@code -XX:VMOptionsFile} or {@code -XX:Flags}.
+     */
+    static boolean optionsBeyondCommandLine(String launcher, List<String> words) {
+        if (!"SUN_STANDARD".equals(launcher) || !new java.io.File("/proc/self/cmdline").canRead()) {
+            return true;
+        }
+        for (String word : words) {
+            if (word.startsWith("@") || word.startsWith("-XX:VMOptionsFile") || word.startsWith("-XX:Flags")) {
                 return true;
             }
         }

@@ -132,8 +132,12 @@ final class AgentJvm implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The ready line comes after start-delay=auto (up to 30 s when the JVM never goes quiet, as on a
+     * loaded CI host) and the first probe with its proof JVM.
+     */
     int awaitReadyPort() throws Exception {
-        return Integer.parseInt(awaitStderr(ChildJvms.READY_PORT, 30_000).group(1));
+        return Integer.parseInt(awaitStderr(ChildJvms.READY_PORT, 90_000).group(1));
     }
 
     int awaitExit(long timeoutSeconds) throws Exception {

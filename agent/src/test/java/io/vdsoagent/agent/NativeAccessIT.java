@@ -184,7 +184,8 @@ class NativeAccessIT {
             cmd.add("-Dvdso.native=" + forced);
         }
         cmd.add("-Djava.io.tmpdir=" + tmp);
-        cmd.add(AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false"));
+        // start-delay=0: the app lives 8 s, less than start-delay=auto may wait on a loaded host
+        cmd.add(AgentJvm.agentArg("port=0,host=127.0.0.1,instrument=false,start-delay=0"));
         cmd.addAll(Arrays.asList("-cp", classPath, SleepyApp.class.getName(), "8000"));
         return cmd;
     }

@@ -129,4 +129,18 @@ class DormancyTest {
                 && System.getenv("VDSO_AGENT_LOG_LEVEL") == null, "log level set from outside the test");
         assertEquals(expected, Dormancy.debugRequested(agentArgs));
     }
+
+    /** The thread reads the VM's own arguments (management beans, 25-100 ms) only when premain's words may miss some. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "SUN_STANDARD | /usr/bin/java -javaagent:a.jar -cp app Main         | false",
+        "SUN_STANDARD | /usr/bin/java @opts.txt -cp app Main                 | true",
+        "SUN_STANDARD | /usr/bin/java -XX:VMOptionsFile=vm.opts -cp app Main | true",
+        "SUN_STANDARD | /usr/bin/java -XX:Flags=.hotspotrc -cp app Main      | true",
+        "procrun      | /opt/app/bin/app-launcher                           | true",
+    })
+    void vmArgumentsAreReadOnlyWhenTheCommandLineMayNotShowThemAll(String launcher, String words, boolean expected) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/proc/self/cmdline").canRead(), "no /proc/self/cmdline");
+        assertEquals(expected, Dormancy.optionsBeyondCommandLine(launcher, Arrays.asList(words.trim().split(" "))));
+    }
 }

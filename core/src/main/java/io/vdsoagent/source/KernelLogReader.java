@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  * jnr before) and read until {@code EAGAIN}, capped in bytes, records and time. Containers often hide it
  * or deny it (CAP_SYSLOG, {@code kernel.dmesg_restrict}): then the answer is unknown, with the errno.
  * A fixture root reads a plain file of records instead.
+ *
+ * <p>The live log is read incrementally: the descriptor stays open for the process's life (one fd,
+ * close-on-exec), the kernel keeps its position, and each read returns only the records written since
+ * the last one, added to the events already found. A periodic re-probe thus reads a few records, not
+ * the whole ring (~1 ms for a few hundred records). An error closes it; the next read starts over.
  */
 public final class KernelLogReader {
     static final int RECORD_BYTES = 8192;
@@ -48,10 +53,11 @@ public final class KernelLogReader {
     };
 
     /**
-     * The one record buffer, owned by this class: reads are serialised ({@code readLive} is synchronized)
-     * and the buffer stays reachable while any read may write into it.
+     * The live log's open descriptor, its record buffer and the events read so far, owned by this class:
+     * reads are serialised ({@code readLive} is synchronized) and the buffer stays reachable while any
+     * read may write into it. Null until the first live read.
      */
-    private static NativeBuffer record;
+    private static Cursor cursor;
 
     private final SystemRoot root;
     /** Null: the process-wide binding, looked up only when the live log is read. */
@@ -89,47 +95,89 @@ public final class KernelLogReader {
     }
 
     private static synchronized Probed<List<KernelClockEvent>> readLive(NativeAccess lib, String path) {
-        if (record == null) {
-            record = lib.allocate(RECORD_BYTES);
+        if (cursor != null && (cursor.lib != lib || !cursor.path.equals(path))) {
+            cursor.close(); // another binding (tests run each) or path: start over with it
+            cursor = null;
         }
-        NativeBuffer buffer = record;
-        int fd = lib.open(path, O_RDONLY_NONBLOCK_CLOEXEC);
-        if (fd < 0) {
-            int errno = lib.lastErrno();
-            return Probed.unknown("cannot open " + path + ": " + errnoText(errno));
+        if (cursor == null) {
+            int fd = lib.open(path, O_RDONLY_NONBLOCK_CLOEXEC);
+            if (fd < 0) {
+                return Probed.unknown("cannot open " + path + ": " + errnoText(lib.lastErrno()));
+            }
+            cursor = new Cursor(lib, path, fd, lib.allocate(RECORD_BYTES));
         }
-        try {
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            byte[] bytes = new byte[RECORD_BYTES];
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            int records = 0;
-            String stop = null;
-            while (stop == null) {
-                long n = lib.read(fd, buffer.address(), RECORD_BYTES);
-                if (n > 0) {
-                    int len = (int) Math.min(n, RECORD_BYTES);
-                    buffer.read(0, bytes, 0, len);
-                    log.write(bytes, 0, len);
-                    if (bytes[len - 1] != '\n') {
-                        log.write('\n');
-                    }
-                    records++;
-                } else if (n == 0) {
-                    stop = "end";
-                } else {
-                    int errno = lib.lastErrno();
-                    if (errno == EAGAIN) {
-                        stop = "end";
-                    } else if (errno != EPIPE && errno != EINTR) { // EPIPE: a record was overwritten, read on
-                        return Probed.unknown("reading " + path + " failed: " + errnoText(errno));
-                    }
+        Cursor c = cursor;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        byte[] bytes = new byte[RECORD_BYTES];
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        int records = 0;
+        boolean more = true;
+        while (more) {
+            long n = lib.read(c.fd, c.buffer.address(), RECORD_BYTES);
+            if (n > 0) {
+                int len = (int) Math.min(n, RECORD_BYTES);
+                c.buffer.read(0, bytes, 0, len);
+                log.write(bytes, 0, len);
+                if (bytes[len - 1] != '\n') {
+                    log.write('\n');
                 }
-                if (stop == null && (log.size() > MAX_BYTES || records >= MAX_RECORDS || System.nanoTime() > deadline)) {
-                    stop = "cap"; // the newest records are past the cap: a partial log still answers
+                records++;
+            } else if (n == 0) {
+                more = false;
+            } else {
+                int errno = lib.lastErrno();
+                if (errno == EAGAIN) {
+                    more = false;
+                } else if (errno != EPIPE && errno != EINTR) { // EPIPE: a record was overwritten, read on
+                    c.close();
+                    cursor = null;
+                    return Probed.unknown("reading " + path + " failed: " + errnoText(errno));
                 }
             }
-            return Probed.of(parse(new String(log.toByteArray(), StandardCharsets.UTF_8)));
-        } finally {
+            if (more && (log.size() > MAX_BYTES || records >= MAX_RECORDS || System.nanoTime() > deadline)) {
+                more = false; // the rest is read next time, from where this read stopped
+            }
+        }
+        c.lastRecords = records;
+        if (records > 0) {
+            c.events.addAll(parse(new String(log.toByteArray(), StandardCharsets.UTF_8)));
+            if (c.events.size() > MAX_EVENTS) {
+                c.events.subList(0, c.events.size() - MAX_EVENTS).clear();
+            }
+        }
+        return Probed.of(Collections.unmodifiableList(new ArrayList<>(c.events)));
+    }
+
+    /** Records the last live read consumed (tests: a re-read reads only what is new); -1 before any. */
+    static synchronized int lastLiveRecords() {
+        return cursor == null ? -1 : cursor.lastRecords;
+    }
+
+    /** Closes the live descriptor; the next read opens it again and reads the whole log (tests). */
+    static synchronized void closeLive() {
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+    }
+
+    /** An open /dev/kmsg: the kernel keeps the read position per open file. */
+    private static final class Cursor {
+        final NativeAccess lib;
+        final String path;
+        final int fd;
+        final NativeBuffer buffer;
+        final List<KernelClockEvent> events = new ArrayList<>();
+        int lastRecords = -1;
+
+        Cursor(NativeAccess lib, String path, int fd, NativeBuffer buffer) {
+            this.lib = lib;
+            this.path = path;
+            this.fd = fd;
+            this.buffer = buffer;
+        }
+
+        void close() {
             lib.close(fd);
         }
     }

@@ -50,6 +50,9 @@ public final class ConfigKey<T> {
             "full re-probe period", ConfigKey::toMillis);
     public static final ConfigKey<Long> CLOCKSOURCE_POLL = key("clocksource-poll", "5s",
             "how often the current clocksource is re-read; a change re-probes", ConfigKey::toMillis);
+    public static final ConfigKey<StartDelay> START_DELAY = key("start-delay", "auto",
+            "when the registry, first probe and its proof process start after premain: auto = once the JVM's start has settled (at most 30s), 0 = at once, or a duration; /-/healthy answers \"starting\" meanwhile",
+            StartDelay::parse);
     public static final ConfigKey<Boolean> EXPOSE_ADDRESS = key("expose-address", "false",
             "publish the vDSO base address (an ASLR secret)", ConfigKey::toBoolean);
     public static final ConfigKey<Set<DetectorId>> DETECTORS = key("detectors", "seccomp,rusage,latency,clocksource",

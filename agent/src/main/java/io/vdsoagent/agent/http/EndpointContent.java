@@ -18,4 +18,12 @@ public interface EndpointContent {
      * @throws Exception when there is nothing to report yet; the client gets a 503 with the message
      */
     String reportJson() throws Exception;
+
+    /**
+     * True while the owner defers its own start (start-delay): {@code /-/healthy} answers "starting",
+     * {@code /metrics} and {@code /report} 503 with Retry-After, and neither method above is called.
+     */
+    default boolean starting() {
+        return false;
+    }
 }

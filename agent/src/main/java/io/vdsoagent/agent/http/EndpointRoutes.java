@@ -25,7 +25,8 @@ final class EndpointRoutes {
     private final EndpointContent content;
     private final EndpointSettings settings;
     private final byte[] expectedAuth;
-    private final ExpositionFormats formats = ExpositionFormats.init();
+    /** Built at the first scrape: an endpoint answering "starting" loads none of the exposition classes. */
+    private volatile ExpositionFormats formats;
 
     EndpointRoutes(EndpointContent content, EndpointSettings settings) {
         this.content = content;
@@ -53,8 +54,9 @@ final class EndpointRoutes {
         if (!"GET".equals(request.method) && !"HEAD".equals(request.method)) {
             return text(request, 405, "only GET and HEAD\n", "Allow: GET, HEAD\r\n");
         }
+        boolean starting = content.starting();
         if ("/-/healthy".equals(path)) {
-            return text(request, 200, "OK\n", null);
+            return text(request, 200, starting ? "starting\n" : "OK\n", null);
         }
         if ("/".equals(path)) {
             return text(request, 200, "vdso-agent: /metrics /report /-/healthy\n", null);
@@ -62,6 +64,11 @@ final class EndpointRoutes {
         if (settings.authRequired() && !authorized(request.authorization)) {
             return text(request, 401, "unauthorized\n",
                     "WWW-Authenticate: Basic realm=\"vdso-agent\", charset=\"UTF-8\"\r\n");
+        }
+        if (starting) {
+            // Not an error and not a reason to start now: the application's own start comes first.
+            return text(request, 503, "starting: the agent waits for the JVM's start to settle (start-delay)\n",
+                    "Retry-After: 5\r\n");
         }
         try {
             if ("/metrics".equals(path)) {
@@ -81,7 +88,12 @@ final class EndpointRoutes {
     }
 
     private byte[] metrics(HttpRequest request) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(request.accept);
+        ExpositionFormats known = formats;
+        if (known == null) {
+            known = ExpositionFormats.init(); // two workers may both build it: the same immutable value
+            formats = known;
+        }
+        ExpositionFormatWriter writer = known.findWriter(request.accept);
         Predicate<String> names = request.names.isEmpty() ? MetricNameFilter.ALLOW_ALL
                 : MetricNameFilter.builder().nameMustBeEqualTo(request.names).build();
         MetricSnapshots snapshots = content.scrape(names);

@@ -1,0 +1,136 @@
+package io.vdsoagent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The start-delay policy with a scripted CPU clock and a recorded sleep (no real waiting). */
+class StartPacingTest {
+    private static final long MS = 1_000_000L;
+
+    /** Process CPU readings, one per call; the last one repeats. */
+    private static LongSupplier cpu(long... millis) {
+        long[] i = {0};
+        return () -> millis[(int) Math.min(i[0]++, millis.length - 1)] * MS;
+    }
+
+    /** Loaded-class totals, one per call; the last one repeats. */
+    private static LongSupplier counts(long... totals) {
+        long[] i = {0};
+        return () -> totals[(int) Math.min(i[0]++, totals.length - 1)];
+    }
+
+    private final List<Long> slept = new ArrayList<>();
+
+    private long sleptMillis() {
+        long sum = 0;
+        for (long s : slept) {
+            sum += s;
+        }
+        return sum;
+    }
+
+    @Test
+    void autoWaitsWhileTheJvmIsBusyAndStartsAfterTwoQuietWindows() {
+        // busy 250 ms per window (a full core) for four windows, then 10 ms per window
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1010, 1020), () -> -1, slept::add);
+        String said = pacing.await();
+        assertEquals(6 * StartPacing.WINDOW_MILLIS, sleptMillis());
+        assertTrue(said.contains("settle"), said);
+    }
+
+    @Test
+    void oneQuietWindowBetweenBusyOnesIsNotASettledStart() {
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 260, 510, 520, 530), () -> -1, slept::add);
+        pacing.await();
+        assertEquals(5 * StartPacing.WINDOW_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void aQuarterOfOneCpuIsStillQuiet() {
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 62, 124), () -> -1, slept::add);
+        pacing.await();
+        assertEquals(2 * StartPacing.WINDOW_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void classLoadingThatStoppedIsASettledStartEvenWhileTheJitKeepsACoreBusy() {
+        // a full core every window; classes: 500 per window, then 3 (the application is ready)
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1250, 1500),
+                counts(0, 500, 1000, 1500, 1503, 1506), slept::add);
+        pacing.await();
+        assertEquals(5 * StartPacing.WINDOW_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void autoWaitsAtMostItsBoundForAProcessThatStaysBusy() {
+        long[] busy = new long[500];
+        for (int i = 0; i < busy.length; i++) {
+            busy[i] = i * 400L; // 1.6 cores
+        }
+        String said = new StartPacing(StartDelay.AUTO, cpu(busy), () -> -1, slept::add).await();
+        assertEquals(StartDelay.AUTO_MAX_MILLIS, sleptMillis());
+        assertTrue(said.contains("stayed busy"), said);
+    }
+
+    @Test
+    void withoutAReadableCpuTimeAutoWaitsAFixedTime() {
+        new StartPacing(StartDelay.AUTO, () -> -1, () -> -1, slept::add).await();
+        assertEquals(StartPacing.BLIND_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void aFixedDelayWaitsExactlyThatLongAndZeroNotAtAll() throws Exception {
+        new StartPacing(StartDelay.parse("1500ms"), () -> 0, () -> -1, slept::add).await();
+        assertEquals(List.of(1500L), slept);
+        slept.clear();
+        new StartPacing(StartDelay.parse("0"), () -> 0, () -> -1, slept::add).await();
+        assertEquals(List.of(), slept);
+    }
+
+    @Test
+    void anInterruptEndsTheWaitAndKeepsTheFlag() {
+        String said = new StartPacing(StartDelay.AUTO, cpu(0, 1000), () -> -1, millis -> {
+            throw new InterruptedException();
+        }).await();
+        assertTrue(Thread.interrupted());
+        assertEquals("wait interrupted", said);
+    }
+
+    @Test
+    void readsUtimeAndStimeAfterACommandWithSpacesAndParentheses() {
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 123 45 0 0 20 0 30 0 100 0 0";
+        assertEquals((123 + 45) * 10 * MS, StartPacing.cpuNanos(stat));
+        assertTrue(StartPacing.processCpuNanos() >= 0, "this JVM's /proc/self/stat");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, auto", "AUTO, auto", "0, 0ms", "0s, 0ms", "250ms, 250ms", "5, 5000ms", "2m, 120000ms", "10m, 600000ms"})
+    void parsesAutoZeroAndDurations(String raw, String expected) throws Exception {
+        assertEquals(expected, StartDelay.parse(raw).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "soon", "-1s", "11m", "1h", "5 minutes", "9999999999"})
+    void refusesOtherValues(String raw) {
+        assertThrows(ConfigurationException.class, () -> StartDelay.parse(raw));
+    }
+
+    /** Fail closed: a bad value is the default (auto), never an earlier start. */
+    @Test
+    void aBadValueMeansAuto() {
+        AgentArguments config = AgentArguments.parse("start-delay=now", java.util.Collections.emptyMap(),
+                java.util.Collections.emptyMap());
+        assertEquals(StartDelay.AUTO, config.get(ConfigKey.START_DELAY));
+        assertEquals(1, config.refusals().size());
+        assertEquals(Refusal.Effect.DEFAULT_USED, config.refusals().get(0).effect());
+    }
+}
