@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.StartDelay;
 import io.vdsoagent.agent.config.ConfigKey;
 import io.vdsoagent.agent.config.EndpointConfig;
 import io.vdsoagent.agent.config.AgentArguments;

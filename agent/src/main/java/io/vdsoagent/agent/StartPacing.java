@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.StartDelay;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,13 @@
 package io.vdsoagent.agent;
 
+import io.vdsoagent.agent.config.StartDelay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The start-delay policy with a scripted CPU clock and a recorded sleep (no real waiting). */
 class StartPacingTest {
@@ -110,27 +107,5 @@ class StartPacingTest {
         String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 123 45 0 0 20 0 30 0 100 0 0";
         assertEquals((123 + 45) * 10 * MS, StartPacing.cpuNanos(stat));
         assertTrue(StartPacing.processCpuNanos() >= 0, "this JVM's /proc/self/stat");
-    }
-
-    @ParameterizedTest
-    @CsvSource({"auto, auto", "AUTO, auto", "0, 0ms", "0s, 0ms", "250ms, 250ms", "5, 5000ms", "2m, 120000ms", "10m, 600000ms"})
-    void parsesAutoZeroAndDurations(String raw, String expected) throws Exception {
-        assertEquals(expected, StartDelay.parse(raw).toString());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "soon", "-1s", "11m", "1h", "5 minutes", "9999999999"})
-    void refusesOtherValues(String raw) {
-        assertThrows(ConfigurationException.class, () -> StartDelay.parse(raw));
-    }
-
-    /** Fail closed: a bad value is the default (auto), never an earlier start. */
-    @Test
-    void aBadValueMeansAuto() {
-        AgentArguments config = AgentArguments.parse("start-delay=now", java.util.Collections.emptyMap(),
-                java.util.Collections.emptyMap());
-        assertEquals(StartDelay.AUTO, config.get(ConfigKey.START_DELAY));
-        assertEquals(1, config.refusals().size());
-        assertEquals(Refusal.Effect.DEFAULT_USED, config.refusals().get(0).effect());
     }
 }

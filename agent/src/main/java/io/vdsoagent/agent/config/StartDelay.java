@@ -1,4 +1,4 @@
-package io.vdsoagent.agent;
+package io.vdsoagent.agent.config;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
  */
 public final class StartDelay {
     /** The most {@code auto} waits: an application that never goes quiet (a batch job) still gets its verdicts. */
-    static final long AUTO_MAX_MILLIS = 30_000;
+    public static final long AUTO_MAX_MILLIS = 30_000;
     static final long MAX_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m)?$");
 
-    static final StartDelay AUTO = new StartDelay(true, AUTO_MAX_MILLIS);
-    static final StartDelay NONE = new StartDelay(false, 0);
+    public static final StartDelay AUTO = new StartDelay(true, AUTO_MAX_MILLIS);
+    public static final StartDelay NONE = new StartDelay(false, 0);
 
     private final boolean auto;
     private final long millis;
@@ -28,7 +28,7 @@ public final class StartDelay {
     }
 
     /** {@code auto}, {@code 0}, or a duration up to 10 minutes ({@code 500ms}, {@code 5s}, {@code 1m}; bare = seconds). */
-    static StartDelay parse(String raw) throws ConfigurationException {
+    public static StartDelay parse(String raw) throws ConfigurationException {
         String s = raw.toLowerCase(Locale.ROOT);
         if ("auto".equals(s)) {
             return AUTO;
@@ -47,12 +47,12 @@ public final class StartDelay {
     }
 
     /** true: wait for the JVM's start to settle, at most {@link #maxMillis()}. */
-    boolean auto() {
+    public boolean auto() {
         return auto;
     }
 
     /** The fixed delay, or the most {@code auto} waits. */
-    long maxMillis() {
+    public long maxMillis() {
         return millis;
     }
 
