@@ -238,6 +238,9 @@ CONSOLE_DEV=ttyS0
 # s390x: QEMU's -serial is the SCLP VT220 console.
 [ "$ARCH" = s390x ] && CONSOLE_DEV=ttysclp0
 APPEND="console=$CONSOLE_DEV quiet loglevel=1 panic=-1"
+# riscv64: QEMU's rv64 CPU offers Sv57 paging, which the kernel takes and HotSpot refuses ("Unsupported
+# satp mode: SV57"); no5lvl keeps the kernel at Sv48.
+[ "$ARCH" = riscv64 ] && APPEND+=" no5lvl"
 if [ -n "$CLOCKSOURCE" ]; then
   APPEND+=" clocksource=$CLOCKSOURCE"
   # Under emulation the TSC watchdog can mark tsc unstable at random; tests switch on purpose instead.
