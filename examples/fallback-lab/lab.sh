@@ -10,7 +10,7 @@
 #   lab.sh --arch s390x [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
 #          [--verbose] [--install] -- command [args...]
 #   lab.sh --arch riscv64 [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
-#          [--verbose] -- command [args...]
+#          [--verbose] [--install] -- command [args...]
 #
 # The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
 # it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
