@@ -7,7 +7,7 @@
 #   riscv64-assets.sh
 #
 # prints "name path" lines: kernel (the Image QEMU's virt machine starts through OpenSBI with -kernel),
-# initramfs (busybox + the 9p/overlay modules + guest-init.sh as /init), rootfs (JDK 25, strace, bash,
+# initramfs (busybox + the 9p/overlay modules + guest-init.sh as /init), rootfs (JDK 25 and 21, strace, bash,
 # coreutils, busybox, shared read-only into the guest over virtio-9p-pci) and the QEMU machine options.
 #
 # Cache: ${LAB_RISCV64_CACHE:-~/.cache/vdso-agent-lab/riscv64}, each part under a key made of the package
@@ -20,9 +20,9 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${LAB_RISCV64_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vdso-agent-lab/riscv64}
 INSTALL=0
-# The guest userland: the JDK the agent runs on (25: the agent binds libc through FFM), strace (the
-# judge), and a shell with its tools.
-USERLAND=(openjdk-25-jre-headless strace busybox-static bash coreutils)
+# The guest userland: the JDKs the agent runs on (25: the agent binds libc through FFM; 21, Debian 13's
+# default: through jnr-ffi and jffi's riscv64 stub), strace (the judge), and a shell with its tools.
+USERLAND=(openjdk-25-jre-headless openjdk-21-jre-headless strace busybox-static bash coreutils)
 JDK=java-25-openjdk
 # Debian's default riscv64 kernel (6.12 on Debian 13).
 KERNEL_METAS=(${LAB_RISCV64_KERNEL_META:-linux-image-riscv64})
@@ -60,3 +60,5 @@ echo "kernel-version $KVER"
 echo "initramfs $INITRAMFS"
 echo "rootfs $ROOTFS"
 echo "java ${JAVA#"$ROOTFS"}"
+[ -x "$ROOTFS/usr/lib/jvm/java-21-openjdk-$DEB_ARCH/bin/java" ] || die "no java-21-openjdk in $ROOTFS"
+echo "java21 /usr/lib/jvm/java-21-openjdk-$DEB_ARCH/bin/java"

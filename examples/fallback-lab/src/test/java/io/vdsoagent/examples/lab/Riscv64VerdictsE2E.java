@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent on riscv64: Debian 13's riscv64 kernel under qemu-system-riscv64 -machine virt (TCG, QEMU's OpenSBI),
- * its JDK 25 (the agent binds libc through FFM there), booted as is (riscv_clocksource, the time CSR, read by the
- * vDSO) and with {@code clocksource=jiffies highres=off nohz=off}. riscv64 uses the generic vDSO, which checks the
+ * booted as is (riscv_clocksource, the time CSR, read by the vDSO) with Debian 13's JDK 25 (the agent binds libc
+ * through FFM there), and with {@code clocksource=jiffies highres=off nohz=off} with its JDK 21 (FFM is JDK 22+:
+ * jnr-ffi and the jar's jffi riscv64 stub), so each binding meets the seccomp probe on riscv64. riscv64 uses the generic vDSO, which checks the
  * clocksource's vDSO mode: jiffies has none, so the five high-resolution clocks really make the syscall. The
  * judges: strace's syscall counts per clock for the verdicts (each decided by the seccomp probe, whose filter
  * needs riscv64's syscall numbers and audit arch), {@code riscv64-linux-gnu-objdump -T} and {@code readelf} of
@@ -35,7 +36,10 @@ class Riscv64VerdictsE2E {
 
     static final int N = ClockVerdictsE2E.N;
     static final String DECIDING_DETECTOR = ClockVerdictsE2E.DECIDING_DETECTOR;
-    static final String GUEST_JAVA = "/usr/lib/jvm/java-25-openjdk-riscv64/bin/java";
+    /** The JVM per mode: FFM on JDK 25, jnr-ffi on JDK 21. */
+    static final Map<String, String> GUEST_JAVA = Map.of(
+            "riscv_clocksource", "/usr/lib/jvm/java-25-openjdk-riscv64/bin/java",
+            "jiffies", "/usr/lib/jvm/java-21-openjdk-riscv64/bin/java");
 
     private static final Map<String, LabRun> RUNS = new LinkedHashMap<>();
     private static final List<String> TABLE = new ArrayList<>();
@@ -150,7 +154,7 @@ class Riscv64VerdictsE2E {
         LabRun run = RUNS.get(mode);
         if (run == null) {
             String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/agent-batch.sh")),
-                    Lab.quote(Lab.clockloopRiscv64()), Integer.toString(N), Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()),
+                    Lab.quote(Lab.clockloopRiscv64()), Integer.toString(N), Lab.quote(GUEST_JAVA.get(mode)), Lab.quote(Lab.agentJar()),
                     Lab.quote(Lab.MODULE_DIR.resolve("target/test-classes")), Lab.quote(Lab.clockbracketRiscv64()));
             run = Lab.runRiscv64("riscv64-" + mode, mode, Duration.ofSeconds(480), script);
             if (run.exitCode() != 0) {
