@@ -45,7 +45,8 @@ fi
 suite_update() {
   local mirror
   mkdir -p "$APT_LISTS/partial" "$CACHE/apt/cache/archives/partial"
-  [ -n "$(find "$APT_LISTS" -maxdepth 1 -name '*_Packages*' -mtime -1 2>/dev/null)" ] && return 0
+  # (apt keeps an unchanged list's old mtime: a stamp of our own says when the last update succeeded.)
+  [ -n "$(find "$CACHE/apt/updated" -mtime -1 2>/dev/null)" ] && return 0
   [ -r "$KEYRING" ] || die "missing Debian package debian-archive-keyring ($KEYRING)"
   # (Output captured first, as in apt_ready.)
   mirror=$(apt-cache policy 2>/dev/null || true)
@@ -55,6 +56,7 @@ suite_update() {
   echo "deb [arch=$DEB_ARCH signed-by=$KEYRING] $mirror $DEB_SUITE main" >"$CACHE/apt/sources.list"
   log "apt-get update of Debian $DEB_SUITE ($DEB_ARCH) into $CACHE/apt"
   apt-get "${APT_ARCH[@]}" -q update >&2 || die "apt-get update of Debian $DEB_SUITE ($DEB_ARCH) failed (is its Release signed by a key in $KEYRING?)"
+  touch "$CACHE/apt/updated"
 }
 
 apt_ready() {
