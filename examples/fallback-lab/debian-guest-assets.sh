@@ -39,7 +39,6 @@ if [ -n "${DEB_SUITE:-}" ]; then
              -o Dir::State::Lists="$APT_LISTS" -o Dir::Cache="$CACHE/apt/cache")
 fi
 
-# (Output captured first: grep -q ending a pipe early would fail it under pipefail.)
 # The guest's own apt (DEB_SUITE): its lists are fetched again once a day (a point release removes the
 # pool files of the versions it replaces).
 suite_update() {
@@ -59,6 +58,7 @@ suite_update() {
   touch "$CACHE/apt/updated"
 }
 
+# (Output captured first: grep -q ending a pipe early would fail it under pipefail.)
 apt_ready() {
   local policy
   policy=$(apt-cache "${APT_ARCH[@]}" policy busybox-static 2>/dev/null || true)
