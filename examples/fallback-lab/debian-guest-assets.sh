@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # the caller reads what these functions set
-# fallback-lab: what arm64-assets.sh, ppc64le-assets.sh and s390x-assets.sh share, sourced by each (not run on its own).
+# fallback-lab: what arm64-assets.sh, ppc64le-assets.sh, s390x-assets.sh and riscv64-assets.sh share, sourced by each
+# (not run on its own).
 # Builds a foreign-architecture guest from Debian packages through apt-get download + dpkg -x (no
 # maintainer script runs, nothing else is fetched): a rootfs, a kernel with its modules, an initramfs.
 #
@@ -11,6 +12,11 @@
 #   USERLAND KERNEL_METAS MODULES
 #   KERNEL_FLAVOUR         the suffix of Debian's kernel package names (arm64, powerpc64le, s390x)
 #   KERNEL_FILE            the kernel image under /boot (vmlinuz, vmlinux)
+#   JDK                    the JDK's directory name under /usr/lib/jvm without the arch (java-17-openjdk)
+#   DEB_SUITE              empty: the host's own apt (its Debian release, $DEB_ARCH added with dpkg); a suite
+#                          name (trixie): an apt of the guest's own under $CACHE/apt, that suite only, from the
+#                          mirror the host's apt uses for Debian main, checked against Debian's archive keyring;
+#                          the host's apt configuration, lists and architectures stay untouched
 # and then calls, in this order: guest_packages, guest_rootfs, guest_kernel, guest_initramfs, which set
 # USER_CLOSURE KERNEL_PKG, ROOTFS JAVA, BOOT BOOT_KEY KVER, INITRAMFS. Every cache key includes
 # SCRIPTS_SUM (the caller and this file): a change to either rebuilds.
@@ -24,6 +30,33 @@ trap 'rm -f "$EMPTY_STATUS"' EXIT
 APT_ARCH=(-o Dir::State::status="$EMPTY_STATUS" -o APT::Architecture="$DEB_ARCH" -o APT::Architectures::="$DEB_ARCH"
           -o APT::Install-Recommends=false -o APT::Install-Suggests=false)
 [ "$(id -u)" = 0 ] && APT_ARCH+=(-o APT::Sandbox::User=root)
+APT_LISTS=/var/lib/apt/lists
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+if [ -n "${DEB_SUITE:-}" ]; then
+  APT_LISTS=$CACHE/apt/lists
+  APT_ARCH+=(-o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+             -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+             -o Dir::State::Lists="$APT_LISTS" -o Dir::Cache="$CACHE/apt/cache")
+fi
+
+# The guest's own apt (DEB_SUITE): its lists are fetched again once a day (a point release removes the
+# pool files of the versions it replaces).
+suite_update() {
+  local mirror
+  mkdir -p "$APT_LISTS/partial" "$CACHE/apt/cache/archives/partial"
+  # (apt keeps an unchanged list's old mtime: a stamp of our own says when the last update succeeded.)
+  [ -n "$(find "$CACHE/apt/updated" -mtime -1 2>/dev/null)" ] && return 0
+  [ -r "$KEYRING" ] || die "missing Debian package debian-archive-keyring ($KEYRING)"
+  # (Output captured first, as in apt_ready.)
+  mirror=$(apt-cache policy 2>/dev/null || true)
+  mirror=$(awk '$3 ~ /^[a-z]+\/main$/ && $2 ~ /^https?:\/\// && $2 !~ /security/ { print $2; exit }' <<<"$mirror")
+  mirror=${LAB_DEBIAN_MIRROR:-$mirror}
+  [ -n "$mirror" ] || die "the host's apt has no Debian main source to take the mirror from (set LAB_DEBIAN_MIRROR)"
+  echo "deb [arch=$DEB_ARCH signed-by=$KEYRING] $mirror $DEB_SUITE main" >"$CACHE/apt/sources.list"
+  log "apt-get update of Debian $DEB_SUITE ($DEB_ARCH) into $CACHE/apt"
+  apt-get "${APT_ARCH[@]}" -q update >&2 || die "apt-get update of Debian $DEB_SUITE ($DEB_ARCH) failed (is its Release signed by a key in $KEYRING?)"
+  touch "$CACHE/apt/updated"
+}
 
 # (Output captured first: grep -q ending a pipe early would fail it under pipefail.)
 apt_ready() {
@@ -32,6 +65,11 @@ apt_ready() {
   [[ "$policy" == *"Candidate: "[0-9]* ]]
 }
 require_apt() {
+  if [ -n "${DEB_SUITE:-}" ]; then
+    suite_update
+    apt_ready || die "Debian $DEB_SUITE has no $DEB_ARCH busybox-static in $APT_LISTS"
+    return 0
+  fi
   apt_ready && return 0
   if [ "$INSTALL" = 1 ] && [ "$(id -u)" = 0 ]; then
     log "adding the $DEB_ARCH architecture to apt (dpkg --add-architecture $DEB_ARCH; apt-get update)"
@@ -85,8 +123,9 @@ flock -w 900 9 || die "another build holds $CACHE/.lock"
 # state of both, which saves the seconds each apt resolution costs on every boot.
 guest_packages() {
   local resolved meta
+  [ -n "${DEB_SUITE:-}" ] && suite_update
   resolved=$CACHE/resolved-$( (dpkg --print-foreign-architectures; echo "$SCRIPTS_SUM"
-    stat -c '%n %s %Y' /var/lib/apt/lists/* 2>/dev/null) | key_of)
+    stat -c '%n %s %Y' "$APT_LISTS"/* 2>/dev/null) | key_of)
   if [ -s "$resolved" ]; then
     USER_CLOSURE=$(sed -n 's/^user //p' "$resolved")
     KERNEL_PKG=$(sed -n 's/^kernel //p' "$resolved")
@@ -128,19 +167,19 @@ guest_rootfs() {
     mv "$staging" "$ROOTFS"
     prune rootfs "$key"
   fi
-  JAVA=$(ls -d "$ROOTFS/usr/lib/jvm/java-17-openjdk-$DEB_ARCH/bin/java" 2>/dev/null) || die "no JDK 17 in $ROOTFS"
+  JAVA=$(ls -d "$ROOTFS/usr/lib/jvm/${JDK:-java-17-openjdk}-$DEB_ARCH/bin/java" 2>/dev/null) || die "no ${JDK:-java-17-openjdk} in $ROOTFS"
   [ -x "$ROOTFS/bin/busybox" ] || die "no busybox in $ROOTFS"
 }
 
 # The modules the guest loads, dependencies first (modinfo -F depends of each file, recursively);
-# uses guest_kernel's staging, KVER and seen.
+# uses guest_kernel's staging, moddir, KVER and seen.
 add_module() {
   local m=$1 file dep
   [ -n "${seen[$m]:-}" ] && return 0
   seen[$m]=1
-  file=$(find "$staging/deb/lib/modules/$KVER" -name "$m.ko*" | head -n 1)
+  file=$(find "$moddir" -name "$m.ko*" | head -n 1)
   if [ -z "$file" ]; then
-    grep -q "/${m//_/[_-]}\.ko" "$staging/deb/lib/modules/$KVER/modules.builtin" && return 0
+    grep -q "/${m//_/[_-]}\.ko" "$moddir/modules.builtin" && return 0
     die "kernel $KVER has no module $m"
   fi
   for dep in $(modinfo -F depends "$file" | tr ',' ' '); do add_module "$dep"; done
@@ -154,7 +193,7 @@ add_module() {
 }
 
 guest_kernel() {
-  local kname kversion karch staging m
+  local kname kversion karch staging m moddir
   local -A seen=()
   read -r kname kversion karch <<<"$KERNEL_PKG"
   KVER=${kname#linux-image-}
@@ -168,6 +207,9 @@ guest_kernel() {
   mkdir -p "$staging/modules"
   cp "$staging/deb/boot/$KERNEL_FILE-$KVER" "$staging/$KERNEL_FILE"
   cp "$staging/deb/boot/config-$KVER" "$staging/config"
+  # Debian 13 is merged-/usr: its modules are under /usr/lib/modules.
+  moddir=$staging/deb/lib/modules/$KVER
+  [ -d "$moddir" ] || moddir=$staging/deb/usr/lib/modules/$KVER
   for m in "${MODULES[@]}"; do add_module "$m"; done
   rm -rf "$staging/deb"
   mv "$staging" "$BOOT"

@@ -9,6 +9,8 @@
 #          [--verbose] [--install] -- command [args...]
 #   lab.sh --arch s390x [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
 #          [--verbose] [--install] -- command [args...]
+#   lab.sh --arch riscv64 [--clocksource jiffies] [--share DIR] [--timeout 300] [--memory 2048]
+#          [--verbose] [--install] -- command [args...]
 #
 # The guest is a Debian kernel under QEMU software emulation (TCG, 1 vCPU) with a busybox initramfs;
 # it sees the host root read-only over 9p with a RAM overlay, so host paths (JDK, built jars) work
@@ -23,6 +25,9 @@
 # (the jiffies clocksource needs the periodic tick).
 # s390x: Debian's s390x kernel under qemu-system-s390x -machine s390-ccw-virtio and an s390x root
 # (s390x-assets.sh), shared like ppc64le's but over virtio-9p-ccw (no PCI); --clocksource jiffies as for ppc64le.
+# riscv64: Debian 13's riscv64 kernel under qemu-system-riscv64 -machine virt (QEMU's OpenSBI as firmware) and
+# a riscv64 root from Debian 13 packages (riscv64-assets.sh, its own apt: Debian 12 has no riscv64), shared
+# like ppc64le's; --clocksource jiffies as for ppc64le.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,7 +46,7 @@ SHARE=
 PACKAGES=(qemu-system-x86:qemu-system-x86_64 linux-image-amd64:/boot/vmlinuz-* busybox-static:/bin/busybox
           cpio:cpio kmod:modinfo)
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 125; }
 die() { echo "lab.sh: $*" >&2; exit 125; }
 
 while [ $# -gt 0 ]; do
@@ -64,7 +69,7 @@ done
 [ $# -gt 0 ] || usage
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds [$TIMEOUT]"
 [[ "$MEMORY" =~ ^[0-9]+$ ]] || die "--memory must be MiB [$MEMORY]"
-case "$ARCH" in x86_64|aarch64|ppc64le|s390x) ;; *) die "--arch must be x86_64, aarch64, ppc64le or s390x [$ARCH]" ;; esac
+case "$ARCH" in x86_64|aarch64|ppc64le|s390x|riscv64) ;; *) die "--arch must be x86_64, aarch64, ppc64le, s390x or riscv64 [$ARCH]" ;; esac
 case "$TIMER" in normal|erratum) ;; *) die "--timer must be normal or erratum [$TIMER]" ;; esac
 if [ "$ARCH" = aarch64 ]; then
   [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch aarch64"
@@ -83,6 +88,13 @@ elif [ "$ARCH" = s390x ]; then
   [ -z "$KERNEL" ] || die "--kernel is not supported with --arch s390x (s390x-assets.sh picks Debian's)"
   SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
   PACKAGES=(qemu-system-misc:qemu-system-s390x cpio:cpio kmod:modinfo xz-utils:xz)
+elif [ "$ARCH" = riscv64 ]; then
+  [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
+  [ ${#FORWARDS[@]} -eq 0 ] || die "--forward is not supported with --arch riscv64"
+  [ -z "$KERNEL" ] || die "--kernel is not supported with --arch riscv64 (riscv64-assets.sh picks Debian's)"
+  SHARE=$(cd "${SHARE:-$LAB_DIR/../..}" && pwd) || die "cannot share [$SHARE]"
+  PACKAGES=(qemu-system-misc:qemu-system-riscv64 qemu-system-data:/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin
+            debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg cpio:cpio kmod:modinfo xz-utils:xz)
 else
   [ "$TIMER" = normal ] || die "--timer erratum needs --arch aarch64"
   [ -z "$SHARE" ] || die "--share needs --arch aarch64 (x86_64 guests see the whole host root)"
@@ -128,6 +140,10 @@ elif [ "$ARCH" = ppc64le ]; then
   KERNEL=$(asset kernel)
 elif [ "$ARCH" = s390x ]; then
   ASSETS=$("$LAB_DIR/s390x-assets.sh" $([ "$INSTALL" = 1 ] && echo --install)) || exit 125
+  asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
+  KERNEL=$(asset kernel)
+elif [ "$ARCH" = riscv64 ]; then
+  ASSETS=$("$LAB_DIR/riscv64-assets.sh") || exit 125
   asset() { printf '%s\n' "$ASSETS" | sed -n "s/^$1 //p"; }
   KERNEL=$(asset kernel)
 else
@@ -222,6 +238,9 @@ CONSOLE_DEV=ttyS0
 # s390x: QEMU's -serial is the SCLP VT220 console.
 [ "$ARCH" = s390x ] && CONSOLE_DEV=ttysclp0
 APPEND="console=$CONSOLE_DEV quiet loglevel=1 panic=-1"
+# riscv64: QEMU's rv64 CPU offers Sv57 paging, which the kernel takes and HotSpot refuses ("Unsupported
+# satp mode: SV57"); no5lvl keeps the kernel at Sv48.
+[ "$ARCH" = riscv64 ] && APPEND+=" no5lvl"
 if [ -n "$CLOCKSOURCE" ]; then
   APPEND+=" clocksource=$CLOCKSOURCE"
   # Under emulation the TSC watchdog can mark tsc unstable at random; tests switch on purpose instead.
@@ -265,6 +284,12 @@ elif [ "$ARCH" = s390x ]; then
   ROOT_DIR=$(asset rootfs)
   QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
          -device "$NINEP,fsdev=share,mount_tag=share")
+elif [ "$ARCH" = riscv64 ]; then
+  read -r -a MACHINE <<<"$(asset qemu-machine)"
+  QEMU=(qemu-system-riscv64 "${MACHINE[@]}")
+  ROOT_DIR=$(asset rootfs)
+  QEMU+=(-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
+         -device virtio-9p-pci,fsdev=share,mount_tag=share)
 else
   QEMU=(qemu-system-x86_64 -machine pc -accel tcg -smp 1)
   ROOT_DIR=/

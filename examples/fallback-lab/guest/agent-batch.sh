@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One aarch64 or s390x guest's batch for the e2e tests (run inside `lab.sh --arch aarch64|s390x`): the
-# kernel command line, the kernel's arch_timer lines (arm64's timer erratum; none on s390x), strace ground
+# One aarch64, s390x or riscv64 guest's batch for the e2e tests (run inside `lab.sh --arch aarch64|s390x|riscv64`): the
+# kernel command line, the kernel's arch_timer lines (arm64's timer erratum; none elsewhere), strace ground
 # truth for every clock, the vDSO image as the kernel maps it, the agent's CLI report, and the agent loaded
 # with -javaagent into a JVM until its one log line, then a scrape of its /metrics. Sections start with "== name" lines; the test judges them.
 # Usage: agent-batch.sh <clockloop (guest arch)> <N> <java> <vdso-agent.jar> <classpath with io.vdsoagent.examples.lab.Idle>

@@ -72,12 +72,15 @@ public final class ArchTable {
         Arch ppc64le = new Arch("ppc64le", 246, 247, 358, 0xc0000015, ByteOrder.LITTLE_ENDIAN);
         // s390 syscall.tbl; AUDIT_ARCH_S390X = EM_S390 (22) | 64BIT, big-endian (no LE bit).
         Arch s390x = new Arch("s390x", 260, 261, 348, 0x80000016, ByteOrder.BIG_ENDIAN);
+        // asm-generic unistd.h (as aarch64); AUDIT_ARCH_RISCV64 = EM_RISCV (243) | 64BIT | LE.
+        Arch riscv64 = new Arch("riscv64", 113, 114, 277, 0xc00000f3, ByteOrder.LITTLE_ENDIAN);
         m.put("x86_64", x86);
         m.put("amd64", x86);
         m.put("aarch64", arm);
         m.put("arm64", arm);
         m.put("ppc64le", ppc64le);
         m.put("s390x", s390x);
+        m.put("riscv64", riscv64);
         BY_NAME = Collections.unmodifiableMap(m);
     }
 

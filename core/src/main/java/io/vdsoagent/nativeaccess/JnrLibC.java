@@ -5,7 +5,7 @@ import jnr.ffi.annotations.SaveError;
 
 /**
  * The jnr-ffi binding behind {@link JnrNativeAccess}. All-primitive signatures (addresses as {@code long})
- * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64, aarch64, ppc64le and s390x Linux the
+ * so jnr-ffi takes its fast path. {@code syscall} is variadic in C; on x86_64, aarch64, ppc64le, s390x and riscv64 Linux the
  * variadic and the fixed calling conventions agree for integer arguments, so fixed arities work.
  * Public only because jnr implements it.
  */

@@ -134,6 +134,36 @@ final class Lab {
         assumeTrue(problem == null, problem);
     }
 
+    /**
+     * The riscv64 guests' host tools; as {@link #requireAarch64Tools}: a failure under the e2e profile, a skip
+     * naming the packages elsewhere. No apt architecture to add: riscv64-assets.sh keeps an apt of its own for
+     * Debian 13's riscv64 packages (Debian 12, the host's, has none).
+     */
+    static void requireRiscv64Tools() {
+        List<String> missing = new ArrayList<>();
+        requireCommand("qemu-system-riscv64", "qemu-system-misc", missing);
+        if (!Files.isRegularFile(Path.of("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"))) {
+            missing.add("qemu-system-data");
+        }
+        if (!Files.isRegularFile(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"))) {
+            missing.add("debian-archive-keyring");
+        }
+        requireCommand("riscv64-linux-gnu-objdump", "binutils-riscv64-linux-gnu", missing);
+        requireCommand("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu", missing);
+        if (!Files.isRegularFile(Path.of("/usr/riscv64-linux-gnu/include/stdio.h"))) {
+            missing.add("libc6-dev-riscv64-cross");
+        }
+        requireCommand("cpio", "cpio", missing);
+        requireCommand("modinfo", "kmod", missing);
+        requireCommand("xz", "xz-utils", missing);
+        String problem = missing.isEmpty() ? null : "the riscv64 lab needs the Debian package(s) " + missing
+                + ": apt-get install -y " + String.join(" ", missing);
+        if (problem != null && Boolean.getBoolean("lab.e2e")) {
+            fail(problem);
+        }
+        assumeTrue(problem == null, problem);
+    }
+
     private static String foreignArchitectures() {
         try {
             Process dpkg = new ProcessBuilder("dpkg", "--print-foreign-architectures").redirectErrorStream(true).start();
@@ -216,6 +246,16 @@ final class Lab {
         return compile("s390x-linux-gnu-gcc", "clockbracket-s390x", CLOCKBRACKET_C);
     }
 
+    /** clockloop for the riscv64 guests, against Debian 12's riscv64 glibc (older than the guest's 13: it runs there). */
+    static Path clockloopRiscv64() throws IOException, InterruptedException {
+        return compileClockloop("riscv64-linux-gnu-gcc", "clockloop-riscv64");
+    }
+
+    /** core's clockbracket.c for the riscv64 guests. */
+    static Path clockbracketRiscv64() throws IOException, InterruptedException {
+        return compile("riscv64-linux-gnu-gcc", "clockbracket-riscv64", CLOCKBRACKET_C);
+    }
+
     private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
         return compile(compiler, name, MODULE_DIR.resolve("src/clockloop.c"));
     }
@@ -282,6 +322,19 @@ final class Lab {
         return run(name, "s390x/" + clocksource, options, timeout, script);
     }
 
+    /**
+     * Boots a riscv64 guest ({@code lab.sh --arch riscv64}, with {@code --clocksource jiffies} unless
+     * {@code clocksource} is "riscv_clocksource", the default) with the repository shared at its own path.
+     */
+    static LabRun runRiscv64(String name, String clocksource, Duration timeout, String script)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(List.of("--arch", "riscv64", "--share", REPO_DIR.toString()));
+        if (!clocksource.equals("riscv_clocksource")) {
+            options.addAll(List.of("--clocksource", clocksource));
+        }
+        return run(name, "riscv64/" + clocksource, options, timeout, script);
+    }
+
     private static LabRun run(String name, String clocksource, List<String> options, Duration timeout, String script)
             throws IOException, InterruptedException {
         Files.createDirectories(LOG_DIR);
@@ -299,7 +352,8 @@ final class Lab {
         Process lab = builder.start();
         // lab.sh enforces the timeout itself; the margin covers building the initramfs (aarch64: the
         // whole arm64 root from Debian packages, when the cache is empty).
-        long margin = options.contains("aarch64") || options.contains("ppc64le") || options.contains("s390x") ? 600 : 60;
+        long margin = options.contains("aarch64") || options.contains("ppc64le") || options.contains("s390x")
+                || options.contains("riscv64") ? 600 : 60;
         if (!lab.waitFor(timeout.toSeconds() + margin, TimeUnit.SECONDS)) {
             lab.destroy();
             lab.waitFor(10, TimeUnit.SECONDS);
