@@ -1,5 +1,6 @@
 package io.vdsoagent.agent;
 
+import static io.vdsoagent.testing.DebianTools.require;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -285,18 +286,6 @@ class GvisorSandboxE2E {
         assertTrue(report.contains("\"runtime\":\"gvisor\""), report);
         // The agent's own verdicts (its proof on a thread there) against runsc's syscall log too.
         assertEquals(straceVerdicts(), verdicts(report), "runsc --strace vs the agent's /report:\n" + report);
-    }
-
-    /** A tool's path, or the test fails naming the Debian package that provides it. */
-    private static String require(String tool, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            File f = new File(dir, tool);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        fail(tool + " not found: install Debian package " + debianPackage);
-        return null;
     }
 
     /** Exit code and combined output of a command (piped: runsc writes at offset 0 of a file it is given). */
