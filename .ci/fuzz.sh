@@ -17,7 +17,7 @@ ALL_TARGETS=(
   core:io.vdsoagent.source.FuzzAuxvTest#parse
   core:io.vdsoagent.source.FuzzMapsReaderTest#scan
   core:io.vdsoagent.source.FuzzSysfsReadersTest#read
-  agent:io.vdsoagent.agent.FuzzAgentArgsTest#parse
+  agent:io.vdsoagent.agent.config.FuzzAgentArgsTest#parse
 )
 if [ $# -gt 0 ]; then
   TARGETS=()

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentit.SleepyApp;
+import io.vdsoagent.testing.ChildJvms;
 import io.vdsoagent.testing.Streams;
 import java.io.File;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,13 +20,12 @@ class BuildInfoIT {
 
     @Test
     void versionCommandPrintsVersionRevisionAndJdk() throws Exception {
-        Process cli = new ProcessBuilder(AgentJvm.java(), "-jar", AgentJvm.agentJar().getPath(), "--version")
-                .redirectErrorStream(true).start();
-        String output = Streams.readUtf8(cli.getInputStream());
-        assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, cli.exitValue(), output);
+        ChildJvms.Finished cli = ChildJvms.run(Arrays.asList(AgentJvm.java(), "-jar", AgentJvm.agentJar().getPath(),
+                "--version"), Collections.<String, String>emptyMap(), 60);
+        assertTrue(cli.exited);
+        assertEquals(0, cli.exitCode, cli.output);
         assertEquals("vdso-agent " + VERSION + " (revision " + gitRevision() + ", JDK "
-                + System.getProperty("java.version") + ")", output.trim());
+                + System.getProperty("java.version") + ")", cli.output.trim());
     }
 
     @Test

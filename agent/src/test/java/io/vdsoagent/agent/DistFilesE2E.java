@@ -1,10 +1,12 @@
 package io.vdsoagent.agent;
 
+import static io.vdsoagent.testing.DebianTools.require;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vdsoagent.testing.Streams;
+import io.vdsoagent.testing.ChildJvms;
+import io.vdsoagent.testing.DebianTools;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +41,8 @@ class DistFilesE2E {
         for (String unit : Arrays.asList("vdso-agent-node.service", "vdso-agent-textfile.service", "vdso-agent-textfile.timer")) {
             command.add(DIST.resolve("systemd").resolve(unit).toAbsolutePath().toString());
         }
-        Result result = run(command);
-        assertEquals(0, result.exit, result.output);
+        DebianTools.Result result = DebianTools.run(null, command);
+        assertEquals(0, result.exitCode, result.output);
         assertEquals("", result.output.trim(), "systemd-analyze verify has no complaint");
     }
 
@@ -47,14 +50,14 @@ class DistFilesE2E {
     void composeFilePassesComposeConfig() throws Exception {
         String docker = onPath("docker");
         List<String> command;
-        if (docker != null && run(Arrays.asList(docker, "compose", "version")).exit == 0) {
+        if (docker != null && DebianTools.run(null, Arrays.asList(docker, "compose", "version")).exitCode == 0) {
             command = new ArrayList<>(Arrays.asList(docker, "compose"));
         } else {
             command = new ArrayList<>(Arrays.asList(require("docker-compose", "docker-compose")));
         }
         command.addAll(Arrays.asList("-f", DIST.resolve("compose/compose.yaml").toAbsolutePath().toString(), "config", "-q"));
-        Result result = run(command);
-        assertEquals(0, result.exit, result.output);
+        DebianTools.Result result = DebianTools.run(null, command);
+        assertEquals(0, result.exitCode, result.output);
         assertEquals("", result.output.trim(), "compose config has no complaint");
     }
 
@@ -64,9 +67,9 @@ class DistFilesE2E {
         Path prom = temp.resolve("vdso-agent.prom");
         List<String> command = execStart("vdso-agent-textfile.service");
         command.set(command.size() - 1, prom.toString()); // the textfile directory of the unit, here a temp dir
-        assertEquals(0, run(command).exit);
-        Result check = run(Arrays.asList(promtool, "check", "metrics"), prom);
-        assertEquals(0, check.exit, check.output);
+        assertEquals(0, ChildJvms.run(command, Collections.<String, String>emptyMap(), 120).exitCode);
+        DebianTools.Result check = DebianTools.run(prom.toFile(), Arrays.asList(promtool, "check", "metrics"));
+        assertEquals(0, check.exitCode, check.output);
         assertEquals("", check.output.trim(), "promtool check metrics has no complaint");
         assertTrue(new String(Files.readAllBytes(prom), StandardCharsets.UTF_8).contains("vdso_kernel_info{"));
 
@@ -145,38 +148,6 @@ class DistFilesE2E {
         assertTrue(command.contains(INSTALLED_JAR), command.toString());
         command.replaceAll(arg -> arg.equals(INSTALLED_JAR) ? AgentJvm.agentJar().getAbsolutePath() : arg);
         return command;
-    }
-
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
-
-    private static Result run(List<String> command) throws Exception {
-        return run(command, null);
-    }
-
-    private static Result run(List<String> command, Path input) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (input != null) {
-            builder.redirectInput(input.toFile());
-        }
-        Process process = builder.start();
-        String output = Streams.readUtf8(process.getInputStream());
-        return new Result(process.waitFor(), output);
-    }
-
-    private static String require(String tool, String debianPackage) {
-        String path = onPath(tool);
-        if (path == null) {
-            fail(tool + " not found: install the Debian package " + debianPackage + " (apt-get install " + debianPackage + ")");
-        }
-        return path;
     }
 
     private static String onPath(String tool) {

@@ -105,8 +105,7 @@ class FailClosedIT {
             jvm.add(jvmArg);
         }
         jvm.add(AgentJvm.agentArg(agentArgs));
-        try (AgentJvm child = AgentJvm.start(jvm, AgentJvm.testClasses(), "agentit.SleepyApp", "stdin")) {
-            child.awaitStderr(STARTED, 60_000);
+        try (AgentJvm child = started(jvm)) {
             Set<String> listening = ListeningSockets.of(child.pid());
             Set<String> want = NONE.equals(expected) ? Collections.emptySet()
                     : new TreeSet<>(Arrays.asList(expected.replace(PORT, p)));
@@ -129,11 +128,7 @@ class FailClosedIT {
     @Test
     void aRefusedValueIsInTheReportAndAMetric() throws Exception {
         int port = freePort();
-        try (AgentJvm child = AgentJvm.start(Collections.singletonList(
-                AgentJvm.agentArg("host=127.0.0.1,port=" + port + ",interval=soon,instrument=false")),
-                AgentJvm.testClasses(), "agentit.SleepyApp", "stdin")) {
-            child.awaitStderr(STARTED, 60_000);
-            assertEquals(Collections.singleton("127.0.0.1:" + port), ListeningSockets.of(child.pid()));
+        try (AgentJvm child = listeningOnlyOn(port, "host=127.0.0.1,port=" + port + ",interval=soon,instrument=false")) {
             AgentJvm.Response report = AgentJvm.get(port, "/report", null);
             assertEquals(200, report.status, report.body);
             assertTrue(report.body.contains("\"configRefused\":[{\"key\":\"interval\",\"reason\":"
@@ -148,14 +143,34 @@ class FailClosedIT {
     @Test
     void aCleanConfigurationRefusesNothing() throws Exception {
         int port = freePort();
-        try (AgentJvm child = AgentJvm.start(Collections.singletonList(
-                AgentJvm.agentArg("127.0.0.1:" + port + ",instrument=false")),
-                AgentJvm.testClasses(), "agentit.SleepyApp", "stdin")) {
-            child.awaitStderr(STARTED, 60_000);
-            assertEquals(Collections.singleton("127.0.0.1:" + port), ListeningSockets.of(child.pid()));
+        try (AgentJvm child = listeningOnlyOn(port, "127.0.0.1:" + port + ",instrument=false")) {
             AgentJvm.Response report = AgentJvm.get(port, "/report", null);
             assertTrue(report.body.contains("\"configRefused\":[]"), report.body);
             assertFalse(AgentJvm.get(port, "/metrics", null).body.contains("vdso_agent_config_refused{"));
+        }
+    }
+
+    /** SleepyApp under the agent, once the agent has had its chance to bind (its start-up line). */
+    private static AgentJvm started(List<String> jvmArgs) throws Exception {
+        AgentJvm child = AgentJvm.start(jvmArgs, AgentJvm.testClasses(), "agentit.SleepyApp", "stdin");
+        try {
+            child.awaitStderr(STARTED, 60_000);
+            return child;
+        } catch (Throwable t) {
+            child.close();
+            throw t;
+        }
+    }
+
+    /** {@link #started} with these agent arguments, listening on 127.0.0.1:port and nowhere else. */
+    private static AgentJvm listeningOnlyOn(int port, String agentArgs) throws Exception {
+        AgentJvm child = started(Collections.singletonList(AgentJvm.agentArg(agentArgs)));
+        try {
+            assertEquals(Collections.singleton("127.0.0.1:" + port), ListeningSockets.of(child.pid()));
+            return child;
+        } catch (Throwable t) {
+            child.close();
+            throw t;
         }
     }
 

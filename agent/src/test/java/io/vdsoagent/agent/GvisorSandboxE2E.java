@@ -1,12 +1,14 @@
 package io.vdsoagent.agent;
 
+import static io.vdsoagent.testing.DebianTools.require;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import agentit.SleepyApp;
-import io.vdsoagent.testing.Streams;
+import io.vdsoagent.testing.DebianTools;
+import io.vdsoagent.testing.DebianTools.Result;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,42 +289,13 @@ class GvisorSandboxE2E {
         assertEquals(straceVerdicts(), verdicts(report), "runsc --strace vs the agent's /report:\n" + report);
     }
 
-    /** A tool's path, or the test fails naming the Debian package that provides it. */
-    private static String require(String tool, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            File f = new File(dir, tool);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        fail(tool + " not found: install Debian package " + debianPackage);
-        return null;
-    }
-
-    /** Exit code and combined output of a command (piped: runsc writes at offset 0 of a file it is given). */
-    private static final class Result {
-        final int exitCode;
-        final String output;
-
-        Result(int exitCode, String output) {
-            this.exitCode = exitCode;
-            this.output = output;
-        }
-    }
-
+    /** Output piped (runsc writes at offset 0 of a file it is given), stdin at its end. */
     private static Result run(String... command) throws Exception {
-        return run(Arrays.asList(command));
+        return DebianTools.run(new File("/dev/null"), command);
     }
 
     private static Result run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String output = Streams.readUtf8(p.getInputStream());
-        if (!p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + command + "\n" + output);
-        }
-        return new Result(p.exitValue(), output);
+        return DebianTools.run(new File("/dev/null"), command);
     }
 
     private static String read(Path file) throws Exception {

@@ -1,11 +1,6 @@
 package io.vdsoagent.agent;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,36 +16,14 @@ final class ObjdumpSymbols {
     private ObjdumpSymbols() {
     }
 
-    /**
-     * Defined, non-local dynamic symbols. A row: {@code 0000000000000b10  w   DF .text\t0000000000000386
-     * LINUX_2.6   clock_gettime}: before the tab address, flags and section; after it size, version, name.
-     */
+    /** Ground truth: {@code objdump -T}'s versioned symbols (the report lists a version for each). */
     static List<String> of(Path image) throws Exception {
-        if (!new File("/usr/bin/objdump").canExecute()) {
-            throw new AssertionError("objdump not found: install Debian package binutils");
-        }
-        Process p = new ProcessBuilder("/usr/bin/objdump", "-T", image.toString()).redirectErrorStream(true).start();
-        String out = new String(readAll(p.getInputStream()), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        int table = out.indexOf("DYNAMIC SYMBOL TABLE:");
-        if (table < 0) {
-            throw new AssertionError("objdump -T printed no dynamic symbol table:\n" + out);
-        }
         List<String> symbols = new ArrayList<>();
-        for (String line : out.substring(table).split("\n")) {
-            int tab = line.indexOf('\t');
-            if (tab < 0 || !line.matches("^[0-9a-f]{8,16} .*")) {
-                continue;
+        for (String symbol : ObjdumpDynamicSymbols.of(image)) {
+            if (symbol.contains("@")) {
+                symbols.add(symbol);
             }
-            String left = line.substring(0, tab);
-            String[] right = line.substring(tab + 1).trim().split("\\s+");
-            boolean local = left.charAt(left.indexOf(' ') + 1) == 'l';
-            if (left.endsWith("*UND*") || local || right.length < 3) {
-                continue;
-            }
-            symbols.add(right[right.length - 1] + "@" + right[1]);
         }
-        Collections.sort(symbols);
         return symbols;
     }
 
@@ -63,14 +36,5 @@ final class ObjdumpSymbols {
         }
         Collections.sort(symbols);
         return symbols;
-    }
-
-    private static byte[] readAll(InputStream in) throws java.io.IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -260,12 +259,11 @@ class FaultMatrixIT {
         FaultJvm.Running app = new FaultJvm().appUntil(0, stop, 2).start(WORK.resolve("attach-under-load"));
         assertTrue(app.awaitStderr(FaultApp.BUSY_RUNNING, 30_000), "the app's busy threads never started");
         long t0 = System.nanoTime();
-        Process attach = new ProcessBuilder(FaultJvm.java(), "-jar", FaultJvm.agentJar().toString(), "attach",
-                Long.toString(app.pid()), "host=127.0.0.1,port=0").redirectErrorStream(true).start();
-        String attachOutput = Streams.readUtf8(attach.getInputStream());
-        assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+        ChildJvms.Finished attach = ChildJvms.run(Arrays.asList(FaultJvm.java(), "-jar", FaultJvm.agentJar().toString(),
+                "attach", Long.toString(app.pid()), "host=127.0.0.1,port=0"), java.util.Collections.<String, String>emptyMap(), 60);
+        assertTrue(attach.exited, "attach did not finish");
         long attachMillis = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(0, attach.exitValue(), "attach failed: " + attachOutput);
+        assertEquals(0, attach.exitCode, "attach failed: " + attach.output);
         assertTrue(app.awaitStderr("metrics on", 60_000), "no ready line after attach: " + app.stderrLines());
         Files.createFile(stop); // the app stays until the agent is up, however slow the attach was
         FaultJvm.Result r = app.waitFor(60);

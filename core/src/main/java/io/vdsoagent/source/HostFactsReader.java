@@ -54,21 +54,21 @@ public final class HostFactsReader {
         // The maps scan also keeps the line at AT_SYSINFO_EHDR, for the vDSO's cross-check.
         Probed<SpecialMappings> maps = guard("maps", () -> base != 0 ? new MapsReader(root).read(base)
                 : new MapsReader(root).read());
-        Probed<VdsoFacts> vdso = cached != null ? cached : guard("vdso", () -> readVdso(auxv, maps));
+        Probed<VdsoFacts> vdso = cached != null ? cached : guard(HostFact.VDSO, () -> readVdso(auxv, maps));
         if (cached == null && vdso.known() && root.isLive()) {
             liveVdso = vdso;
         }
-        Probed<VsyscallMode> vsyscall = guard("vsyscall", () -> maps.known()
+        Probed<VsyscallMode> vsyscall = guard(HostFact.VSYSCALL, () -> maps.known()
                 ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
                 : Probed.<VsyscallMode>unknown(maps.reason()));
         Uname uname = new Uname(nativeAccess);
         return new HostFacts(
-                guard("kernel release", () -> release(sysctls, uname)),
-                guard("arch", () -> arch(sysctls, uname, vdso)),
+                guard(HostFact.KERNEL_RELEASE, () -> release(sysctls, uname)),
+                guard(HostFact.ARCH, () -> arch(sysctls, uname, vdso)),
                 vdso,
-                guard("clocksource", () -> new ClocksourceReader(root).read()),
+                guard(HostFact.CLOCKSOURCE, () -> new ClocksourceReader(root).read()),
                 vsyscall,
-                guard("aslr", sysctls::randomizeVaSpace),
+                guard(HostFact.ASLR, sysctls::randomizeVaSpace),
                 guard("boot id", sysctls::bootId),
                 guard("runtime", () -> new KernelRuntimeReader(root).read()),
                 guard("kernel version", () -> version(sysctls, uname)));
@@ -219,6 +219,11 @@ public final class HostFactsReader {
         Probed<T> run();
     }
 
+    private static <T> Probed<T> guard(HostFact fact, Probe<T> probe) {
+        return guard(fact.title(), probe);
+    }
+
+    /** For what HostFacts holds beside the {@link HostFact}s (maps, boot id, runtime, kernel version). */
     private static <T> Probed<T> guard(String what, Probe<T> probe) {
         try {
             return probe.run();

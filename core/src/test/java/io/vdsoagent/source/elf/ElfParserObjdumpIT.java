@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,9 +87,9 @@ class ElfParserObjdumpIT {
         TreeSet<String> ours = new TreeSet<>();
         for (ElfSymbol s : parsed.symbols()) {
             String version = s.hidden() ? "(" + s.version() + ")" : s.version();
-            ours.add(version.isEmpty() ? s.name() : s.name() + " " + version);
+            ours.add(version.isEmpty() ? s.name() : s.name() + "@" + version);
         }
-        assertEquals(BinutilsTool.objdumpDynamicSymbols(file), ours, "objdump -T " + file);
+        assertEquals(ObjdumpDynamicSymbols.of(file), ours, "objdump -T " + file);
         assertEquals(BinutilsTool.objdumpSoname(file), parsed.soname(), "objdump -p SONAME");
         assertEquals(BinutilsTool.readelfBuildId(file), parsed.buildId(), "readelf -n Build ID");
         assertEquals(Arrays.asList("ELF" + parsed.elfClass(),

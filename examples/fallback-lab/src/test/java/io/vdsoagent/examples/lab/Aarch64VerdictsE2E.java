@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class Aarch64VerdictsE2E {
         Path file = Lab.WORK_DIR.resolve("vdso-aarch64-" + timer + ".so");
         Files.createDirectories(Lab.WORK_DIR);
         Files.write(file, image);
-        TreeSet<String> objdump = Binutils.dynamicSymbols(Binutils.objdumpT(file));
+        TreeSet<String> objdump = ObjdumpDynamicSymbols.parse(Binutils.objdumpT(file));
         String buildId = Binutils.buildId(Binutils.readelfNotes(file));
 
         Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));

@@ -3,6 +3,7 @@ package io.vdsoagent.examples.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +58,7 @@ class LabOutputParsingTest {
                 + "0000000000000000      DF *UND*\t0000000000000000  GLIBC_2.17 undefined_one\n"
                 + "0000000000000200  w   DF .text\t0000000000000010  unversioned\n";
         assertEquals(new java.util.TreeSet<>(List.of("__kernel_clock_getres@LINUX_2.6.39", "LINUX_2.6.39@LINUX_2.6.39",
-                "__kernel_hidden@(LINUX_2.6.39)", "unversioned")), Binutils.dynamicSymbols(objdump));
+                "__kernel_hidden@(LINUX_2.6.39)", "unversioned")), ObjdumpDynamicSymbols.parse(objdump));
         assertEquals("2fba9033bbf370017cd9bf33dfcc2221a9beab7e", Binutils.buildId(
                 "Displaying notes found in: .note\n  Owner  Data size \tDescription\n  GNU  0x00000014\tNT_GNU_BUILD_ID"
                         + " (unique build ID bitstring)\t    Build ID: 2fba9033bbf370017cd9bf33dfcc2221a9beab7e\n"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +144,7 @@ class Ppc64leConsistencyE2E {
         Path file = Lab.WORK_DIR.resolve("vdso-ppc64le-" + mode + ".so");
         Files.createDirectories(Lab.WORK_DIR);
         Files.write(file, image);
-        TreeSet<String> objdump = Binutils.dynamicSymbols(Binutils.run(List.of("powerpc64le-linux-gnu-objdump", "-T", file.toString())));
+        TreeSet<String> objdump = ObjdumpDynamicSymbols.parse(Binutils.run(List.of("powerpc64le-linux-gnu-objdump", "-T", file.toString())));
         Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));
         TreeSet<String> ours = new TreeSet<>();
         for (Object symbol : MiniJson.array(vdso.get("symbols"))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class S390xVerdictsE2E {
         Path file = Lab.WORK_DIR.resolve("vdso-s390x-" + mode + ".so");
         Files.createDirectories(Lab.WORK_DIR);
         Files.write(file, image);
-        TreeSet<String> objdump = Binutils.dynamicSymbols(Binutils.run(List.of("s390x-linux-gnu-objdump", "-T", file.toString())));
+        TreeSet<String> objdump = ObjdumpDynamicSymbols.parse(Binutils.run(List.of("s390x-linux-gnu-objdump", "-T", file.toString())));
         String buildId = Binutils.buildId(Binutils.run(List.of("s390x-linux-gnu-readelf", "-n", file.toString())));
         String sections = Binutils.run(List.of("s390x-linux-gnu-readelf", "-S", "-W", file.toString()));
         Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));
