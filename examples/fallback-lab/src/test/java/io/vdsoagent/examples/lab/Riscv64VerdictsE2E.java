@@ -1,5 +1,6 @@
 package io.vdsoagent.examples.lab;
 
+import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ class Riscv64VerdictsE2E {
         Path file = Lab.WORK_DIR.resolve("vdso-riscv64-" + mode + ".so");
         Files.createDirectories(Lab.WORK_DIR);
         Files.write(file, image);
-        TreeSet<String> objdump = Binutils.dynamicSymbols(Binutils.run(List.of("riscv64-linux-gnu-objdump", "-T", file.toString())));
+        TreeSet<String> objdump = ObjdumpDynamicSymbols.parse(Binutils.run(List.of("riscv64-linux-gnu-objdump", "-T", file.toString())));
         String buildId = Binutils.buildId(Binutils.run(List.of("riscv64-linux-gnu-readelf", "-n", file.toString())));
         Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));
         TreeSet<String> ours = new TreeSet<>();
