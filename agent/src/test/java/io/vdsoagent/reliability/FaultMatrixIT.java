@@ -38,8 +38,12 @@ import org.junit.jupiter.api.Test;
  * {@code target/fault-matrix.md}.
  */
 class FaultMatrixIT {
-    /** Generous on purpose: a loaded 2-core CI box; the real figure goes into the table. */
-    private static final long MAX_MAIN_DELAY_MILLIS = 2000;
+    /**
+     * Catches a fault that blocks premain (a hung read or connect waits out a timeout of many seconds), not
+     * a slow start: at load 15 on 2 cores a healthy premain was measured 2.1-4.1 s behind a single baseline
+     * run, so a tighter bound tests the machine's load. The real figure goes into the table.
+     */
+    private static final long MAX_MAIN_DELAY_MILLIS = 10_000;
     private static final Pattern READY = Pattern.compile("vdso-agent: clocksource .*, (metrics on |metrics NOT served)");
     private static final Pattern PORT = ChildJvms.READY_PORT;
     private static final Map<String, String> TABLE = new TreeMap<>();
