@@ -53,111 +53,26 @@ final class Lab {
     }
 
     /**
-     * The aarch64 guests' host tools and apt's arm64 architecture. Missing: a failure under the e2e
-     * profile (which sets {@code lab.e2e=true}: there they must run), a skip naming the packages elsewhere.
+     * A foreign guest's host tools and, where its packages come through the host's apt, apt's architecture.
+     * Missing: a failure under the e2e profile (which sets {@code lab.e2e=true}: there they must run), a skip
+     * naming the packages elsewhere.
      */
-    static void requireAarch64Tools() {
+    static void requireTools(GuestArch arch) {
         List<String> missing = new ArrayList<>();
-        requireCommand("qemu-system-aarch64", "qemu-system-arm", missing);
-        requireCommand("dtc", "device-tree-compiler", missing);
-        requireCommand("aarch64-linux-gnu-objdump", "binutils-aarch64-linux-gnu", missing);
-        requireCommand("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu", missing);
-        if (!Files.isRegularFile(Path.of("/usr/aarch64-linux-gnu/include/stdio.h"))) {
-            missing.add("libc6-dev-arm64-cross");
+        for (GuestArch.Need need : arch.needs()) {
+            if (need.command() != null) {
+                requireCommand(need.command(), need.debianPackage(), missing);
+            } else if (!Files.isRegularFile(need.file())) {
+                missing.add(need.debianPackage());
+            }
         }
-        requireCommand("cpio", "cpio", missing);
-        requireCommand("modinfo", "kmod", missing);
-        requireCommand("xz", "xz-utils", missing);
         String setup = "";
-        if (!foreignArchitectures().contains("arm64")) {
-            setup = "; and apt's arm64 architecture: dpkg --add-architecture arm64 && apt-get update";
+        if (arch.aptForeign() && !foreignArchitectures().contains(arch.debianArch())) {
+            setup = "; and apt's " + arch.debianArch() + " architecture: dpkg --add-architecture " + arch.debianArch()
+                    + " && apt-get update";
         }
-        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the aarch64 lab needs the Debian package(s) "
+        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the " + arch.name() + " lab needs the Debian package(s) "
                 + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
-        if (problem != null && Boolean.getBoolean("lab.e2e")) {
-            fail(problem);
-        }
-        assumeTrue(problem == null, problem);
-    }
-
-    /**
-     * The ppc64le guests' host tools and apt's ppc64el architecture; as {@link #requireAarch64Tools}: a
-     * failure under the e2e profile, a skip naming the packages elsewhere.
-     */
-    static void requirePpc64leTools() {
-        List<String> missing = new ArrayList<>();
-        requireCommand("qemu-system-ppc64", "qemu-system-ppc", missing);
-        requireCommand("powerpc64le-linux-gnu-objdump", "binutils-powerpc64le-linux-gnu", missing);
-        requireCommand("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu", missing);
-        if (!Files.isRegularFile(Path.of("/usr/powerpc64le-linux-gnu/include/stdio.h"))) {
-            missing.add("libc6-dev-ppc64el-cross");
-        }
-        requireCommand("cpio", "cpio", missing);
-        requireCommand("modinfo", "kmod", missing);
-        requireCommand("xz", "xz-utils", missing);
-        String setup = "";
-        if (!foreignArchitectures().contains("ppc64el")) {
-            setup = "; and apt's ppc64el architecture: dpkg --add-architecture ppc64el && apt-get update";
-        }
-        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the ppc64le lab needs the Debian package(s) "
-                + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
-        if (problem != null && Boolean.getBoolean("lab.e2e")) {
-            fail(problem);
-        }
-        assumeTrue(problem == null, problem);
-    }
-
-    /**
-     * The s390x guests' host tools and apt's s390x architecture; as {@link #requireAarch64Tools}: a failure
-     * under the e2e profile, a skip naming the packages elsewhere.
-     */
-    static void requireS390xTools() {
-        List<String> missing = new ArrayList<>();
-        requireCommand("qemu-system-s390x", "qemu-system-misc", missing);
-        requireCommand("s390x-linux-gnu-objdump", "binutils-s390x-linux-gnu", missing);
-        requireCommand("s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu", missing);
-        if (!Files.isRegularFile(Path.of("/usr/s390x-linux-gnu/include/stdio.h"))) {
-            missing.add("libc6-dev-s390x-cross");
-        }
-        requireCommand("cpio", "cpio", missing);
-        requireCommand("modinfo", "kmod", missing);
-        requireCommand("xz", "xz-utils", missing);
-        String setup = "";
-        if (!foreignArchitectures().contains("s390x")) {
-            setup = "; and apt's s390x architecture: dpkg --add-architecture s390x && apt-get update";
-        }
-        String problem = missing.isEmpty() && setup.isEmpty() ? null : "the s390x lab needs the Debian package(s) "
-                + missing + (missing.isEmpty() ? "" : ": apt-get install -y " + String.join(" ", missing)) + setup;
-        if (problem != null && Boolean.getBoolean("lab.e2e")) {
-            fail(problem);
-        }
-        assumeTrue(problem == null, problem);
-    }
-
-    /**
-     * The riscv64 guests' host tools; as {@link #requireAarch64Tools}: a failure under the e2e profile, a skip
-     * naming the packages elsewhere. No apt architecture to add: riscv64-assets.sh keeps an apt of its own for
-     * Debian 13's riscv64 packages (Debian 12, the host's, has none).
-     */
-    static void requireRiscv64Tools() {
-        List<String> missing = new ArrayList<>();
-        requireCommand("qemu-system-riscv64", "qemu-system-misc", missing);
-        if (!Files.isRegularFile(Path.of("/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"))) {
-            missing.add("qemu-system-data");
-        }
-        if (!Files.isRegularFile(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"))) {
-            missing.add("debian-archive-keyring");
-        }
-        requireCommand("riscv64-linux-gnu-objdump", "binutils-riscv64-linux-gnu", missing);
-        requireCommand("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu", missing);
-        if (!Files.isRegularFile(Path.of("/usr/riscv64-linux-gnu/include/stdio.h"))) {
-            missing.add("libc6-dev-riscv64-cross");
-        }
-        requireCommand("cpio", "cpio", missing);
-        requireCommand("modinfo", "kmod", missing);
-        requireCommand("xz", "xz-utils", missing);
-        String problem = missing.isEmpty() ? null : "the riscv64 lab needs the Debian package(s) " + missing
-                + ": apt-get install -y " + String.join(" ", missing);
         if (problem != null && Boolean.getBoolean("lab.e2e")) {
             fail(problem);
         }
@@ -208,14 +123,9 @@ final class Lab {
         return compileClockloop("gcc", "clockloop");
     }
 
-    /** The same program for the aarch64 guests, cross-compiled against Debian's arm64 glibc (as the guest's). */
-    static Path clockloopAarch64() throws IOException, InterruptedException {
-        return compileClockloop("aarch64-linux-gnu-gcc", "clockloop-aarch64");
-    }
-
-    /** clockloop for the ppc64le guests, against Debian's ppc64el glibc (as the guest's). */
-    static Path clockloopPpc64le() throws IOException, InterruptedException {
-        return compileClockloop("powerpc64le-linux-gnu-gcc", "clockloop-ppc64le");
+    /** The same program for a foreign guest, cross-compiled against Debian's glibc of its architecture. */
+    static Path clockloop(GuestArch arch) throws IOException, InterruptedException {
+        return compileClockloop(arch.tool("gcc"), "clockloop-" + arch.name());
     }
 
     /** The consistency check's ground truth (core's clockbracket.c) for the x86 guests, which see the host root. */
@@ -223,37 +133,9 @@ final class Lab {
         return compile("gcc", "clockbracket", CLOCKBRACKET_C);
     }
 
-    /** The same for the aarch64 guests, against Debian's arm64 glibc. */
-    static Path clockbracketAarch64() throws IOException, InterruptedException {
-        return compile("aarch64-linux-gnu-gcc", "clockbracket-aarch64", CLOCKBRACKET_C);
-    }
-
-    /**
-     * The consistency check's ground truth for the ppc64le guests: core's clockbracket.c (libc clock_gettime
-     * between two raw syscalls, per clock), cross-compiled here.
-     */
-    static Path clockbracketPpc64le() throws IOException, InterruptedException {
-        return compile("powerpc64le-linux-gnu-gcc", "clockbracket-ppc64le", CLOCKBRACKET_C);
-    }
-
-    /** clockloop for the s390x guests, against Debian's s390x glibc (as the guest's). */
-    static Path clockloopS390x() throws IOException, InterruptedException {
-        return compileClockloop("s390x-linux-gnu-gcc", "clockloop-s390x");
-    }
-
-    /** core's clockbracket.c for the s390x guests. */
-    static Path clockbracketS390x() throws IOException, InterruptedException {
-        return compile("s390x-linux-gnu-gcc", "clockbracket-s390x", CLOCKBRACKET_C);
-    }
-
-    /** clockloop for the riscv64 guests, against Debian 12's riscv64 glibc (older than the guest's 13: it runs there). */
-    static Path clockloopRiscv64() throws IOException, InterruptedException {
-        return compileClockloop("riscv64-linux-gnu-gcc", "clockloop-riscv64");
-    }
-
-    /** core's clockbracket.c for the riscv64 guests. */
-    static Path clockbracketRiscv64() throws IOException, InterruptedException {
-        return compile("riscv64-linux-gnu-gcc", "clockbracket-riscv64", CLOCKBRACKET_C);
+    /** core's clockbracket.c for a foreign guest, cross-compiled here. */
+    static Path clockbracket(GuestArch arch) throws IOException, InterruptedException {
+        return compile(arch.tool("gcc"), "clockbracket-" + arch.name(), CLOCKBRACKET_C);
     }
 
     private static Path compileClockloop(String compiler, String name) throws IOException, InterruptedException {
@@ -283,60 +165,26 @@ final class Lab {
             options.add("--forward");
             options.add(forward);
         }
-        return run(name, clocksource, options, timeout, script);
+        return run(name, clocksource, options, timeout, 60, script);
     }
 
     /**
-     * Boots an aarch64 guest ({@code lab.sh --arch aarch64 --timer normal|erratum}) with the repository
-     * shared at its own path, and runs {@code script} (bash) in it; logs as for {@link #run}.
+     * Boots a foreign guest ({@code lab.sh --arch {arch}}, with its mode option unless {@code mode} is the
+     * default) with the repository shared at its own path, and runs {@code script} (bash) in it; logs as for
+     * {@link #run}, under {arch}-{mode}.
      */
-    static LabRun runAarch64(String name, String timer, Duration timeout, String script)
+    static LabRun run(GuestArch arch, String mode, Duration timeout, String script)
             throws IOException, InterruptedException {
-        return run(name, "aarch64/" + timer, List.of("--arch", "aarch64", "--timer", timer,
-                "--share", REPO_DIR.toString()), timeout, script);
-    }
-
-    /**
-     * Boots a ppc64le guest ({@code lab.sh --arch ppc64le}, with {@code --clocksource jiffies} unless
-     * {@code clocksource} is "timebase", the default) with the repository shared at its own path.
-     */
-    static LabRun runPpc64le(String name, String clocksource, Duration timeout, String script)
-            throws IOException, InterruptedException {
-        List<String> options = new ArrayList<>(List.of("--arch", "ppc64le", "--share", REPO_DIR.toString()));
-        if (!clocksource.equals("timebase")) {
-            options.addAll(List.of("--clocksource", clocksource));
+        List<String> options = new ArrayList<>(List.of("--arch", arch.name(), "--share", REPO_DIR.toString()));
+        if (!mode.equals(arch.defaultMode())) {
+            options.addAll(List.of(arch.modeOption(), mode));
         }
-        return run(name, "ppc64le/" + clocksource, options, timeout, script);
+        // The margin covers building the initramfs and root from Debian packages when the cache is empty.
+        return run(arch.name() + "-" + mode, arch.name() + "/" + mode, options, timeout, 600, script);
     }
 
-    /**
-     * Boots an s390x guest ({@code lab.sh --arch s390x}, with {@code --clocksource jiffies} unless
-     * {@code clocksource} is "tod", the default) with the repository shared at its own path.
-     */
-    static LabRun runS390x(String name, String clocksource, Duration timeout, String script)
-            throws IOException, InterruptedException {
-        List<String> options = new ArrayList<>(List.of("--arch", "s390x", "--share", REPO_DIR.toString()));
-        if (!clocksource.equals("tod")) {
-            options.addAll(List.of("--clocksource", clocksource));
-        }
-        return run(name, "s390x/" + clocksource, options, timeout, script);
-    }
-
-    /**
-     * Boots a riscv64 guest ({@code lab.sh --arch riscv64}, with {@code --clocksource jiffies} unless
-     * {@code clocksource} is "riscv_clocksource", the default) with the repository shared at its own path.
-     */
-    static LabRun runRiscv64(String name, String clocksource, Duration timeout, String script)
-            throws IOException, InterruptedException {
-        List<String> options = new ArrayList<>(List.of("--arch", "riscv64", "--share", REPO_DIR.toString()));
-        if (!clocksource.equals("riscv_clocksource")) {
-            options.addAll(List.of("--clocksource", clocksource));
-        }
-        return run(name, "riscv64/" + clocksource, options, timeout, script);
-    }
-
-    private static LabRun run(String name, String clocksource, List<String> options, Duration timeout, String script)
-            throws IOException, InterruptedException {
+    private static LabRun run(String name, String clocksource, List<String> options, Duration timeout,
+            long margin, String script) throws IOException, InterruptedException {
         Files.createDirectories(LOG_DIR);
         List<String> command = new ArrayList<>(List.of(LAB_SH.toString()));
         command.addAll(options);
@@ -350,10 +198,7 @@ final class Lab {
         builder.environment().put("LAB_WORK_DIR", WORK_DIR.toString());
         long start = System.nanoTime();
         Process lab = builder.start();
-        // lab.sh enforces the timeout itself; the margin covers building the initramfs (aarch64: the
-        // whole arm64 root from Debian packages, when the cache is empty).
-        long margin = options.contains("aarch64") || options.contains("ppc64le") || options.contains("s390x")
-                || options.contains("riscv64") ? 600 : 60;
+        // lab.sh enforces the timeout itself; the margin covers what it builds before booting.
         if (!lab.waitFor(timeout.toSeconds() + margin, TimeUnit.SECONDS)) {
             lab.destroy();
             lab.waitFor(10, TimeUnit.SECONDS);

@@ -3,22 +3,15 @@ package io.vdsoagent.examples.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vdsoagent.testing.ObjdumpDynamicSymbols;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,29 +31,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Ppc64leConsistencyE2E {
 
     static final int N = ClockVerdictsE2E.N;
-    static final String GUEST_JAVA = "/usr/lib/jvm/java-17-openjdk-ppc64el/bin/java";
     /** The C samples compared with the agent's probe: this close in the clock's own kernel time. */
     static final double WINDOW_SECONDS = 1.0;
     /** Issue 31's premise for jiffies mode: the five high-resolution clocks wrong, the coarse ones right. */
     static final Set<LabClock> WRONG_IN_JIFFIES = EnumSet.of(LabClock.REALTIME, LabClock.MONOTONIC,
             LabClock.MONOTONIC_RAW, LabClock.BOOTTIME, LabClock.TAI);
 
-    private static final Map<String, LabRun> RUNS = new LinkedHashMap<>();
-    private static final List<String> TABLE = new ArrayList<>();
-    private static final List<String> TIMINGS = new ArrayList<>();
+    /** guest/ppc64le-batch.sh: strace per clock, the vDSO dump, report --json with the C sampler beside it. */
+    private static final GuestSuite LAB = new GuestSuite(GuestArch.PPC64LE,
+            "boot, strace x9, report --json with the C sampler",
+            mode -> String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/ppc64le-batch.sh")),
+                    Lab.quote(Lab.clockloop(GuestArch.PPC64LE)), Lab.quote(Lab.clockbracket(GuestArch.PPC64LE)),
+                    Integer.toString(N), Lab.quote(GuestArch.PPC64LE.guestJava(mode)), Lab.quote(Lab.agentJar())));
 
     @BeforeAll
     static void tools() {
-        Lab.requirePpc64leTools();
+        Lab.requireTools(GuestArch.PPC64LE);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"timebase", "jiffies"})
     void verdictsMatchStraceAndWrongClocksAreNotCalledFallbacks(String mode) throws Exception {
-        LabRun run = guest(mode);
+        LabRun run = LAB.guest(mode);
         StraceTruth truth = StraceTruth.parse(run.section("truth"));
         assertEquals(mode, truth.clocksource(), "the guest's clocksource");
-        AgentReport agent = AgentReport.parse(reportJson(run));
+        AgentReport agent = AgentReport.parse(LAB.reportJson(run));
         for (LabClock clock : LabClock.values()) {
             String judge = truth.verdicts().get(clock);
             // The premise: ppc64's vDSO serves every clock but the CPU-time ones in both modes.
@@ -76,8 +71,8 @@ class Ppc64leConsistencyE2E {
     @ParameterizedTest
     @ValueSource(strings = {"timebase", "jiffies"})
     void wrongClocksAreFlaggedWithTheOffsetTheCProgramMeasures(String mode) throws Exception {
-        LabRun run = guest(mode);
-        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("consistency"));
+        LabRun run = LAB.guest(mode);
+        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(LAB.reportJson(run))).get("consistency"));
         Map<LabClock, List<double[]>> samples = BracketTruth.samples(run.section("bracket"));
         for (Object entry : MiniJson.array(consistency.get("clocks"))) {
             Map<String, Object> c = MiniJson.object(entry);
@@ -106,7 +101,7 @@ class Ppc64leConsistencyE2E {
                         () -> clock + ": agent " + agentOffset + " s vs the C program's " + low + " .. " + high
                                 + " s " + over);
             }
-            TABLE.add(String.format("| %-16s | %-8s | %-10s | %18.3f | %18.3f .. %18.3f (%d samples %s) |", clock.label,
+            LAB.table.add(String.format("| %-16s | %-8s | %-10s | %18.3f | %18.3f .. %18.3f (%d samples %s) |", clock.label,
                     mode, Boolean.TRUE.equals(c.get("consistent")) ? "consistent" : "WRONG", agentOffset, low, high,
                     compared.size(), over));
         }
@@ -115,8 +110,8 @@ class Ppc64leConsistencyE2E {
     @ParameterizedTest
     @ValueSource(strings = {"timebase", "jiffies"})
     void nanoTimeStandsStillOnlyInJiffiesMode(String mode) throws Exception {
-        LabRun run = guest(mode);
-        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("consistency"));
+        LabRun run = LAB.guest(mode);
+        Map<String, Object> consistency = MiniJson.object(MiniJson.object(MiniJson.parse(LAB.reportJson(run))).get("consistency"));
         Map<String, Map<String, Object>> jvm = new LinkedHashMap<>();
         for (Object entry : MiniJson.array(consistency.get("jvm"))) {
             jvm.put(String.valueOf(MiniJson.object(entry).get("method")), MiniJson.object(entry));
@@ -129,33 +124,17 @@ class Ppc64leConsistencyE2E {
         assertEquals(Boolean.FALSE, nanoTime.get("backwards"), () -> "nanoTime (" + mode + "): " + nanoTime.get("detail"));
         assertEquals(!jiffies, jvm.get("currentTimeMillis").get("consistent"), () -> "currentTimeMillis (" + mode + "): "
                 + jvm.get("currentTimeMillis").get("detail"));
-        String headline = String.valueOf(MiniJson.object(MiniJson.parse(reportJson(run))).get("headline"));
+        String headline = String.valueOf(MiniJson.object(MiniJson.parse(LAB.reportJson(run))).get("headline"));
         assertEquals(jiffies, headline.contains("answers WRONG time"), () -> "headline: " + headline);
-        TIMINGS.add(mode + " guest nanoTime: " + nanoTime.get("detail"));
+        LAB.timings.add(mode + " guest nanoTime: " + nanoTime.get("detail"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"timebase"})
     void vdsoSymbolsMatchObjdumpOfTheGuestsImage(String mode) throws Exception {
-        LabRun run = guest(mode);
-        byte[] image = Base64.getMimeDecoder().decode(String.join("\n", run.section("vdso-image")));
-        assertTrue(image.length >= 4096 && image[0] == 0x7f && image[1] == 'E', () -> "no ELF image dumped from the guest ("
-                + image.length + " bytes)\n" + run.describe());
-        Path file = Lab.WORK_DIR.resolve("vdso-ppc64le-" + mode + ".so");
-        Files.createDirectories(Lab.WORK_DIR);
-        Files.write(file, image);
-        TreeSet<String> objdump = ObjdumpDynamicSymbols.parse(Binutils.run(List.of("powerpc64le-linux-gnu-objdump", "-T", file.toString())));
-        Map<String, Object> vdso = MiniJson.object(MiniJson.object(MiniJson.parse(reportJson(run))).get("vdso"));
-        TreeSet<String> ours = new TreeSet<>();
-        for (Object symbol : MiniJson.array(vdso.get("symbols"))) {
-            Map<String, Object> s = MiniJson.object(symbol);
-            String version = String.valueOf(s.get("version"));
-            ours.add(version.isEmpty() ? String.valueOf(s.get("name")) : s.get("name") + "@" + version);
-        }
         // vdso(7): ppc64 exports __kernel_* at LINUX_2.6.15.
-        assertTrue(objdump.contains("__kernel_clock_gettime@LINUX_2.6.15"), () -> "not a ppc64 vDSO: " + objdump);
-        assertEquals(objdump, ours, "the agent's vDSO symbols vs powerpc64le-linux-gnu-objdump -T " + file);
-        TIMINGS.add("vDSO (" + image.length + " bytes): " + objdump);
+        GuestSuite.VdsoImage image = LAB.vdsoSymbolsMatchObjdump(mode);
+        LAB.timings.add("vDSO (" + image.image().length + " bytes): " + image.objdump());
     }
 
     /** (max - min) / |median| of the samples' offsets; 0 when they are all 0. */
@@ -175,43 +154,12 @@ class Ppc64leConsistencyE2E {
         return out;
     }
 
-    private static String reportJson(LabRun run) {
-        assertTrue(run.section("report-meta").contains("exit 0"), () -> "report --json failed\n" + run.describe());
-        String json = AgentReport.extractJson(run.section("report"));
-        assertEquals("ppc64le", MiniJson.object(MiniJson.parse(json)).get("arch"), "the report's arch");
-        return json;
-    }
-
-    private static synchronized LabRun guest(String mode) throws IOException, InterruptedException {
-        LabRun run = RUNS.get(mode);
-        if (run == null) {
-            String script = String.join(" ", Lab.quote(Lab.MODULE_DIR.resolve("guest/ppc64le-batch.sh")),
-                    Lab.quote(Lab.clockloopPpc64le()), Lab.quote(Lab.clockbracketPpc64le()), Integer.toString(N),
-                    Lab.quote(GUEST_JAVA), Lab.quote(Lab.agentJar()));
-            run = Lab.runPpc64le("ppc64le-" + mode, mode, Duration.ofSeconds(480), script);
-            if (run.exitCode() != 0) {
-                fail("the ppc64le " + mode + " guest's batch failed\n" + run.describe());
-            }
-            TIMINGS.add("ppc64le " + mode + " guest: " + run.wallMillis() + " ms wall (lab.sh incl. the asset cache check, "
-                    + "boot, strace x9, report --json with the C sampler); in the guest: report --json "
-                    + String.join(", ", run.section("report-meta")).replaceAll("(, )+$", ""));
-            RUNS.put(mode, run);
-        }
-        if (mode.equals("jiffies") && !String.join(" ", run.section("cmdline")).contains("clocksource=jiffies highres=off nohz=off")) {
-            fail("premise missing: the jiffies guest's command line: " + run.section("cmdline"));
-        }
-        return run;
-    }
-
     @AfterAll
     static void printFigures() throws IOException {
         List<String> out = new ArrayList<>();
         out.add("| clock            | mode     | agent      | agent offset (s)   | C program (s)      |");
         out.add("|------------------|----------|------------|--------------------|--------------------|");
-        out.addAll(TABLE);
-        TIMINGS.forEach(t -> out.add("- " + t));
-        out.forEach(line -> System.out.println("[lab ppc64le] " + line));
-        Files.createDirectories(Lab.LOG_DIR);
-        Files.write(Lab.LOG_DIR.resolve("ppc64le-figures.md"), out);
+        out.addAll(LAB.table);
+        LAB.printFigures(out, "ppc64le-figures.md");
     }
 }
