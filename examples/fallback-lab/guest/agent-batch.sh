@@ -13,8 +13,11 @@ JAVA=${3:?}
 JAR=${4:?}
 CP=${5:?}
 PORT=9419
-# The agent's first probe under emulation takes tens of seconds; this bounds a hang, not a normal run.
-AGENT_WAIT_S=240
+# Guest seconds, which are not host seconds: a jiffies guest under TCG was seen running its clock ~10x fast
+# (678 guest s in a 109 s run), so a 240 s wait ran out before the agent's line. The host's timeout for the
+# whole run bounds a hang; these only keep the loop and the idle JVM from ending first.
+AGENT_WAIT_S=3600
+IDLE_S=36000
 OUT=$(mktemp -d)
 
 echo "== kernel"
@@ -55,7 +58,7 @@ if [ -n "$BRACKET" ]; then
 fi
 
 begin=$(date +%s%N)
-"$JAVA" "-javaagent:$JAR=host=127.0.0.1,port=$PORT" -cp "$CP" io.vdsoagent.examples.lab.Idle 600 \
+"$JAVA" "-javaagent:$JAR=host=127.0.0.1,port=$PORT" -cp "$CP" io.vdsoagent.examples.lab.Idle "$IDLE_S" \
   >"$OUT/agent.out" 2>"$OUT/agent.err" &
 jvm=$!
 deadline=$(( $(date +%s) + AGENT_WAIT_S ))
