@@ -191,64 +191,69 @@ class KernelLogIncrementalTest {
             return "fake-kmsg";
         }
 
+        /** The kernel log reader only opens, reads and closes /dev/kmsg: any other native call fails the test. */
+        private static AssertionError notForTheKernelLog() {
+            return new AssertionError("the kernel log reader made a native call other than open/read/close");
+        }
+
         @Override
         public ArchTable.Arch arch() {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int clockGettime(int clockId, long timespec) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int clockGettimeFast(int clockId, long timespec) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public long syscall3(long number, long arg1, long arg2, long arg3) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public long syscall2Fast(long number, long arg1, long arg2) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int getrusage(int who, long rusage) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public long getauxval(long type) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int uname(long utsname) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public int abs(int value) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public long dlsym(long handle, String name) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
 
         @Override
         public long dlopen(String file, int flags) {
-            throw new UnsupportedOperationException();
+            throw notForTheKernelLog();
         }
     }
 
@@ -272,7 +277,7 @@ class KernelLogIncrementalTest {
 
         @Override
         protected long getLong(int offset) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("the kernel log reader reads bytes, never a long");
         }
     }
 }
