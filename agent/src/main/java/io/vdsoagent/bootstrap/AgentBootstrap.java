@@ -97,14 +97,14 @@ public final class AgentBootstrap {
                 return;
             }
             // Checked here, not in Dormancy: an AOT training run lists every class of ours that loads.
-            String dump = archiveDumpOption(commandLineOptions());
+            String dump = archiveDumpReason(commandLineOptions());
             if (dump != null) {
                 // Dormancy (which parses the level) loads only when a level was set at all.
                 boolean levelSet = agentArgs != null && agentArgs.contains("log-level")
                         || System.getProperty("vdso.agent.log-level") != null
                         || System.getenv("VDSO_AGENT_LOG_LEVEL") != null;
                 if (levelSet && Dormancy.debugRequested(agentArgs)) {
-                    System.err.println("vdso-agent: dormant: this JVM dumps a CDS/AOT archive (" + dump + ")");
+                    System.err.println("vdso-agent: dormant: " + dump);
                 }
                 return;
             }
@@ -129,12 +129,12 @@ public final class AgentBootstrap {
         }
     }
 
-    /** The first word that is an archive-dumping option, or null. */
-    static String archiveDumpOption(List<String> vmArgs) {
+    /** Why the agent stays dormant when one of the VM's options writes an archive (the first such), or null. */
+    static String archiveDumpReason(List<String> vmArgs) {
         for (String arg : vmArgs) {
             for (String option : ARCHIVE_DUMP_OPTIONS) {
                 if (arg.startsWith(option)) {
-                    return arg;
+                    return "this JVM dumps a CDS/AOT archive (" + arg + ")";
                 }
             }
         }
@@ -209,9 +209,13 @@ public final class AgentBootstrap {
         @Override
         public void run() {
             try {
-                if (Dormancy.standsDown(agentArgs)) {
-                    // Premain's cheap check missed it (an option only the VM's arguments show): stop
-                    // rewriting at once.
+                // Premain saw the command line; an @argfile or an options file shows only in the VM's
+                // own arguments. If one of those dumps an archive, stop rewriting at once.
+                String dump = archiveDumpReason(Dormancy.vmOptions(commandLineOptions()));
+                if (dump != null) {
+                    if (Dormancy.debugRequested(agentArgs)) {
+                        System.err.println("vdso-agent: dormant: " + dump);
+                    }
                     ClockCallLoadTime.standDown(inst);
                     return;
                 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * Whether this JVM is one the agent must leave alone: a JDK tool ({@code jcmd}, {@code jps}, {@code jar},
  * {@code keytool}, {@code javac}, {@code java -version} ...), which a pod-wide {@code JAVA_TOOL_OPTIONS}
- * starts with the agent too, or a JVM dumping a CDS/AOT archive, whose archive must not depend on us.
+ * starts with the agent too. A JVM dumping a CDS/AOT archive is {@link AgentBootstrap}'s own check (it
+ * must load no class of ours); this class gives it the VM's options ({@link #vmOptions}).
  * A dormant agent binds no port, runs no probe and prints nothing unless {@code log-level} is debug.
  *
  * <p>JDK only, like the rest of this package. The facts are what the launcher tells every JVM:
@@ -27,28 +28,16 @@ final class Dormancy {
     }
 
     /**
-     * True when the agent should do nothing in this JVM; prints the one debug line saying why when
-     * {@code log-level} is debug or trace. Never throws.
-     */
-    static boolean standsDown(String agentArgs) {
-        String reason = reason();
-        if (reason != null && debugRequested(agentArgs)) {
-            System.err.println("vdso-agent: dormant: " + reason);
-        }
-        return reason != null;
-    }
-
-    /**
      * premain's check for a JDK tool or the java launcher without an application (system properties),
-     * before anything is registered; archive dumps were premain's own check
-     * ({@link AgentBootstrap#archiveDumpOption}). Cheap (no management beans, which cost premain 25-100
-     * ms): the thread's {@link #standsDown} still reads the VM's own arguments. Never throws.
+     * before anything is registered; archive dumps are the bootstrap's own check, on the command line
+     * at premain and on {@link #vmOptions} on the agent's thread. Prints the one debug line saying why
+     * when {@code log-level} is debug or trace. Never throws.
      */
     static boolean standsDownAtPremain(String agentArgs) {
         String reason;
         try {
             reason = reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
-                    System.getProperty("sun.java.launcher"), Collections.<String>emptyList());
+                    System.getProperty("sun.java.launcher"));
         } catch (Throwable t) {
             reason = null;
         }
@@ -58,26 +47,23 @@ final class Dormancy {
         return reason != null;
     }
 
-    /** Why the agent should stay dormant in this JVM, or null to start it. Never throws. */
-    static String reason() {
+    /**
+     * The VM's options: the command line's words as premain read them, or the VM's own input arguments
+     * when those may hold more. Never throws.
+     */
+    static List<String> vmOptions(List<String> commandLine) {
         try {
-            String launcher = System.getProperty("sun.java.launcher");
-            List<String> words = AgentBootstrap.commandLineOptions();
             // The management beans cost the JVM's start 25-100 ms of class loading: only when the VM may
             // hold options premain could not see (an @argfile, an options file, another launcher).
-            List<String> vmArgs = optionsBeyondCommandLine(launcher, words) ? inputArguments() : words;
-            return reason(System.getProperty("jdk.module.main"), System.getProperty("sun.java.command"),
-                    launcher, vmArgs);
+            return optionsBeyondCommandLine(System.getProperty("sun.java.launcher"), commandLine)
+                    ? inputArguments() : commandLine;
         } catch (Throwable t) {
-            return null;
+            return commandLine;
         }
     }
 
-    static String reason(String moduleMain, String command, String launcher, List<String> vmArgs) {
-        String dump = archiveDumpOption(vmArgs);
-        if (dump != null) {
-            return "this JVM dumps a CDS/AOT archive (" + dump + ")";
-        }
+    /** Why the agent should stay dormant in a JVM with these launcher facts, or null to start it. */
+    static String reason(String moduleMain, String command, String launcher) {
         if (isJdkModule(moduleMain)) {
             return "JDK tool " + firstWord(command);
         }
@@ -128,11 +114,6 @@ final class Dormancy {
             }
         }
         return false;
-    }
-
-    /** The first VM option that dumps a class-data archive, or null. */
-    static String archiveDumpOption(List<String> vmArgs) {
-        return AgentBootstrap.archiveDumpOption(vmArgs);
     }
 
     /** The single debug line, only when the user asked for debug output (before any config is parsed). */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +33,7 @@ class DormancyTest {
         "java.rmi     | java.rmi/sun.rmi.registry.RegistryImpl 1099",
     })
     void jdkToolsOnJdk9AndLater(String moduleMain, String command) {
-        String reason = Dormancy.reason(moduleMain, command, "SUN_STANDARD", Arrays.asList("-javaagent:/a/vdso-agent.jar", "-Xms8m"));
+        String reason = Dormancy.reason(moduleMain, command, "SUN_STANDARD");
         assertEquals("JDK tool " + command.split(" ")[0], reason);
     }
 
@@ -51,7 +50,7 @@ class DormancyTest {
     })
     void jdkToolsOnJdk8(String command) {
         assertTrue(Dormancy.isJdkToolMainClass(command), command);
-        assertNotNull(Dormancy.reason(null, command, "SUN_STANDARD", Collections.emptyList()));
+        assertNotNull(Dormancy.reason(null, command, "SUN_STANDARD"));
     }
 
     /** Applications, including ones whose names merely look like tools, start the agent. */
@@ -69,16 +68,16 @@ class DormancyTest {
     })
     void applicationsStartTheAgent(String command) {
         String module = command.contains("/com.example") ? "com.example" : null;
-        assertNull(Dormancy.reason(module, command, "SUN_STANDARD", Arrays.asList("-javaagent:/a/vdso-agent.jar", "-Xmx512m")));
+        assertNull(Dormancy.reason(module, command, "SUN_STANDARD"));
     }
 
     /** java -version, java -XshowSettings ...: the launcher creates a VM but runs no main class. */
     @org.junit.jupiter.api.Test
     void launcherWithoutMainClass() {
-        assertNotNull(Dormancy.reason(null, null, "SUN_STANDARD", Collections.singletonList("-javaagent:/a/vdso-agent.jar")));
-        assertNotNull(Dormancy.reason(null, " ", "SUN_STANDARD", Collections.<String>emptyList()));
+        assertNotNull(Dormancy.reason(null, null, "SUN_STANDARD"));
+        assertNotNull(Dormancy.reason(null, " ", "SUN_STANDARD"));
         // A VM created through JNI (jsvc, embedders) has no launcher property: start.
-        assertNull(Dormancy.reason(null, null, null, Collections.singletonList("-javaagent:/a/vdso-agent.jar")));
+        assertNull(Dormancy.reason(null, null, null));
     }
 
     /** Real command lines of archive-dumping JVMs (Spring Boot CDS training runs, Leyden, jlink images). */
@@ -95,7 +94,7 @@ class DormancyTest {
     })
     void archiveDumpingJvms(String options) {
         List<String> vmArgs = Arrays.asList(("-javaagent:/a/vdso-agent.jar " + options).split(" "));
-        String reason = Dormancy.reason(null, "/app/app.jar", "SUN_STANDARD", vmArgs);
+        String reason = AgentBootstrap.archiveDumpReason(vmArgs);
         assertNotNull(reason, options);
         assertTrue(reason.startsWith("this JVM dumps a CDS/AOT archive (-"), reason);
     }
@@ -113,7 +112,7 @@ class DormancyTest {
     })
     void archiveUsingJvms(String options) {
         List<String> vmArgs = Arrays.asList(("-javaagent:/a/vdso-agent.jar " + options).split(" "));
-        assertNull(Dormancy.reason(null, "/app/app.jar", "SUN_STANDARD", vmArgs), options);
+        assertNull(AgentBootstrap.archiveDumpReason(vmArgs), options);
     }
 
     @ParameterizedTest
