@@ -9,6 +9,7 @@ import io.vdsoagent.health.ClockHealth;
 import io.vdsoagent.publish.JsonReport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +24,9 @@ final class AgentReport {
      * @param instrumentation null until installed
      * @param endpoint null while not served
      */
-    static String json(ClockHealth health, AgentArguments config, ClockCallInstrumentation instrumentation,
-            AgentHttpServer endpoint) {
+    /** @param refusals the values not used: the configuration's and, while they last, its files' */
+    static String json(ClockHealth health, AgentArguments config, List<Refusal> refusals,
+            ClockCallInstrumentation instrumentation, AgentHttpServer endpoint) {
         Map<String, String> extra = new LinkedHashMap<String, String>();
         extra.put("agent", BuildInfo.current().json());
         if (instrumentation != null && instrumentation.isInstalled()) {
@@ -33,14 +35,14 @@ final class AgentReport {
         }
         extra.put("endpoint", endpoint != null ? "{\"served\":true,\"port\":" + endpoint.port() + "}"
                 : "{\"served\":false,\"ports\":\"" + config.ports() + "\"}");
-        extra.put("configRefused", refusalsJson(config));
+        extra.put("configRefused", refusalsJson(refusals));
         return JsonReport.toJson(health, config.exposeAddress(), Collections.unmodifiableMap(extra));
     }
 
     /** {@code [{"key":..,"reason":..,"effect":"endpoint_off"}]}: the values not used (never the values). */
-    private static String refusalsJson(AgentArguments config) {
+    private static String refusalsJson(List<Refusal> refusals) {
         StringBuilder json = new StringBuilder("[");
-        for (Refusal refusal : config.refusals()) {
+        for (Refusal refusal : refusals) {
             json.append(json.length() > 1 ? "," : "").append("{\"key\":");
             JsonStrings.quote(json, refusal.key());
             json.append(",\"reason\":");

@@ -1,6 +1,7 @@
 package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.EndpointConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vdsoagent.health.ClockHealthMonitor;
 import io.vdsoagent.publish.VdsoMetrics;
@@ -15,9 +16,13 @@ public final class NodeMode {
     private NodeMode() {
     }
 
-    /** Starts the endpoint and the probes; close() stops them. Returns once the first probe is done. */
-    public static Closeable serve(AgentArguments config) {
-        return RunningAgent.serve(config);
+    /**
+     * Starts the endpoint and the probes; close() stops them. Returns once the first probe is done.
+     *
+     * @param endpoint the endpoint's files as the configuration read them
+     */
+    public static Closeable serve(AgentArguments config, EndpointConfig endpoint) {
+        return RunningAgent.serve(config, endpoint);
     }
 
     /** What {@code serve} would answer on /metrics for this monitor's snapshot, in Prometheus' text format. */

@@ -33,6 +33,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -55,6 +56,8 @@ final class RunningAgent implements Closeable {
     private static final long PROOF_TIMEOUT_MILLIS = 30_000;
 
     private final AgentArguments config;
+    /** The password and TLS files as last read; the endpoint starts once they are usable. */
+    private final EndpointFiles endpointFiles;
     /** Null while the start is deferred (start-delay): the endpoint answers "starting" meanwhile. */
     private volatile PrometheusMeterRegistry registry;
     /**
@@ -73,9 +76,10 @@ final class RunningAgent implements Closeable {
     /** Null unless otlp-endpoint is set and the push started. */
     private volatile Closeable otlp;
 
-    private RunningAgent(AgentArguments config, PrometheusMeterRegistry registry, StartTimes startTimes,
-            Supplier<Probed<NativeAccess>> nativeAccess) {
+    private RunningAgent(AgentArguments config, EndpointConfig files, PrometheusMeterRegistry registry,
+            StartTimes startTimes, Supplier<Probed<NativeAccess>> nativeAccess) {
         this.config = config;
+        this.endpointFiles = new EndpointFiles(config, files);
         this.registry = registry;
         this.startTimes = startTimes;
         this.nativeAccess = nativeAccess;
@@ -108,21 +112,22 @@ final class RunningAgent implements Closeable {
         }
     }
 
-    static RunningAgent start(AgentArguments config, AgentStarter.Launch launch) {
+    /** @param files the endpoint's password and TLS files as the configuration read them */
+    static RunningAgent start(AgentArguments config, EndpointConfig files, AgentStarter.Launch launch) {
         // The proof's filter lives in a process of its own: never a thread of the application's group,
         // whose own seccomp(TSYNC) calls it would make fail.
         SeccompRunner proof = ProcessSeccompRunner.agentJar(launch.agentJar(), config.nativeDir(), PROOF_TIMEOUT_MILLIS);
         // An attach finds the application running: only a JVM that is starting is waited for.
         StartPacing pacing = StartPacing.of(launch.fromPremain() ? config.get(ConfigKey.START_DELAY) : StartDelay.NONE);
-        return start(config, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()), proof,
-                NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()), pacing);
+        return start(config, files, launch.instrumentation(), new StartTimes(launch::premainNanos, launch.enteredNanos()),
+                proof, NativeAccessLoader.lazy(config.nativeDir(), launch.instrumentation()), pacing);
     }
 
     /** In-process (tests): the proof on a thread of this JVM. */
     static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes) {
         Supplier<Probed<NativeAccess>> nativeAccess = NativeAccessLoader.lazy(config.nativeDir(), inst);
-        return start(config, inst, startTimes, new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, nativeAccess.get()),
-                nativeAccess, StartPacing.of(StartDelay.NONE));
+        return start(config, EndpointConfig.read(config), inst, startTimes,
+                new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, nativeAccess.get()), nativeAccess, StartPacing.of(StartDelay.NONE));
     }
 
     /**
@@ -133,20 +138,21 @@ final class RunningAgent implements Closeable {
      * endpoint binds before {@code pacing} lets the JVM's start go first (it answers "starting" meanwhile);
      * everything after it waits.
      */
-    static RunningAgent start(AgentArguments config, Instrumentation inst, StartTimes startTimes, SeccompRunner proof,
-            Supplier<Probed<NativeAccess>> nativeAccess, StartPacing pacing) {
+    static RunningAgent start(AgentArguments config, EndpointConfig files, Instrumentation inst, StartTimes startTimes,
+            SeccompRunner proof, Supplier<Probed<NativeAccess>> nativeAccess, StartPacing pacing) {
         String noRoom = Headroom.shortfall(Headroom.Step.ENDPOINT);
         if (noRoom != null) {
             log.warn("standing down, the application's memory comes first: {}", noRoom);
             return null;
         }
         long t0 = System.nanoTime();
-        RunningAgent agent = new RunningAgent(config, null, startTimes, nativeAccess);
+        RunningAgent agent = new RunningAgent(config, files, null, startTimes, nativeAccess);
         String endpoint = agent.startHttp();
         long t1 = System.nanoTime();
         String waited = pacing.await();
         long t2 = System.nanoTime();
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.JVM);
+        agent.endpointFiles.bindTo(registry);
         Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
                 .description("Time spent inside the agent's premain/agentmain, before the application continued.")
                 .baseUnit("seconds")
@@ -198,10 +204,11 @@ final class RunningAgent implements Closeable {
      * Node mode ({@code java -jar vdso-agent.jar serve}): the endpoint and the same probes and metrics, in
      * a process of its own, no application and no instrumentation. Blocks for the first probe.
      */
-    static RunningAgent serve(AgentArguments config) {
+    static RunningAgent serve(AgentArguments config, EndpointConfig files) {
         PrometheusMeterRegistry registry = newRegistry(config, AgentMode.NODE);
         BuildInfo.current().bindTo(registry);
-        RunningAgent agent = new RunningAgent(config, registry, null, NativeAccessLoader.lazy(config.nativeDir(), null));
+        RunningAgent agent = new RunningAgent(config, files, registry, null, NativeAccessLoader.lazy(config.nativeDir(), null));
+        agent.endpointFiles.bindTo(registry);
         String endpoint = agent.startHttp();
         // Its own process: no application thread whose seccomp(TSYNC) a filtered thread could block.
         ClockHealthService health = agent.firstProbe(new ThreadSeccompRunner(PROOF_TIMEOUT_MILLIS, agent.nativeAccess.get()));
@@ -251,10 +258,7 @@ final class RunningAgent implements Closeable {
         registry.config().meterFilter(hostDetail.meterFilter());
         mode.bindTo(registry, hostDetail);
         for (Refusal refusal : config.refusals()) {
-            Gauge.builder("vdso.agent.config.refused", () -> 1)
-                    .tags("key", refusal.key(), "effect", refusal.effect().label())
-                    .description("A configuration value the agent did not use: effect endpoint_off (a host, port, TLS or auth value, an unknown key), otlp_off (an otlp-* value) or default_used.")
-                    .register(registry);
+            RefusedGauge.register(registry, refusal);
         }
         return registry;
     }
@@ -322,16 +326,21 @@ final class RunningAgent implements Closeable {
     }
 
     /**
-     * Starts the endpoint; a bind failure is one log line, the agent keeps probing and tries the port
-     * again at each clocksource poll ({@link #retryHttp()}).
+     * Starts the endpoint; a bind failure or an unusable password or TLS file is one log line, the agent
+     * keeps probing and tries again at each clocksource poll ({@link #retryHttp()}).
      */
     private String startHttp() {
         if (config.endpointRefused()) {
-            return "metrics NOT served: refused " + refusedKeys() + " (fail closed); probing continues";
+            return "metrics NOT served: refused " + refusedKeys(config.refusals()) + " (fail closed); probing continues";
+        }
+        EndpointConfig files = endpointFiles.current();
+        if (!files.usable()) {
+            return "metrics NOT served: refused " + refusedKeys(files.refusals()) + " (fail closed); probing "
+                    + "continues, the files are read again every clocksource-poll";
         }
         String where = hostForLog(config.host()) + ":" + config.ports();
         try {
-            EndpointSettings settings = EndpointConfig.settings(config);
+            EndpointSettings settings = files.settings();
             server = AgentHttpServer.start(settings, new EndpointContent() {
                 @Override
                 public MetricSnapshots scrape(Predicate<String> names) {
@@ -363,9 +372,9 @@ final class RunningAgent implements Closeable {
         }
     }
 
-    /** From the refresh thread: a port taken at start-up may have been freed since. */
+    /** From the refresh thread: a port taken at start-up may have been freed since, a secret file mounted. */
     private void retryHttp() {
-        if (server != null || config.endpointRefused()) {
+        if (server != null || config.endpointRefused() || !endpointFiles.usableAfterRetry()) {
             return;
         }
         String line = startHttp();
@@ -383,12 +392,12 @@ final class RunningAgent implements Closeable {
         if (current == null) {
             throw new IllegalStateException("the first probe is still running");
         }
-        return AgentReport.json(current.current(), config, clockCalls, server);
+        return AgentReport.json(current.current(), config, endpointFiles.refusals(), clockCalls, server);
     }
 
-    private String refusedKeys() {
+    private static String refusedKeys(List<Refusal> refusals) {
         StringBuilder keys = new StringBuilder();
-        for (Refusal refusal : config.refusals()) {
+        for (Refusal refusal : refusals) {
             if (refusal.effect() == Refusal.Effect.ENDPOINT_OFF) {
                 keys.append(keys.length() > 0 ? ", " : "").append(refusal.key());
             }

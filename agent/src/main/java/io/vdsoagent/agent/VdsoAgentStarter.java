@@ -1,6 +1,7 @@
 package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.EndpointConfig;
 import io.vdsoagent.agent.log.AgentLogLevel;
 import io.vdsoagent.bootstrap.AgentStarter;
 import org.slf4j.Logger;
@@ -40,7 +41,12 @@ public final class VdsoAgentStarter implements AgentStarter {
             log.debug("starting ({}) from {}: {}", launch.fromPremain() ? "premain" : "attach", launch.agentJar(),
                     config);
             log.debug("premain took {} ms", launch.premainNanos() / 1e6);
-            running = RunningAgent.start(config, launch);
+            // The password and TLS files are part of the configuration: read now, refused like a bad value.
+            EndpointConfig endpoint = EndpointConfig.read(config);
+            for (String problem : endpoint.problems()) {
+                log.warn(problem);
+            }
+            running = RunningAgent.start(config, endpoint, launch);
         } catch (Throwable t) {
             // The application must not notice: one line, no stack trace at info.
             System.err.println("vdso-agent: not started: " + t);

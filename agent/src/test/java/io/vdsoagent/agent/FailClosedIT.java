@@ -150,6 +150,50 @@ class FailClosedIT {
         }
     }
 
+    /**
+     * A Kubernetes Secret mounted after the JVM started (an optional Secret created later, a sidecar that
+     * writes it): the endpoint stays off while the file is missing, never on without auth, and serves with
+     * auth once the file is there (read again every clocksource-poll). Ground truth: the kernel's sockets
+     * and the answers.
+     */
+    @Test
+    void aPasswordFileMountedLateGetsTheEndpointWithAuthNeverWithout() throws Exception {
+        int port = freePort();
+        Path secret = files.resolve("late-" + port + ".password");
+        try (AgentJvm child = started(Collections.singletonList(AgentJvm.agentArg("host=127.0.0.1,port=" + port
+                + ",clocksource-poll=200ms,instrument=false,basic-auth-user=prom,basic-auth-password-file=" + secret)))) {
+            assertEquals(Collections.emptySet(), ListeningSockets.of(child.pid()), child.stderr());
+            assertTrue(child.stderr().contains("metrics NOT served: refused basic-auth-password-file (fail closed)"),
+                    child.stderr());
+            Thread.sleep(1000); // five polls with the file missing: still nothing listens
+            assertEquals(Collections.emptySet(), ListeningSockets.of(child.pid()), child.stderr());
+
+            Files.write(secret, "s3cret\n".getBytes(StandardCharsets.UTF_8));
+            child.awaitStderr(Pattern.compile("metrics on 127\\.0\\.0\\.1:" + port + " \\(basic auth\\) \\(on retry\\)"),
+                    60_000);
+            assertEquals(Collections.singleton("127.0.0.1:" + port), ListeningSockets.of(child.pid()));
+            assertEquals(401, status(port, null));
+            assertEquals(401, status(port, "prom:wrong"));
+            assertEquals(200, status(port, "prom:s3cret"));
+        }
+    }
+
+    private static int status(int port, String credentials) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                new java.net.URL("http://127.0.0.1:" + port + "/metrics").openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(30000);
+        if (credentials != null) {
+            c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            return c.getResponseCode();
+        } finally {
+            c.disconnect();
+        }
+    }
+
     /** SleepyApp under the agent, once the agent has had its chance to bind (its start-up line). */
     private static AgentJvm started(List<String> jvmArgs) throws Exception {
         AgentJvm child = AgentJvm.start(jvmArgs, AgentJvm.testClasses(), "agentit.SleepyApp", "stdin");

@@ -1,6 +1,7 @@
 package io.vdsoagent.agent.cli;
 
 import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.EndpointConfig;
 import io.vdsoagent.agent.BuildInfo;
 import io.vdsoagent.agent.config.ConfigKey;
 import io.vdsoagent.agent.NodeMode;
@@ -207,7 +208,13 @@ public final class Cli {
             return OK;
         }
         AgentLogLevel.set(config.logLevel());
-        final Closeable node = NodeMode.serve(config);
+        // An unusable password or TLS file is refused as in the agent (endpoint off, read again every
+        // clocksource-poll): a Secret mounted after the start still gets the endpoint, never one without it.
+        EndpointConfig endpoint = EndpointConfig.read(config);
+        for (String problem : endpoint.problems()) {
+            err.println("vdso-agent: " + problem);
+        }
+        final Closeable node = NodeMode.serve(config, endpoint);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();

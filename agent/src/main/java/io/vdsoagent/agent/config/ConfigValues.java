@@ -23,7 +23,11 @@ final class ConfigValues {
 
     /** A user's value as a message may show it: at most 60 characters, control characters as '?'. */
     static String quote(String raw) {
-        String s = raw.length() <= 60 ? raw : raw.substring(0, 60) + "...";
+        return oneLine(raw.length() <= 60 ? raw : raw.substring(0, 60) + "...");
+    }
+
+    /** Control characters as '?': a path or an error naming one stays one log line (and forges none). */
+    static String oneLine(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -55,13 +55,29 @@ public final class EndpointTls {
     }
 
     /** An unencrypted PKCS#8 PEM key ("BEGIN PRIVATE KEY") and its PEM certificate chain, leaf first. */
-    public static EndpointTls pem(String keyFile, String certFile) throws IOException {
-        PrivateKey key;
+    public static EndpointTls pem(PrivateKey key, Certificate[] chain) throws IOException {
         try {
-            key = privateKey(new String(Files.readAllBytes(Paths.get(keyFile)), StandardCharsets.US_ASCII));
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            char[] secret = new char[0];
+            store.setKeyEntry("endpoint", key, secret, chain);
+            return new EndpointTls(context(store, secret));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IOException("TLS key and certificate: " + e, e);
+        }
+    }
+
+    /** The private key of a PEM key file; the message names the file and what is wrong with it. */
+    public static PrivateKey pemKey(String keyFile) throws IOException {
+        try {
+            return privateKey(new String(Files.readAllBytes(Paths.get(keyFile)), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new IOException("TLS key " + keyFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The certificate chain of a PEM file, leaf first; the message names the file. */
+    public static Certificate[] pemChain(String certFile) throws IOException {
         try {
             Collection<? extends Certificate> chain;
             try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(Paths.get(certFile)))) {
@@ -70,11 +86,7 @@ public final class EndpointTls {
             if (chain.isEmpty()) {
                 throw new IOException("no certificate in it");
             }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            char[] secret = new char[0];
-            store.setKeyEntry("endpoint", key, secret, chain.toArray(new Certificate[0]));
-            return new EndpointTls(context(store, secret));
+            return chain.toArray(new Certificate[0]);
         } catch (IOException e) {
             throw new IOException("TLS certificate " + certFile + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | RuntimeException e) {
