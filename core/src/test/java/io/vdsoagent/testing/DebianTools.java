@@ -53,7 +53,18 @@ public final class DebianTools {
 
     public static Result run(File stdin, java.util.Map<String, String> env, List<String> command)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        return run(stdin, env, null, 300, command);
+    }
+
+    /** In {@code workingDir}; fails the test when it has not exited {@code timeoutSeconds} after its output ended. */
+    public static Result run(List<String> command, java.nio.file.Path workingDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(null, java.util.Collections.<String, String>emptyMap(), workingDir.toFile(), timeoutSeconds, command);
+    }
+
+    private static Result run(File stdin, java.util.Map<String, String> env, File workingDir, long timeoutSeconds,
+                              List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(workingDir);
         pb.environment().putAll(env);
         if (stdin != null) {
             pb.redirectInput(stdin);
@@ -67,7 +78,7 @@ public final class DebianTools {
                 out.write(buf, 0, n);
             }
         }
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("timed out: " + command);
         }

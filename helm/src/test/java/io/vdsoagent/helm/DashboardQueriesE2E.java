@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,7 @@ class DashboardQueriesE2E {
 
     @Test
     void everyDashboardQueryIsValidPromQL(@TempDir Path temp) throws Exception {
-        Path promtool = DebianTool.require("promtool", "prometheus");
+        String promtool = DebianTools.require("promtool", "prometheus");
         List<Map<String, String>> rules = new ArrayList<>();
         int i = 0;
         for (Dashboard.Query query : Dashboard.load().queries()) {
@@ -28,7 +29,7 @@ class DashboardQueriesE2E {
         Path file = temp.resolve("dashboard-queries.yaml");
         new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(),
                 Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules))));
-        DebianTool.Result result = DebianTool.run(List.of(promtool.toString(), "check", "rules", file.toString()), temp, 60);
-        assertEquals(0, result.exitCode(), result.output());
+        DebianTools.Result result = DebianTools.run(List.of(promtool, "check", "rules", file.toString()), temp, 60);
+        assertEquals(0, result.exitCode, result.output);
     }
 }

@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,17 +94,17 @@ class DashboardTest {
     /** The dashboard type-checks against Grafana's own schema (@grafana/schema, tsc --strict). */
     @Test
     void matchesGrafanasDashboardSchema() throws Exception {
-        DebianTool.Result result = SchemaCheck.grafanaDashboard(Files.readString(Chart.file("files/dashboard.json")));
-        assertEquals(0, result.exitCode(), result.output());
+        DebianTools.Result result = SchemaCheck.grafanaDashboard(Files.readString(Chart.file("files/dashboard.json")));
+        assertEquals(0, result.exitCode, result.output);
     }
 
     @Test
     void theGrafanaSchemaCheckRejectsAnUnknownFieldAndABadEnumValue() throws Exception {
         String json = Files.readString(Chart.file("files/dashboard.json"));
-        DebianTool.Result typo = SchemaCheck.grafanaDashboard(json.replaceFirst("\"gridPos\"", "\"gridPoss\""));
-        assertTrue(typo.exitCode() != 0 && typo.output().contains("gridPoss"), typo.output());
-        DebianTool.Result mode = SchemaCheck.grafanaDashboard(json.replace("\"mode\": \"absolute\"", "\"mode\": \"absolut\""));
-        assertTrue(mode.exitCode() != 0 && mode.output().contains("absolut"), mode.output());
+        DebianTools.Result typo = SchemaCheck.grafanaDashboard(json.replaceFirst("\"gridPos\"", "\"gridPoss\""));
+        assertTrue(typo.exitCode != 0 && typo.output.contains("gridPoss"), typo.output);
+        DebianTools.Result mode = SchemaCheck.grafanaDashboard(json.replace("\"mode\": \"absolute\"", "\"mode\": \"absolut\""));
+        assertTrue(mode.exitCode != 0 && mode.output.contains("absolut"), mode.output);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,9 +67,9 @@ class FleetTest {
         for (int i = 1; i <= apps; i++) {
             documents.addAll(StrictManifests.documents(Chart.renderApp("app-" + i, Map.of())));
         }
-        DebianTool.Result result = SchemaCheck.kubernetes(documents);
-        assertEquals(0, result.exitCode(), result.output());
-        assertEquals(documents.size(), result.output().lines().filter(l -> l.startsWith("ok ")).count(), result.output());
+        DebianTools.Result result = SchemaCheck.kubernetes(documents);
+        assertEquals(0, result.exitCode, result.output);
+        assertEquals(documents.size(), result.output.lines().filter(l -> l.startsWith("ok ")).count(), result.output);
     }
 
     @Test
@@ -77,9 +78,9 @@ class FleetTest {
                 .filter(d -> d.path("kind").asText().equals("PodMonitor")).findFirst().orElseThrow();
         ((com.fasterxml.jackson.databind.node.ObjectNode) monitor.path("spec").path("podMetricsEndpoints").get(0))
                 .put("interval", "every 30 seconds");
-        DebianTool.Result result = SchemaCheck.kubernetes(List.of(monitor));
-        assertNotEquals(0, result.exitCode(), result.output());
-        assertTrue(result.output().contains("interval"), result.output());
+        DebianTools.Result result = SchemaCheck.kubernetes(List.of(monitor));
+        assertNotEquals(0, result.exitCode, result.output);
+        assertTrue(result.output.contains("interval"), result.output);
     }
 
     /**

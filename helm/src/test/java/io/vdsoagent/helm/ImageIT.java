@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -122,31 +123,31 @@ class ImageIT {
         Path target = temp.resolve("shared/vdso-agent.jar");
         List<String> command = new ArrayList<>();
         if (elfMachine(busybox) == EM_AARCH64 && !"aarch64".equals(System.getProperty("os.arch"))) {
-            command.add(DebianTool.require("qemu-aarch64-static", "qemu-user-static").toString());
+            command.add(DebianTools.require("qemu-aarch64-static", "qemu-user-static"));
         }
         command.addAll(List.of(bin.toString(), "cp", source.toString(), target.toString()));
-        DebianTool.Result copy = DebianTool.run(command, temp, 60);
-        assertEquals(0, copy.exitCode(), platform + ": " + command + ": " + copy.output());
+        DebianTools.Result copy = DebianTools.run(command, temp, 60);
+        assertEquals(0, copy.exitCode, platform + ": " + command + ": " + copy.output);
         assertArrayEquals(jar, Files.readAllBytes(target), platform + ": the copy");
     }
 
     /** A real OCI tool reads the archive: the index of both platforms, and every blob against its digest. */
     @Test
     void skopeoReadsTheIndexAndCopiesEveryPlatform(@TempDir Path temp) throws Exception {
-        Path skopeo = DebianTool.require("skopeo", "skopeo");
+        String skopeo = DebianTools.require("skopeo", "skopeo");
         String archive = "oci-archive:" + dir.resolve("image.tar");
-        DebianTool.Result raw = DebianTool.run(List.of(skopeo.toString(), "inspect", "--raw", archive), temp, 60);
-        assertEquals(0, raw.exitCode(), raw.output());
-        JsonNode index = new ObjectMapper().readTree(raw.output().substring(raw.output().indexOf('{')));
-        assertEquals(2, index.get("manifests").size(), raw.output());
-        DebianTool.Result copy = DebianTool.run(List.of(skopeo.toString(), "copy", "--all", "--quiet", archive,
+        DebianTools.Result raw = DebianTools.run(List.of(skopeo, "inspect", "--raw", archive), temp, 60);
+        assertEquals(0, raw.exitCode, raw.output);
+        JsonNode index = new ObjectMapper().readTree(raw.output.substring(raw.output.indexOf('{')));
+        assertEquals(2, index.get("manifests").size(), raw.output);
+        DebianTools.Result copy = DebianTools.run(List.of(skopeo, "copy", "--all", "--quiet", archive,
                 "oci:" + temp.resolve("copy") + ":check"), temp, 120);
-        assertEquals(0, copy.exitCode(), copy.output());
+        assertEquals(0, copy.exitCode, copy.output);
         for (String arch : List.of("amd64", "arm64")) {
-            DebianTool.Result config = DebianTool.run(List.of(skopeo.toString(), "inspect", "--config",
+            DebianTools.Result config = DebianTools.run(List.of(skopeo, "inspect", "--config",
                     "--override-os", "linux", "--override-arch", arch, archive), temp, 60);
-            assertEquals(0, config.exitCode(), config.output());
-            assertTrue(config.output().contains("\"architecture\": \"" + arch + "\""), config.output());
+            assertEquals(0, config.exitCode, config.output);
+            assertTrue(config.output.contains("\"architecture\": \"" + arch + "\""), config.output);
         }
     }
 

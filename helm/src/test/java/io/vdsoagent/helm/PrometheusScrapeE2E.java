@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,8 +63,8 @@ class PrometheusScrapeE2E {
 
     @Test
     void everyDashboardQueryReturnsDataAndEveryAlertEvaluates() throws Exception {
-        Path prometheus = DebianTool.require("prometheus", "prometheus");
-        Path promtool = DebianTool.require("promtool", "prometheus");
+        String prometheus = DebianTools.require("prometheus", "prometheus");
+        String promtool = DebianTools.require("promtool", "prometheus");
         Path repo = Chart.dir().getParent().getParent();
         // -De2e.agent.jar=... runs the check against another build of the agent (e.g. a release).
         Path agentJar = requireBuilt(Path.of(System.getProperty("e2e.agent.jar",
@@ -96,7 +97,7 @@ class PrometheusScrapeE2E {
 
         int prometheusPort = freePort();
         Path config = writePrometheusConfig(Map.of(agentPort, POD_LABELS, summaryPort, SUMMARY_POD_LABELS, nodePort, NODE_POD_LABELS));
-        start(List.of(prometheus.toString(),
+        start(List.of(prometheus,
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + temp.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort,
@@ -207,8 +208,8 @@ class PrometheusScrapeE2E {
         return config;
     }
 
-    private void assertPromtoolCheckMetricsIsClean(Path promtool, String scrape) throws Exception {
-        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    private void assertPromtoolCheckMetricsIsClean(String promtool, String scrape) throws Exception {
+        Process check = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
         processes.add(check);
         check.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();

@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,10 +61,10 @@ class ReleaseFolderIT {
                 "vdso-agent-" + version + ".cdx.json", "vdso-agent-jar-" + version + "-oci.tar",
                 "vdso-agent-jar-" + version + "-oci.digest", "vdso-agent-" + chartVersion + ".tgz",
                 "vdso-agent-inject-" + injectVersion + ".tgz")), names);
-        DebianTool.Result check = DebianTool.run(List.of(DebianTool.require("sha256sum", "coreutils").toString(), "-c",
+        DebianTools.Result check = DebianTools.run(List.of(DebianTools.require("sha256sum", "coreutils"), "-c",
                 "--strict", "SHA256SUMS"), dir, 60);
-        assertEquals(0, check.exitCode(), check.output());
-        assertEquals(names.size() - 1, check.output().lines().filter(l -> l.endsWith(": OK")).count(), check.output());
+        assertEquals(0, check.exitCode, check.output);
+        assertEquals(names.size() - 1, check.output.lines().filter(l -> l.endsWith(": OK")).count(), check.output);
     }
 
     @Test
@@ -71,9 +72,9 @@ class ReleaseFolderIT {
         Path jar = dir.resolve("vdso-agent-" + version + ".jar");
         assertArrayEquals(Files.readAllBytes(Paths.get(System.getProperty("vdso.agent.jar"))), Files.readAllBytes(jar));
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        DebianTool.Result said = DebianTool.run(List.of(java, "-jar", jar.toString(), "--version"), dir, 60);
-        assertEquals(0, said.exitCode(), said.output());
-        assertTrue(said.output().startsWith("vdso-agent " + version + " "), said.output());
+        DebianTools.Result said = DebianTools.run(List.of(java, "-jar", jar.toString(), "--version"), dir, 60);
+        assertEquals(0, said.exitCode, said.output);
+        assertTrue(said.output.startsWith("vdso-agent " + version + " "), said.output);
     }
 
     /** Both charts, as helm reads the packages: appVersion and the default init image are the jar's version. */

@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -29,11 +30,11 @@ final class SchemaCheck {
             }
             if (!Files.isDirectory(target.resolve("node_modules/kubernetes-models"))
                     || !Files.isDirectory(target.resolve("node_modules/typescript"))) {
-                Path npm = DebianTool.require("npm", "npm");
-                DebianTool.Result result = DebianTool.run(List.of(npm.toString(), "install", "--no-audit", "--no-fund",
+                String npm = DebianTools.require("npm", "npm");
+                DebianTools.Result result = DebianTools.run(List.of(npm, "install", "--no-audit", "--no-fund",
                         "--no-package-lock", "--loglevel=error"), target, 300);
-                if (result.exitCode() != 0) {
-                    throw new AssertionError("npm install failed: " + result.output());
+                if (result.exitCode != 0) {
+                    throw new AssertionError("npm install failed: " + result.output);
                 }
             }
             installed = target;
@@ -42,12 +43,12 @@ final class SchemaCheck {
     }
 
     /** Validates every object; the result's output has one "ok"/"invalid" line per object. */
-    static DebianTool.Result kubernetes(List<JsonNode> objects) throws IOException, InterruptedException {
+    static DebianTools.Result kubernetes(List<JsonNode> objects) throws IOException, InterruptedException {
         Path dir = install();
         Path input = Files.createTempFile(dir, "objects-", ".json");
         try {
             new ObjectMapper().writeValue(input.toFile(), objects);
-            return DebianTool.run(List.of(node().toString(), "validate-k8s.mjs", input.toString()), dir, 120);
+            return DebianTools.run(List.of(node(), "validate-k8s.mjs", input.toString()), dir, 120);
         } finally {
             Files.deleteIfExists(input);
         }
@@ -57,7 +58,7 @@ final class SchemaCheck {
      * Type-checks a dashboard JSON against @grafana/schema's Dashboard type with tsc --strict: unknown
      * fields (excess properties), wrong types, missing required fields and bad enum values all fail.
      */
-    static DebianTool.Result grafanaDashboard(String dashboardJson) throws IOException, InterruptedException {
+    static DebianTools.Result grafanaDashboard(String dashboardJson) throws IOException, InterruptedException {
         Path dir = install();
         String check = "import type { Dashboard } from \"@grafana/schema\";\n"
                 + "// JSON has no enums: a string enum member is checked as its string value.\n"
@@ -65,10 +66,10 @@ final class SchemaCheck {
                 + "  : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;\n"
                 + "export const dashboard: Json<Dashboard> = " + dashboardJson.strip() + ";\n";
         Files.writeString(dir.resolve("dashboard-check.ts"), check);
-        return DebianTool.run(List.of(node().toString(), "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"), dir, 300);
+        return DebianTools.run(List.of(node(), "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"), dir, 300);
     }
 
-    private static Path node() {
-        return DebianTool.require("node", "nodejs");
+    private static String node() {
+        return DebianTools.require("node", "nodejs");
     }
 }

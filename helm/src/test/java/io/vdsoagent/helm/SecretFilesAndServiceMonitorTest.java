@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,9 +133,9 @@ class SecretFilesAndServiceMonitorTest {
         documents.addAll(StrictManifests.documents(Chart.renderApp("shop", app)));
         List<String> kinds = documents.stream().map(d -> d.path("kind").asText()).toList();
         assertTrue(kinds.contains("ServiceMonitor") && kinds.contains("Service") && kinds.contains("Deployment"), kinds.toString());
-        DebianTool.Result result = SchemaCheck.kubernetes(documents);
-        assertEquals(0, result.exitCode(), result.output());
-        assertEquals(documents.size(), result.output().lines().filter(l -> l.startsWith("ok ")).count(), result.output());
+        DebianTools.Result result = SchemaCheck.kubernetes(documents);
+        assertEquals(0, result.exitCode, result.output);
+        assertEquals(documents.size(), result.output.lines().filter(l -> l.startsWith("ok ")).count(), result.output);
         StrictManifests.parse(Chart.template(all)); // and the fabric8 model, strictly
     }
 }

@@ -1,5 +1,6 @@
 package io.vdsoagent.helm;
 
+import io.vdsoagent.testing.DebianTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,15 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The alert rules checked and unit-tested by the real promtool (Debian package prometheus). */
 class VdsoAlertRulesE2E {
-    private final Path promtool = DebianTool.require("promtool", "prometheus");
+    private final String promtool = DebianTools.require("promtool", "prometheus");
 
     @Test
     void alertsFileIsCleanForPromtool() throws Exception {
-        DebianTool.Result result = promtool(List.of("check", "rules", Chart.file("files/alerts.yaml").toString()));
-        assertEquals(0, result.exitCode(), result.output());
+        DebianTools.Result result = promtool(List.of("check", "rules", Chart.file("files/alerts.yaml").toString()));
+        assertEquals(0, result.exitCode, result.output);
         // the alerts plus the one recording rule they join with (instance:vdso_kernel:info)
-        assertTrue(result.output().contains("SUCCESS: " + (ChartTemplateTest.alertsFile().size() + 1) + " rules found"), result.output());
-        assertTrue(!result.output().contains("WARNING"), result.output());
+        assertTrue(result.output.contains("SUCCESS: " + (ChartTemplateTest.alertsFile().size() + 1) + " rules found"), result.output);
+        assertTrue(!result.output.contains("WARNING"), result.output);
     }
 
     @Test
@@ -37,9 +38,9 @@ class VdsoAlertRulesE2E {
             files.filter(f -> f.toString().endsWith(".yaml")).sorted().forEach(f -> command.add(f.toString()));
         }
         assertTrue(command.size() > 2, "no promtool test files");
-        DebianTool.Result result = promtool(command);
-        assertEquals(0, result.exitCode(), result.output());
-        assertTrue(result.output().contains("SUCCESS"), result.output());
+        DebianTools.Result result = promtool(command);
+        assertEquals(0, result.exitCode, result.output);
+        assertTrue(result.output.contains("SUCCESS"), result.output);
     }
 
     /** The PrometheusRule the chart renders holds rules Prometheus accepts, with default and changed values. */
@@ -50,8 +51,8 @@ class VdsoAlertRulesE2E {
                     StrictManifests.parse(Chart.template(values, Map.of())), PrometheusRule.class);
             Path rulesFile = temp.resolve("rendered-" + values + ".yaml");
             new ObjectMapper(new YAMLFactory()).writeValue(rulesFile.toFile(), Map.of("groups", rule.getSpec().getGroups()));
-            DebianTool.Result result = promtool(List.of("check", "rules", rulesFile.toString()));
-            assertEquals(0, result.exitCode(), values + ": " + result.output());
+            DebianTools.Result result = promtool(List.of("check", "rules", rulesFile.toString()));
+            assertEquals(0, result.exitCode, values + ": " + result.output);
         }
     }
 
@@ -82,13 +83,13 @@ class VdsoAlertRulesE2E {
         Path broken = temp.resolve("alerts.yaml");
         Files.writeString(broken, Files.readString(Chart.file("files/alerts.yaml"))
                 .replace("vdso_aslr_mode == 0", "vdso_aslr_mode == == 0"));
-        assertNotEquals(0, promtool(List.of("check", "rules", broken.toString())).exitCode());
+        assertNotEquals(0, promtool(List.of("check", "rules", broken.toString())).exitCode);
     }
 
-    private DebianTool.Result promtool(List<String> args) throws IOException, InterruptedException {
+    private DebianTools.Result promtool(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(promtool.toString());
+        command.add(promtool);
         command.addAll(args);
-        return DebianTool.run(command, Chart.dir(), 120);
+        return DebianTools.run(command, Chart.dir(), 120);
     }
 }
