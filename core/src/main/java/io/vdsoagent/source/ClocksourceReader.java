@@ -54,12 +54,33 @@ public final class ClocksourceReader {
             return Probed.unknown(path + " is empty");
         }
         List<String> names = new ArrayList<>();
-        for (String token : text.split("\\s+")) {
+        for (String token : tokens(text)) {
             if (!NAME.matcher(token).matches()) {
                 return Probed.unknown(path + " holds something that is no clocksource name [" + BoundedFiles.quote(token) + "]");
             }
             names.add(token);
         }
         return Probed.of(names);
+    }
+
+    /** The whitespace-separated words of a trimmed text (what split("\\s+") gives, without compiling a regex per read). */
+    static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>(4);
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean space = i == text.length() || isRegexSpace(text.charAt(i));
+            if (space && start >= 0) {
+                out.add(text.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return out;
+    }
+
+    /** The regex class \\s: space, tab, newline, vertical tab, form feed, carriage return. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 }

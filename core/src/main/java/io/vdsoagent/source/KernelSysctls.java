@@ -10,6 +10,7 @@ public final class KernelSysctls {
     private static final Pattern RELEASE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
     private static final Pattern VERSION = Pattern.compile("[\\x20-\\x7e]{1,128}");
+    private static final Pattern ASLR = Pattern.compile("[0-2]");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SystemRoot root;
@@ -40,7 +41,7 @@ public final class KernelSysctls {
 
     /** {@code /proc/sys/kernel/randomize_va_space}: 0 no ASLR, 1 partial, 2 full. */
     public Probed<Integer> randomizeVaSpace() {
-        Probed<String> text = token("/proc/sys/kernel/randomize_va_space", Pattern.compile("[0-2]"));
+        Probed<String> text = token("/proc/sys/kernel/randomize_va_space", ASLR);
         return text.known() ? Probed.of(Integer.parseInt(text.get())) : Probed.<Integer>unknown(text.reason());
     }
 

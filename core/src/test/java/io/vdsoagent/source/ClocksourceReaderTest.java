@@ -71,4 +71,13 @@ class ClocksourceReaderTest {
         Probed<ClocksourceFacts> p = new ClocksourceReader(SystemRoot.at(tmp)).read();
         assertTrue(p.reason().contains("larger than"), p.reason());
     }
+
+    /** The reader's own word split against the JDK regex it replaces, on trimmed texts. */
+    @Test
+    void wordsAreWhatSplittingOnTheRegexSpaceClassGives() {
+        for (String text : new String[] {"tsc", "tsc hpet acpi_pm", "tsc  hpet\tacpi_pm", "a\u000bb\fc\rd\ne",
+                "tsc\u001chpet", "tsc\u00a0hpet", "kvm-clock tsc"}) {
+            assertEquals(Arrays.asList(text.split("\\s+")), ClocksourceReader.tokens(text), text);
+        }
+    }
 }
