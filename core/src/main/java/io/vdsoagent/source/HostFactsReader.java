@@ -38,6 +38,8 @@ public final class HostFactsReader {
     private final boolean reuse;
     private volatile int vdsoReads;
     private volatile int bootReads;
+    private final KernelSysctls sysctls;
+    private final ClocksourceReader clocksource;
 
     /** With the library's shared native binding. */
     public HostFactsReader(SystemRoot root) {
@@ -53,6 +55,8 @@ public final class HostFactsReader {
         this.root = root;
         this.nativeAccess = nativeAccess;
         this.reuse = reuse;
+        this.sysctls = new KernelSysctls(root);
+        this.clocksource = new ClocksourceReader(root);
     }
 
     /**
@@ -62,9 +66,8 @@ public final class HostFactsReader {
      * boot id, the clocksource and ASLR (three small files). A fixture root is read in full every time.
      */
     public HostFacts read() {
-        KernelSysctls sysctls = new KernelSysctls(root);
         Probed<String> bootId = guard("boot id", sysctls::bootId);
-        Probed<ClocksourceFacts> clocksource = guard(HostFact.CLOCKSOURCE, () -> new ClocksourceReader(root).read());
+        Probed<ClocksourceFacts> clocksource = guard(HostFact.CLOCKSOURCE, this.clocksource::read);
         Probed<Integer> aslr = guard(HostFact.ASLR, sysctls::randomizeVaSpace);
         Probed<String> seenBoot = vdsoBoot;
         if (seenBoot != null && seenBoot.known() && bootId.known() && !seenBoot.get().equals(bootId.get())) {

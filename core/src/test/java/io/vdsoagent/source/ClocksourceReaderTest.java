@@ -80,4 +80,23 @@ class ClocksourceReaderTest {
             assertEquals(Arrays.asList(text.split("\\s+")), ClocksourceReader.tokens(text), text);
         }
     }
+
+    /** The name check against the regex it replaces, on every short string over a mixed alphabet and on edges. */
+    @Test
+    void theNameCheckIsTheRegex() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+        char[] alphabet = "aZ09_.-/ \u00e9\u0000:@[`{".toCharArray();
+        java.util.List<String> texts = new java.util.ArrayList<>(Arrays.asList("", "tsc", "kvm-clock",
+                "hyperv_clocksource_tsc_page", new String(new char[64]).replace('\0', 'x'),
+                new String(new char[65]).replace('\0', 'x')));
+        for (char x : alphabet) {
+            for (char y : alphabet) {
+                texts.add("" + x + y);
+                texts.add("ts" + x + y + "c");
+            }
+        }
+        for (String t : texts) {
+            assertEquals(name.matcher(t).matches(), ClocksourceReader.isName(t), t);
+        }
+    }
 }
