@@ -40,17 +40,27 @@ final class BoundedFiles {
             }
             if (plain != null) {
                 try (InputStream in = plain) {
-                    return readCapped(file, in, cap);
+                    return readCapped(file, in::read, cap);
                 }
             }
         }
+        return readThroughNio(file, cap);
+    }
+
+    /** As {@link #readBytes}, through NIO only: what a failed plain open does for its precise exception. */
+    static byte[] readThroughNio(Path file, int cap) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return readCapped(file, in, cap);
+            return readCapped(file, in::read, cap);
         }
     }
 
+    /** What reads the bytes: an InputStream's or a RandomAccessFile's read. */
+    interface Source {
+        int read(byte[] target, int offset, int length) throws IOException;
+    }
+
     /** Reads to the end into one array that grows up to one byte past the cap. */
-    private static byte[] readCapped(Path file, InputStream in, int cap) throws IOException {
+    static byte[] readCapped(Path file, Source in, int cap) throws IOException {
         byte[] buf = new byte[(int) Math.min(cap + 1L, 4096)];
         int total = 0;
         int n;
@@ -68,7 +78,12 @@ final class BoundedFiles {
 
     /** A text file (UTF-8, capped at {@link #TEXT_CAP}), trimmed. */
     static String readTrimmedText(Path file) throws IOException {
-        return new String(readBytes(file, TEXT_CAP), StandardCharsets.UTF_8).trim();
+        return text(readBytes(file, TEXT_CAP));
+    }
+
+    /** UTF-8, trimmed. */
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8).trim();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,13 +15,13 @@ import java.util.List;
 public final class ClocksourceReader {
     static final String DIR = "/sys/devices/system/clocksource/clocksource0/";
 
-    /** Resolved once: the agent re-reads both at every poll and re-probe. */
-    private final Path currentFile;
-    private final Path availableFile;
+    /** Kept open on the live root: the agent reads both at every poll and re-probe. */
+    private final KeptFile currentFile;
+    private final KeptFile availableFile;
 
     public ClocksourceReader(SystemRoot root) {
-        this.currentFile = root.resolve(DIR + "current_clocksource");
-        this.availableFile = root.resolve(DIR + "available_clocksource");
+        this.currentFile = new KeptFile(root, DIR + "current_clocksource");
+        this.availableFile = new KeptFile(root, DIR + "available_clocksource");
     }
 
     /**
@@ -41,11 +40,11 @@ public final class ClocksourceReader {
         return Probed.of(new ClocksourceFacts(current.get().get(0), available));
     }
 
-    private static Probed<List<String>> names(String file, Path resolved) {
+    private static Probed<List<String>> names(String file, KeptFile resolved) {
         String path = DIR + file;
         String text;
         try {
-            text = BoundedFiles.readTrimmedText(resolved);
+            text = resolved.readTrimmedText();
         } catch (NoSuchFileException e) {
             return Probed.unknown(path + " does not exist (no sysfs, or not Linux)");
         } catch (Exception e) {

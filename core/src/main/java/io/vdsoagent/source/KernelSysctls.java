@@ -3,7 +3,6 @@ package io.vdsoagent.source;
 import io.vdsoagent.base.Failures;
 import io.vdsoagent.base.Probed;
 
-import java.nio.file.Path;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -19,39 +18,42 @@ public final class KernelSysctls {
     private static final String RANDOMIZE_VA_SPACE = "/proc/sys/kernel/randomize_va_space";
 
     private final SystemRoot root;
-    /** The two files every re-probe reads, resolved once (their checks are plain loops, not regexes, likewise). */
-    private final Path bootId;
-    private final Path randomizeVaSpace;
+    /** The two files every re-probe reads, kept open on the live root (their checks are loops, not regexes). */
+    private final KeptFile bootId;
+    private final KeptFile randomizeVaSpace;
 
     public KernelSysctls(SystemRoot root) {
         this.root = root;
-        this.bootId = root.resolve(BOOT_ID);
-        this.randomizeVaSpace = root.resolve(RANDOMIZE_VA_SPACE);
+        this.bootId = new KeptFile(root, BOOT_ID);
+        this.randomizeVaSpace = new KeptFile(root, RANDOMIZE_VA_SPACE);
     }
 
     /** {@code /proc/sys/kernel/osrelease} (uname -r), e.g. 6.18.44. */
     public Probed<String> osRelease() {
-        return token(OSRELEASE, root.resolve(OSRELEASE), s -> RELEASE.matcher(s).matches());
+        return token(OSRELEASE, () -> BoundedFiles.readTrimmedText(root.resolve(OSRELEASE)),
+                s -> RELEASE.matcher(s).matches());
     }
 
     /** {@code /proc/sys/kernel/arch} (uname -m); the file exists on Linux 6.x, not on older kernels. */
     public Probed<String> arch() {
-        return token(KERNEL_ARCH, root.resolve(KERNEL_ARCH), s -> ARCH.matcher(s).matches());
+        return token(KERNEL_ARCH, () -> BoundedFiles.readTrimmedText(root.resolve(KERNEL_ARCH)),
+                s -> ARCH.matcher(s).matches());
     }
 
     /** {@code /proc/sys/kernel/version} (uname -v), e.g. "#1 SMP PREEMPT_DYNAMIC Debian 6.18.44-1". */
     public Probed<String> version() {
-        return token(KERNEL_VERSION, root.resolve(KERNEL_VERSION), s -> VERSION.matcher(s).matches());
+        return token(KERNEL_VERSION, () -> BoundedFiles.readTrimmedText(root.resolve(KERNEL_VERSION)),
+                s -> VERSION.matcher(s).matches());
     }
 
     /** {@code /proc/sys/kernel/random/boot_id}: one UUID per running kernel, shared by its containers. */
     public Probed<String> bootId() {
-        return token(BOOT_ID, bootId, KernelSysctls::isUuid);
+        return token(BOOT_ID, bootId::readTrimmedText, KernelSysctls::isUuid);
     }
 
     /** {@code /proc/sys/kernel/randomize_va_space}: 0 no ASLR, 1 partial, 2 full. */
     public Probed<Integer> randomizeVaSpace() {
-        Probed<String> text = token(RANDOMIZE_VA_SPACE, randomizeVaSpace,
+        Probed<String> text = token(RANDOMIZE_VA_SPACE, randomizeVaSpace::readTrimmedText,
                 s -> s.length() == 1 && s.charAt(0) >= '0' && s.charAt(0) <= '2');
         return text.known() ? Probed.of(text.get().charAt(0) - '0') : Probed.<Integer>unknown(text.reason());
     }
@@ -71,10 +73,15 @@ public final class KernelSysctls {
         return true;
     }
 
-    private static Probed<String> token(String path, Path file, Predicate<String> valid) {
+    /** Reads a file's trimmed text. */
+    private interface Text {
+        String read() throws java.io.IOException;
+    }
+
+    private static Probed<String> token(String path, Text file, Predicate<String> valid) {
         String text;
         try {
-            text = BoundedFiles.readTrimmedText(file);
+            text = file.read();
         } catch (Exception e) {
             return Probed.unknown("cannot read " + path + ": " + Failures.describe(e));
         }
