@@ -65,9 +65,11 @@ class KeptFileTest {
     void aFailedKeptReadClosesAndFailsAsAFreshOpenWould() throws Exception {
         AtomicReference<KeptFile> kept = new AtomicReference<>();
         AtomicReference<String> seen = new AtomicReference<>();
+        AtomicReference<Path> taskDir = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
                 Path task = Files.readSymbolicLink(Paths.get("/proc/thread-self")); // <pid>/task/<tid>
+                taskDir.set(Paths.get("/proc").resolve(task));
                 KeptFile f = new KeptFile(SystemRoot.live(), "/proc/" + task + "/comm");
                 seen.set(f.readTrimmedText());
                 kept.set(f);
@@ -78,6 +80,12 @@ class KeptFileTest {
         t.start();
         t.join();
         assertEquals("kept-ends", seen.get());
+        // join() returns when the Java thread is done; the kernel reaps the task a moment later.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(taskDir.get()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(taskDir.get()), "the ended thread's task is gone from procfs");
         assertTrue(kept.get().isOpen());
         assertThrows(NoSuchFileException.class, () -> kept.get().readTrimmedText(), kept.get().toString());
         assertFalse(kept.get().isOpen(), "closed after the failure; the next read opens again");
