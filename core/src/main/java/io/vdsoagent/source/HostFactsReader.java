@@ -63,7 +63,8 @@ public final class HostFactsReader {
      * Reads every fact. On the live root what cannot change while the kernel runs is read once and then
      * reused: the vDSO (image, symbols, maps cross-check) and the {@link KernelBootFacts} (release, arch,
      * version, runtime, vsyscall mode), for as long as the boot id reads the same; a re-read is then the
-     * boot id, the clocksource and ASLR (three small files). A fixture root is read in full every time.
+     * boot id, ASLR and the clocksource pair (four small files, kept open: {@link KeptFile}). A fixture root
+     * is read in full every time.
      */
     public HostFacts read() {
         Probed<String> bootId = guard("boot id", sysctls::bootId);
