@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * the CPU with a re-probe's cold code). A fixture root's files are plain files that tests replace: they are
  * opened at each read. Any failure closes the file and that read goes the plain way (its precise
  * exception); the next read opens it again. The descriptor lives as long as its owner (the reader of the
- * host facts or the clocksource poll: one per file, for the process's life, as the kernel log's).
+ * host facts or the clocksource poll: one per file, for the process's life, as the kernel log's). Like any
+ * FileInputStream's it is not close-on-exec: a child started by ProcessBuilder closes it, one forked by
+ * native code would inherit a read-only descriptor of a world-readable kernel file.
  */
 final class KeptFile {
     private final Path path;
