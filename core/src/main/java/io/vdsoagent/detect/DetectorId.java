@@ -13,9 +13,12 @@ public enum DetectorId {
     LATENCY,
     CLOCKSOURCE;
 
+    /** Made once: the prober compares labels several times per detector at every probe. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** seccomp, rusage, latency or clocksource. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     /** 0 for the highest rank. */

@@ -27,10 +27,19 @@ public final class HostFactsReader {
     private final Supplier<Probed<NativeAccess>> nativeAccess;
     /**
      * The vDSO as found on the live root, once known: the kernel maps it once per process and never
-     * moves, rewrites or unmaps it, so later reads skip auxv, the image copy and the ELF parse.
+     * moves, rewrites or unmaps it, so later reads skip auxv, the image copy and the ELF parse. It belongs
+     * to the kernel it was read under ({@link #vdsoBoot}): another boot id drops it.
      */
     private volatile Probed<VdsoFacts> liveVdso;
+    private volatile Probed<String> vdsoBoot;
+    /** What the running kernel fixed at boot, reused while its boot id reads the same (live root). */
+    private volatile KernelBootFacts liveBoot;
+    /** Whether facts may be reused across reads: on the live root, or a fixture in tests. */
+    private final boolean reuse;
     private volatile int vdsoReads;
+    private volatile int bootReads;
+    private final KernelSysctls sysctls;
+    private final ClocksourceReader clocksource;
 
     /** With the library's shared native binding. */
     public HostFactsReader(SystemRoot root) {
@@ -38,40 +47,63 @@ public final class HostFactsReader {
     }
 
     public HostFactsReader(SystemRoot root, Supplier<Probed<NativeAccess>> nativeAccess) {
+        this(root, nativeAccess, root.isLive());
+    }
+
+    /** {@code reuse}: whether a fixture root keeps facts across reads as the live root does (tests). */
+    HostFactsReader(SystemRoot root, Supplier<Probed<NativeAccess>> nativeAccess, boolean reuse) {
         this.root = root;
         this.nativeAccess = nativeAccess;
+        this.reuse = reuse;
+        this.sysctls = new KernelSysctls(root);
+        this.clocksource = new ClocksourceReader(root);
     }
 
     /**
-     * Reads every fact; on the live root the vDSO facts are read once and then reused (maps is still
-     * read each time: the vsyscall mode comes from it). A fixture root is read in full every time.
+     * Reads every fact. On the live root what cannot change while the kernel runs is read once and then
+     * reused: the vDSO (image, symbols, maps cross-check) and the {@link KernelBootFacts} (release, arch,
+     * version, runtime, vsyscall mode), for as long as the boot id reads the same; a re-read is then the
+     * boot id, ASLR and the clocksource pair (four small files, kept open: {@link KeptFile}). A fixture root
+     * is read in full every time.
      */
     public HostFacts read() {
-        KernelSysctls sysctls = new KernelSysctls(root);
+        Probed<String> bootId = guard("boot id", sysctls::bootId);
+        Probed<ClocksourceFacts> clocksource = guard(HostFact.CLOCKSOURCE, this.clocksource::read);
+        Probed<Integer> aslr = guard(HostFact.ASLR, sysctls::randomizeVaSpace);
+        Probed<String> seenBoot = vdsoBoot;
+        if (seenBoot != null && seenBoot.known() && bootId.known() && !seenBoot.get().equals(bootId.get())) {
+            liveVdso = null; // another kernel (a process restored elsewhere): its vDSO is another image
+        }
+        KernelBootFacts boot = liveBoot;
         Probed<VdsoFacts> cached = liveVdso;
+        if (boot != null && boot.sameBoot(bootId) && cached != null) {
+            return new HostFacts(boot.release, boot.arch, cached, clocksource, boot.vsyscall, aslr, bootId,
+                    boot.runtime, boot.version);
+        }
         Probed<Auxv> auxv = cached != null ? null : new AuxvReader(root).read();
         long base = auxv != null ? baseOrZero(auxv) : 0;
         // The maps scan also keeps the line at AT_SYSINFO_EHDR, for the vDSO's cross-check.
         Probed<SpecialMappings> maps = guard("maps", () -> base != 0 ? new MapsReader(root).read(base)
                 : new MapsReader(root).read());
         Probed<VdsoFacts> vdso = cached != null ? cached : guard(HostFact.VDSO, () -> readVdso(auxv, maps));
-        if (cached == null && vdso.known() && root.isLive()) {
+        if (cached == null && vdso.known() && reuse) {
+            vdsoBoot = bootId;
             liveVdso = vdso;
         }
         Probed<VsyscallMode> vsyscall = guard(HostFact.VSYSCALL, () -> maps.known()
                 ? VsyscallMode.fromMapping(maps.get().vsyscallOrNull())
                 : Probed.<VsyscallMode>unknown(maps.reason()));
         Uname uname = new Uname(nativeAccess);
-        return new HostFacts(
+        bootReads++;
+        boot = new KernelBootFacts(bootId,
                 guard(HostFact.KERNEL_RELEASE, () -> release(sysctls, uname)),
                 guard(HostFact.ARCH, () -> arch(sysctls, uname, vdso)),
-                vdso,
-                guard(HostFact.CLOCKSOURCE, () -> new ClocksourceReader(root).read()),
-                vsyscall,
-                guard(HostFact.ASLR, sysctls::randomizeVaSpace),
-                guard("boot id", sysctls::bootId),
+                guard("kernel version", () -> version(sysctls, uname)),
                 guard("runtime", () -> new KernelRuntimeReader(root).read()),
-                guard("kernel version", () -> version(sysctls, uname)));
+                vsyscall);
+        liveBoot = reuse && boot.reusable() ? boot : null;
+        return new HostFacts(boot.release, boot.arch, vdso, clocksource, boot.vsyscall, aslr, bootId, boot.runtime,
+                boot.version);
     }
 
     /**
@@ -131,6 +163,11 @@ public final class HostFactsReader {
     /** How many times the vDSO image was actually read and parsed (tests). */
     int vdsoReads() {
         return vdsoReads;
+    }
+
+    /** How many times the boot-fixed facts (maps, release, arch, version, runtime) were read (tests). */
+    int bootReads() {
+        return bootReads;
     }
 
     /**

@@ -107,14 +107,18 @@ public final class KernelLogReader {
             cursor = new Cursor(lib, path, fd, lib.allocate(RECORD_BYTES));
         }
         Cursor c = cursor;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        byte[] bytes = new byte[RECORD_BYTES];
+        ByteArrayOutputStream log = null; // allocated on the first record: most re-probes find none
+        byte[] bytes = null;
         long deadline = System.nanoTime() + DEADLINE_NANOS;
         int records = 0;
         boolean more = true;
         while (more) {
             long n = lib.read(c.fd, c.buffer.address(), RECORD_BYTES);
             if (n > 0) {
+                if (log == null) {
+                    log = new ByteArrayOutputStream();
+                    bytes = new byte[RECORD_BYTES];
+                }
                 int len = (int) Math.min(n, RECORD_BYTES);
                 c.buffer.read(0, bytes, 0, len);
                 log.write(bytes, 0, len);
@@ -134,7 +138,8 @@ public final class KernelLogReader {
                     return Probed.unknown("reading " + path + " failed: " + errnoText(errno));
                 }
             }
-            if (more && (log.size() > MAX_BYTES || records >= MAX_RECORDS || System.nanoTime() > deadline)) {
+            if (more && ((log != null && log.size() > MAX_BYTES) || records >= MAX_RECORDS
+                    || System.nanoTime() > deadline)) {
                 more = false; // the rest is read next time, from where this read stopped
             }
         }
@@ -144,8 +149,12 @@ public final class KernelLogReader {
             if (c.events.size() > MAX_EVENTS) {
                 c.events.subList(0, c.events.size() - MAX_EVENTS).clear();
             }
+            c.answer = null;
         }
-        return Probed.of(Collections.unmodifiableList(new ArrayList<>(c.events)));
+        if (c.answer == null) {
+            c.answer = Probed.of(Collections.unmodifiableList(new ArrayList<>(c.events)));
+        }
+        return c.answer;
     }
 
     /** Records the last live read consumed (tests: a re-read reads only what is new); -1 before any. */
@@ -168,6 +177,8 @@ public final class KernelLogReader {
         final int fd;
         final NativeBuffer buffer;
         final List<KernelClockEvent> events = new ArrayList<>();
+        /** The events as last returned (immutable), handed out again while no record arrives. */
+        Probed<List<KernelClockEvent>> answer;
         int lastRecords = -1;
 
         Cursor(NativeAccess lib, String path, int fd, NativeBuffer buffer) {

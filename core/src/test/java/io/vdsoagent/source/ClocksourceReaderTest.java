@@ -71,4 +71,32 @@ class ClocksourceReaderTest {
         Probed<ClocksourceFacts> p = new ClocksourceReader(SystemRoot.at(tmp)).read();
         assertTrue(p.reason().contains("larger than"), p.reason());
     }
+
+    /** The reader's own word split against the JDK regex it replaces, on trimmed texts. */
+    @Test
+    void wordsAreWhatSplittingOnTheRegexSpaceClassGives() {
+        for (String text : new String[] {"tsc", "tsc hpet acpi_pm", "tsc  hpet\tacpi_pm", "a\u000bb\fc\rd\ne",
+                "tsc\u001chpet", "tsc\u00a0hpet", "kvm-clock tsc"}) {
+            assertEquals(Arrays.asList(text.split("\\s+")), ClocksourceReader.tokens(text), text);
+        }
+    }
+
+    /** The name check against the regex it replaces, on every short string over a mixed alphabet and on edges. */
+    @Test
+    void theNameCheckIsTheRegex() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+        char[] alphabet = "aZ09_.-/ \u00e9\u0000:@[`{".toCharArray();
+        java.util.List<String> texts = new java.util.ArrayList<>(Arrays.asList("", "tsc", "kvm-clock",
+                "hyperv_clocksource_tsc_page", new String(new char[64]).replace('\0', 'x'),
+                new String(new char[65]).replace('\0', 'x')));
+        for (char x : alphabet) {
+            for (char y : alphabet) {
+                texts.add("" + x + y);
+                texts.add("ts" + x + y + "c");
+            }
+        }
+        for (String t : texts) {
+            assertEquals(name.matcher(t).matches(), ClocksourceReader.isName(t), t);
+        }
+    }
 }

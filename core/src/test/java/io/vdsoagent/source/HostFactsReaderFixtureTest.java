@@ -77,6 +77,92 @@ class HostFactsReaderFixtureTest {
         assertEquals(2, reader.vdsoReads());
     }
 
+    /**
+     * The reuse rule of the live root, on a fixture (forced): while boot_id reads the same, the facts a running
+     * kernel fixes (release, version, arch, runtime, vsyscall, the vDSO) are not read again, and those that can
+     * change (clocksource, ASLR) are; a new boot id drops every reused fact, the vDSO included. Each value is
+     * checked against the fixture's files as they stand.
+     */
+    @Test
+    void kernelFactsAreReusedWhileTheBootIdReadsTheSameAndDroppedWhenItChanges() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        HostFactsReader reader = reusing(root);
+        HostFacts first = reader.read();
+        assertEquals("6.18.44", first.kernelRelease().get());
+        assertEquals(VsyscallMode.XONLY, first.vsyscall().get());
+        assertEquals(KernelRuntime.LINUX, first.kernel().runtime().get());
+
+        // What a running kernel cannot change without a new boot; and what it can (clocksource, ASLR).
+        write(root, "proc/sys/kernel/osrelease", "6.19.1");
+        write(root, "proc/cmdline", "BOOT_IMAGE=/vmlinuz-4.4.0-gvisor quiet");
+        write(root, "proc/self/maps", "7ffd4e5fc000-7ffd4e5fe000 r-xp 00000000 00:00 0      [vdso]");
+        Files.delete(root.resolve("proc/self/vdso.bin"));
+        write(root, "sys/devices/system/clocksource/clocksource0/current_clocksource", "hpet");
+        write(root, "sys/devices/system/clocksource/clocksource0/available_clocksource", "hpet acpi_pm");
+        write(root, "proc/sys/kernel/randomize_va_space", "0");
+        HostFacts same = reader.read();
+        assertEquals("6.18.44", same.kernelRelease().get(), "same boot id: the release is reused");
+        assertEquals(VsyscallMode.XONLY, same.vsyscall().get(), "same boot id: maps is not read again");
+        assertEquals(KernelRuntime.LINUX, same.kernel().runtime().get());
+        assertEquals(first.vdso().get().symbols(), same.vdso().get().symbols());
+        assertEquals("hpet", same.clocksource().get().current(), "the clocksource is read every time");
+        assertEquals(Arrays.asList("hpet", "acpi_pm"), same.clocksource().get().available());
+        assertEquals(0, (int) same.aslr().get(), "ASLR is read every time");
+        assertEquals(1, reader.bootReads());
+        assertEquals(1, reader.vdsoReads());
+
+        write(root, "proc/sys/kernel/random/boot_id", "0b6a1f52-9c3d-4e7a-8f21-5d4c3b2a1908");
+        HostFacts rebooted = reader.read();
+        assertEquals("0b6a1f52-9c3d-4e7a-8f21-5d4c3b2a1908", rebooted.kernel().bootIdLabel());
+        assertEquals("6.19.1", rebooted.kernelRelease().get(), "a new boot id: every fact read again");
+        assertEquals(VsyscallMode.NONE, rebooted.vsyscall().get(), "the new maps has no [vsyscall]");
+        assertEquals(KernelRuntime.GVISOR, rebooted.kernel().runtime().get());
+        assertFalse(rebooted.vdso().known(), "the old kernel's vDSO is dropped, and this one has no image");
+        assertEquals(2, reader.bootReads());
+        assertEquals(2, reader.vdsoReads());
+    }
+
+    @Test
+    void withoutABootIdNothingIsReused() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        Files.delete(root.resolve("proc/sys/kernel/random/boot_id"));
+        HostFactsReader reader = reusing(root);
+        assertEquals("6.18.44", reader.read().kernelRelease().get());
+        write(root, "proc/sys/kernel/osrelease", "6.19.1");
+        write(root, "proc/self/maps", "7ffd4e5fc000-7ffd4e5fe000 r-xp 00000000 00:00 0      [vdso]");
+        HostFacts again = reader.read();
+        assertEquals("6.19.1", again.kernelRelease().get(), "no boot id to check against: read again");
+        assertEquals(VsyscallMode.NONE, again.vsyscall().get());
+        assertEquals(2, reader.bootReads());
+    }
+
+    @Test
+    void aKernelFactUnknownAtFirstIsReadAgainNotReused() throws IOException {
+        Path root = copyHost("tsc");
+        installVdso(root, 0x7ffd4e5fc000L, TestImages.x86_64(), 0x2000);
+        Files.delete(root.resolve("proc/sys/kernel/osrelease"));
+        HostFactsReader reader = reusing(root);
+        assertFalse(reader.read().kernelRelease().known());
+        write(root, "proc/sys/kernel/osrelease", "6.18.44");
+        assertEquals("6.18.44", reader.read().kernelRelease().get());
+        assertEquals(2, reader.bootReads());
+        assertEquals("6.18.44", reader.read().kernelRelease().get());
+        assertEquals(2, reader.bootReads(), "complete now: reused");
+    }
+
+    /** A fixture root that keeps facts across reads as the live root does (with the version the tsc host lacks). */
+    private static HostFactsReader reusing(Path root) throws IOException {
+        write(root, "proc/sys/kernel/version", "#1 SMP PREEMPT_DYNAMIC Debian 6.18.44-1");
+        return new HostFactsReader(SystemRoot.at(root),
+                () -> Probed.<io.vdsoagent.nativeaccess.NativeAccess>unknown("a fixture root asks no libc"), true);
+    }
+
+    private static void write(Path root, String file, String text) throws IOException {
+        Files.write(root.resolve(file), (text + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     @Test
     void arm64HostTakesArchFromTheVdsoWhenProcHasNone() throws IOException {
         Path root = copyHost("arm64");

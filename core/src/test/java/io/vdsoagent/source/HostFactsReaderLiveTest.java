@@ -100,6 +100,7 @@ class HostFactsReaderLiveTest {
         HostFacts first = reader.read();
         HostFacts again = reader.read();
         assertEquals(1, reader.vdsoReads(), "the live vDSO cannot move: read and parsed once");
+        assertEquals(1, reader.bootReads(), "the boot id reads the same: release, arch, maps not read again");
         assertEquals(first.vdso().get().baseAddress(), again.vdso().get().baseAddress());
         assertEquals(first.vdso().get().symbols(), again.vdso().get().symbols());
         long start = -1;
@@ -109,7 +110,12 @@ class HostFactsReaderLiveTest {
             }
         }
         assertEquals(start, again.vdso().get().baseAddress(), "the reused base is still /proc/self/maps' [vdso]");
-        assertTrue(again.vsyscall().known(), "vsyscall is still read from maps every time");
+        assertEquals(first.vsyscall().get(), again.vsyscall().get(), "vsyscall= is fixed at boot: reused");
+        assertEquals(read("/proc/sys/kernel/random/boot_id"), again.kernel().bootIdLabel(), "the boot id is read every time");
+        assertEquals(read("/proc/sys/kernel/osrelease"), again.kernelRelease().get());
+        assertEquals(Integer.parseInt(read("/proc/sys/kernel/randomize_va_space")), (int) again.aslr().get());
+        assertEquals(read("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
+                again.clocksource().get().current());
     }
 
     @Test

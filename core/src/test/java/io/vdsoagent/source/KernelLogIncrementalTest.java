@@ -60,6 +60,12 @@ class KernelLogIncrementalTest {
         assertEquals(names(second), names(read(kmsg)));
         assertEquals(1, kmsg.reads, "nothing new: one read, EAGAIN");
         assertEquals(0, KernelLogReader.lastLiveRecords());
+
+        // A quiet read hands out the last answer again; the next clock line must still reach the next read.
+        kmsg.log("clocksource: Switched to clocksource tsc");
+        assertEquals(List.of("clocksource_switch/tsc", "clocksource_unstable/tsc", "clocksource_switch/hpet",
+                "clocksource_switch/tsc"), names(read(kmsg)), "a record after a quiet read is seen");
+        assertEquals(1, KernelLogReader.lastLiveRecords());
     }
 
     @Test

@@ -48,4 +48,22 @@ class KernelSysctlsTest {
         assertFalse(empty.osRelease().known());
         assertFalse(empty.randomizeVaSpace().known());
     }
+
+    /** The boot id check against the regex it replaces: the live id, edits of it at every position, edges. */
+    @Test
+    void theBootIdCheckIsTheUuidRegex() {
+        java.util.regex.Pattern uuid = java.util.regex.Pattern.compile(
+                "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        String id = "3f1c2a4e-8b7d-4c21-9e55-0a6b7c8d9e10";
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.Arrays.asList(id, "", id + "0",
+                id.substring(1), id.replace('-', '0'), id.toUpperCase(java.util.Locale.ROOT)));
+        for (int i = 0; i < id.length(); i++) {
+            for (char c : "0af9g-A/:`{ ".toCharArray()) {
+                texts.add(id.substring(0, i) + c + id.substring(i + 1));
+            }
+        }
+        for (String t : texts) {
+            assertEquals(uuid.matcher(t).matches(), KernelSysctls.isUuid(t), t);
+        }
+    }
 }
