@@ -8,8 +8,9 @@
 Variants: otel (OpenTelemetry alone, the baseline), ours+otel and otel+ours (both agents, in that order on
 the command line), none (no agent); with BEFORE_JAR also before+otel and otel+before (an older jar of ours
 in the same rounds). Environment: VDSO_AGENT_JAR (default agent/target/vdso-agent.jar), BEFORE_JAR, OTEL_JAR
-(default: the opentelemetry-javaagent jar in LIB, which `mvn -f startup/pom.xml dependency:copy-dependencies
--DoutputDirectory=$LIB` copies there), LIB, CPUSETS (default "all 0"), JDK (17). OpenTelemetry runs with
+(default: io.opentelemetry.javaagent:opentelemetry-javaagent:OTEL_VERSION, the version agent/pom.xml's IT
+uses, copied from Maven Central by `mvn dependency:copy` into work/startup/otel: not into LIB, whose jars
+are Kafka's class path), LIB (Kafka, as for start-up.py), CPUSETS (default "all 0"), JDK (17). OpenTelemetry runs with
 no exporter (nothing to export to). Raw samples go to work/startup/otel-order-APP.tsv. Prints medians,
 min-max, ratios of medians to OpenTelemetry alone and the same ratio paired within each round (min-max);
 the load average before and after.
@@ -23,11 +24,11 @@ _spec.loader.exec_module(su)  # its applications, JDKs, LIB and the children's e
 
 AGENT = os.environ.get("VDSO_AGENT_JAR", os.path.join(su.ROOT, "agent/target/vdso-agent.jar"))
 BEFORE = os.environ.get("BEFORE_JAR")
+OTEL_VERSION = os.environ.get("OTEL_VERSION", "2.33.1")
 OTEL = os.environ.get("OTEL_JAR")
-if not OTEL and os.path.isdir(su.LIB):
-    OTEL = next((os.path.join(su.LIB, j) for j in sorted(os.listdir(su.LIB)) if j.startswith("opentelemetry-javaagent")), None)
 OTEL_ENV = {"OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none", "OTEL_LOGS_EXPORTER": "none"}
 PORT = 19661
+su.PORT = PORT  # Kafka listens at PORT + 20: not start-up.py's ports, which a run of it may hold meanwhile
 
 
 def flags(variant, port):
@@ -74,9 +75,20 @@ def one(app, jdk_home, variant, cpuset, port):
     return ready["t"], ready["cpu"]
 
 
+def otel_jar():
+    if OTEL:
+        return OTEL
+    d = os.path.join(su.WORK, "otel")
+    jar = os.path.join(d, "opentelemetry-javaagent-%s.jar" % OTEL_VERSION)
+    if not os.path.isfile(jar):
+        subprocess.check_call(["mvn", "-B", "-q", "dependency:copy", "-DoutputDirectory=" + d,
+                               "-Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:" + OTEL_VERSION])
+    return jar
+
+
 def main(app, rounds):
-    if not OTEL or not os.path.isfile(OTEL):
-        raise SystemExit("no OpenTelemetry javaagent: set OTEL_JAR or copy it into LIB (%s)" % su.LIB)
+    global OTEL
+    OTEL = otel_jar()
     variants = ["otel", "ours+otel", "otel+ours", "none"] + (["before+otel", "otel+before"] if BEFORE else [])
     cpusets = os.environ.get("CPUSETS", "all 0").split()
     jdk = os.environ.get("JDK", "17")
