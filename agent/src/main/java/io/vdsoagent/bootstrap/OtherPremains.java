@@ -26,10 +26,23 @@ final class OtherPremains {
     static long await(Thread main, long maxMillis) throws InterruptedException {
         long start = System.nanoTime();
         long limit = start + maxMillis * 1_000_000L;
-        while (main != null && main.isAlive() && inPremain(stackOf(main)) && System.nanoTime() - limit < 0) {
+        while (main != null && main.isAlive() && System.nanoTime() - limit < 0) {
+            StackTraceElement[] stack = stackOf(main);
+            if (stack == null || premainsOver(stack)) {
+                break;
+            }
             Thread.sleep(POLL_MILLIS);
         }
         return (System.nanoTime() - start) / 1_000_000L;
+    }
+
+    /**
+     * The main thread runs the application, no premain. An empty stack says nothing: {@code getStackTrace}
+     * returns one when the VM could not walk the thread at that moment, so it is asked again (one early
+     * start on Temurin 25, during OpenTelemetry's retransformation, looked like that).
+     */
+    static boolean premainsOver(StackTraceElement[] stack) {
+        return stack.length > 0 && !inPremain(stack);
     }
 
     static boolean inPremain(StackTraceElement[] stack) {
@@ -41,11 +54,12 @@ final class OtherPremains {
         return false;
     }
 
+    /** The stack, or null when a security manager denies it (then the wait ends). */
     private static StackTraceElement[] stackOf(Thread thread) {
         try {
             return thread.getStackTrace();
         } catch (RuntimeException deniedBySecurityManager) {
-            return new StackTraceElement[0];
+            return null;
         }
     }
 }

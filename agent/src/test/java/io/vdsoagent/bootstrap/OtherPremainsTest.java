@@ -27,7 +27,13 @@ class OtherPremainsTest {
     @Test
     void theApplicationsMainIsNot() {
         assertFalse(OtherPremains.inPremain(Thread.currentThread().getStackTrace()));
-        assertFalse(OtherPremains.inPremain(new StackTraceElement[0]));
+        assertTrue(OtherPremains.premainsOver(Thread.currentThread().getStackTrace()));
+    }
+
+    @Test
+    void anEmptyStackDoesNotEndTheWait() {
+        // What a JDK 21+ getStackTrace gives when it could not walk the thread at that moment.
+        assertFalse(OtherPremains.premainsOver(new StackTraceElement[0]));
     }
 
     @Test
