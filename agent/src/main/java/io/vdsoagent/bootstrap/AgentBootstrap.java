@@ -112,7 +112,7 @@ public final class AgentBootstrap {
                 return;
             }
             AtomicLong premainNanos = new AtomicLong(-1);
-            Launcher launcher = new Launcher(agentArgs, inst, fromPremain, entered, premainNanos);
+            Launcher launcher = new Launcher(agentArgs, inst, fromPremain, entered, premainNanos, Thread.currentThread());
             if (fromPremain) {
                 // Classes are rewritten as they load, so none needs retransforming later (issue #18).
                 ClockCallLoadTime.registerFromPremain(launcher, inst);
@@ -196,10 +196,13 @@ public final class AgentBootstrap {
         private final boolean fromPremain;
         private final long entered;
         private final AtomicLong premainNanos;
+        private final Thread premainThread; // the JVM's main thread, which runs every agent's premain
         private ClassLoader loader; // guarded by this; a ClassLoader here: only Launch names AgentClassLoader
 
-        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, long entered, AtomicLong premainNanos) {
+        Launcher(String agentArgs, Instrumentation inst, boolean fromPremain, long entered, AtomicLong premainNanos,
+                 Thread premainThread) {
             this.agentArgs = agentArgs;
+            this.premainThread = premainThread;
             this.inst = inst;
             this.fromPremain = fromPremain;
             this.entered = entered;
@@ -221,7 +224,9 @@ public final class AgentBootstrap {
                 }
                 long grace = fromPremain ? LaunchGrace.millis(agentArgs) : 0;
                 if (grace > 0) {
-                    Thread.sleep(grace); // the JVM's start first (start-delay=auto)
+                    // The JVM's start first (start-delay=auto): the agents listed after us, then a grace.
+                    OtherPremains.await(premainThread, OtherPremains.MAX_MILLIS);
+                    Thread.sleep(grace);
                 }
                 // The jar is on the system class path (no Boot-Class-Path: it would cost the
                 // application its CDS archive), and so are the recorders rewritten call sites link to.
