@@ -1,8 +1,13 @@
 package io.vdsoagent.bootstrap.clockcall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -102,13 +107,65 @@ class ClockCallRecorderTest {
     }
 
     @Test
-    void approximateModeCountsASingleThreadExactly() {
-        ClockCallSharedCounts.ensureSite(70010);
+    void approximateModeCountsASingleThreadExactly() throws Exception {
+        Recorder approximate = Recorder.freshCopy(true);
+        approximate.ensureSite(70010);
         for (int i = 0; i < 50_000; i++) {
-            ClockCallApproximateRecorder.nanoTime(70010);
+            approximate.nanoTime(70010);
         }
-        assertEquals(50_000L, ClockCallRecorder.siteCounts(70011)[70010]);
+        assertEquals(50_000L, approximate.siteCounts(70011)[70010]);
         // an id nobody sized for is returned uncounted rather than thrown into the application
-        assertTrue(ClockCallApproximateRecorder.nanoTime(Integer.MAX_VALUE / 2) > 0);
+        assertTrue(approximate.nanoTime(Integer.MAX_VALUE / 2) > 0);
+    }
+
+    @Test
+    void theCountModeCannotChangeOnceACallIsCounted() throws Exception {
+        Recorder exact = Recorder.freshCopy(false);
+        exact.nanoTime(70020);
+        exact.configure(false); // the same mode again is fine
+        InvocationTargetException refused = assertThrows(InvocationTargetException.class, () -> exact.configure(true));
+        assertTrue(refused.getCause() instanceof IllegalStateException, String.valueOf(refused.getCause()));
+        exact.nanoTime(70020);
+        assertEquals(2L, exact.siteCounts(70021)[70020], "still counting, in the mode it was fixed in");
+    }
+
+    /**
+     * The recorder's count mode is fixed once per JVM (this one's is exact): a copy of the recorder's
+     * classes in a loader of their own has a mode of its own, set before its first counted call.
+     */
+    private static final class Recorder {
+        private final Class<?> recorder;
+        private final Class<?> sharedCounts;
+
+        private Recorder(Class<?> recorder, Class<?> sharedCounts) {
+            this.recorder = recorder;
+            this.sharedCounts = sharedCounts;
+        }
+
+        static Recorder freshCopy(boolean approximate) throws Exception {
+            URL classes = ClockCallRecorder.class.getProtectionDomain().getCodeSource().getLocation();
+            ClassLoader isolated = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+            Recorder copy = new Recorder(isolated.loadClass(ClockCallRecorder.class.getName()),
+                    isolated.loadClass(ClockCallSharedCounts.class.getName()));
+            assertNotSame(ClockCallRecorder.class, copy.recorder);
+            copy.configure(approximate);
+            return copy;
+        }
+
+        void configure(boolean approximate) throws Exception {
+            recorder.getMethod("configure", int.class, boolean.class).invoke(null, 1024, approximate);
+        }
+
+        void ensureSite(int site) throws Exception {
+            sharedCounts.getMethod("ensureSite", int.class).invoke(null, site);
+        }
+
+        long nanoTime(int site) throws Exception {
+            return (Long) recorder.getMethod("nanoTime", int.class).invoke(null, site);
+        }
+
+        long[] siteCounts(int capacity) throws Exception {
+            return (long[]) recorder.getMethod("siteCounts", int.class).invoke(null, capacity);
+        }
     }
 }
