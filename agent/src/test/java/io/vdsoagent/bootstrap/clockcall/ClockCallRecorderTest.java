@@ -11,6 +11,7 @@ import java.net.URLClassLoader;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,48 @@ class ClockCallRecorderTest {
             t.join();
         }
         assertEquals(4L * perThread, ClockCallRecorder.siteCounts(site + 1)[site]);
+    }
+
+    @Test
+    void countsExactlyInTheFirstChunkWhenThreadsShareStripesAndOwnersDie() throws Exception {
+        // Below 1024: the stripes of the first chunk, the JIT's constant arrays. Other tests of this JVM may
+        // hand out this id to fixtures: only the difference is asserted, and nothing else runs meanwhile.
+        final int site = 1021;
+        long before = ClockCallRecorder.siteCounts(site + 1)[site];
+        final int perThread = 100_000;
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] threads = new Thread[9]; // 9 live threads, 8 stripes: two of them share one
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                awaitQuietly(start);
+                for (int k = 0; k < perThread; k++) {
+                    ClockCallRecorder.nanoTime(site);
+                }
+            });
+            threads[i].start();
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (int i = 0; i < 20; i++) { // one after the other: each takes over stripes whose owners died
+            Thread t = new Thread(() -> {
+                for (int k = 0; k < 1000; k++) {
+                    ClockCallRecorder.currentTimeMillis(site);
+                }
+            });
+            t.start();
+            t.join();
+        }
+        assertEquals(9L * perThread + 20 * 1000, ClockCallRecorder.siteCounts(site + 1)[site] - before);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
