@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,9 +43,7 @@ class ClockCallRecorderTest {
 
     @Test
     void countsExactlyInTheFirstChunkWhenThreadsShareStripesAndOwnersDie() throws Exception {
-        // Below 1024: the stripes of the first chunk, the JIT's constant arrays. Other tests of this JVM may
-        // hand out this id to fixtures: only the difference is asserted, and nothing else runs meanwhile.
-        final int site = 1021;
+        final int site = uncountedSiteOfTheFirstChunk(); // the stripes in the JIT's constant arrays
         long before = ClockCallRecorder.siteCounts(site + 1)[site];
         final int perThread = 100_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -72,6 +71,66 @@ class ClockCallRecorderTest {
             t.join();
         }
         assertEquals(9L * perThread + 20 * 1000, ClockCallRecorder.siteCounts(site + 1)[site] - before);
+    }
+
+    @Test
+    void aLiveOwnersStripeIsNeverSharedAndADeadOwnersStripePassesOnWithItsCount() throws Exception {
+        final int site = uncountedSiteOfTheFirstChunk();
+        ClockCallSharedCounts.ensureSite(site); // as the instrumentation does when it hands out the id
+        final AtomicLong ownerFirst = new AtomicLong();
+        final AtomicLong ownerSecond = new AtomicLong();
+        final CountDownLatch counted = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        Thread owner = new Thread(() -> {
+            ownerFirst.set(ClockCallOwnedCounts.increment(site));
+            counted.countDown();
+            awaitQuietly(release);
+            ownerSecond.set(ClockCallOwnedCounts.increment(site));
+        });
+        owner.start();
+        counted.await();
+        final AtomicLong sameStripeLast = new AtomicLong();
+        Thread sameStripe = onTheStripeOf(owner, () -> {
+            for (int k = 0; k < 5; k++) {
+                sameStripeLast.set(ClockCallOwnedCounts.increment(site));
+            }
+        });
+        sameStripe.start();
+        sameStripe.join();
+        release.countDown();
+        owner.join();
+        final AtomicLong successor = new AtomicLong();
+        Thread next = onTheStripeOf(owner, () -> successor.set(ClockCallOwnedCounts.increment(site)));
+        next.start();
+        next.join();
+
+        assertEquals(1L, ownerFirst.get());
+        assertEquals(5L, sameStripeLast.get(), "a thread whose stripe has a live owner counts in a table of its own");
+        assertEquals(2L, ownerSecond.get(), "the live owner's stripe was not written by another thread");
+        assertEquals(3L, successor.get(), "the dead owner's stripe passes on with its count");
+        assertEquals(8L, ClockCallRecorder.siteCounts(site + 1)[site]);
+    }
+
+    /** A site below 1024 nobody in this JVM has counted yet (other tests hand out ids to fixtures). */
+    private static int uncountedSiteOfTheFirstChunk() {
+        long[] counts = ClockCallRecorder.siteCounts(ClockCallOwnedCounts.SITES_PER_CHUNK);
+        for (int site = counts.length - 1; site > 0; site--) {
+            if (counts[site] == 0) {
+                return site;
+            }
+        }
+        throw new AssertionError("every site of the first chunk has been counted in this JVM");
+    }
+
+    /** An unstarted thread whose id falls on the same stripe as {@code other}'s (ids are sequential). */
+    private static Thread onTheStripeOf(Thread other, Runnable body) {
+        for (int tries = 0; tries < 1000; tries++) {
+            Thread t = new Thread(body);
+            if ((t.getId() & ClockCallOwnedCounts.STRIPE_MASK) == (other.getId() & ClockCallOwnedCounts.STRIPE_MASK)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no thread id on the stripe of " + other.getId());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
