@@ -1,6 +1,5 @@
 package io.vdsoagent.agent.instrument;
 
-import io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime;
 import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -33,12 +32,9 @@ public final class ClockCallRewriter implements ClassFileTransformer {
 
     private ClockCallRewriter(InstrumentSettings settings, Instrumentation inst) throws ClassNotFoundException {
         this.settings = settings;
-        Class<?> recorder = Class.forName(settings.countMode().recorderInternalName().replace('/', '.'), false,
-                ClockCallRecorder.class.getClassLoader());
-        this.moduleReads = new ModuleReads(inst, recorder);
-        this.links = new RecorderLinks(inst, recorder);
-        ClockCallRecorder.configure(settings.sampleEvery());
-        ClockCallLoadTime.useRecorder(recorder);
+        ClockCallRecorder.configure(settings.sampleEvery(), settings.countMode() == CountMode.APPROXIMATE);
+        this.moduleReads = new ModuleReads(inst, ClockCallRecorder.class);
+        this.links = new RecorderLinks(inst, ClockCallRecorder.class);
     }
 
     /** The JVM's rewriter, created with these settings unless it exists already. */

@@ -27,7 +27,7 @@ final class ClockCallSiteVisitor extends MethodVisitor {
     private boolean rewritten;
 
     /**
-     * @param recorder internal name of the recorder class (depends on count-mode)
+     * @param recorder internal name of the class the call sites call (the recorder, or the loader's trampoline)
      * @param siteOwner {@code com.acme.Foo.bar}: the label prefix of this method's sites
      * @param classChanged element 0 is set when this method rewrites a call
      */

@@ -2,22 +2,12 @@ package io.vdsoagent.agent.instrument;
 
 import java.util.Locale;
 
-/** Config key {@code count-mode}: how rewritten call sites count. */
+/** Config key {@code count-mode}: how the recorder counts the calls of rewritten call sites. */
 public enum CountMode {
-    /** Per-thread tables: every call counted exactly (the default). */
-    EXACT("io/vdsoagent/bootstrap/clockcall/ClockCallRecorder"),
+    /** Per-thread stripes and tables: every call counted exactly (the default). */
+    EXACT,
     /** A plain per-site counter striped by thread id: cheaper, may lose increments when threads of one stripe collide. */
-    APPROXIMATE("io/vdsoagent/bootstrap/clockcall/ClockCallApproximateRecorder");
-
-    private final String recorderInternalName;
-
-    CountMode(String recorderInternalName) {
-        this.recorderInternalName = recorderInternalName;
-    }
-
-    String recorderInternalName() {
-        return recorderInternalName;
-    }
+    APPROXIMATE;
 
     /** Parses {@code exact} or {@code approximate} (case-insensitive); null for anything else. */
     public static CountMode parse(String value) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * inspected), then {@link ClockCallPreFilter} over the raw constant pool, then the code source (the
  * JDK's and any {@code -javaagent} jar's classes, ours included, are left alone). Only then is the real
  * rewriter (ASM, in the agent's isolated loader) consulted; it is loaded when the first such class
- * appears, on that class's thread. The recorders live in the system loader, next to this class, not on
+ * appears, on that class's thread. The recorder lives in the system loader, next to this class, not on
  * the boot class path, so the application keeps its CDS archive or AOT cache.
  *
  * <p>JDK only, no logging: the agent reads the counts below for its metrics and report.
@@ -48,7 +48,6 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
     private static final long REWRITER_WAIT_MILLIS = 2000;
 
     private static volatile ClockCallLoadTime active;
-    private static volatile Class<?> recorderClass; // null: ClockCallRecorder (not named here: premain stays light)
 
     private final Instrumentation inst;
     private final boolean fromPremain;
@@ -154,16 +153,6 @@ public final class ClockCallLoadTime implements ClassFileTransformer {
             inst.removeTransformer(transformer);
             active = null;
         }
-    }
-
-    /** The recorder of the configured count mode; {@link ClockCallTrampoline} copies link to it. */
-    public static Class<?> recorderClass() {
-        Class<?> recorder = recorderClass;
-        return recorder != null ? recorder : ClockCallRecorder.class;
-    }
-
-    public static void useRecorder(Class<?> recorder) {
-        recorderClass = recorder;
     }
 
     /** The transformer registered in this JVM, or null. */

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ten clock methods whose call sites are rewritten, listed once: the pre-filter, both recorders, the
+ * The ten clock methods whose call sites are rewritten, listed once: the pre-filter, the recorder, the
  * trampoline and the instrumentation's {@code ClockMethod} all read this table. An index is a method's
- * place in the recorders' per-method arrays. Strings only (internal names and descriptors): the
+ * place in the recorder's per-method arrays. Strings only (internal names and descriptors): the
  * pre-filter reads it on the first classes that load after premain, when java.time must not load yet.
  */
 public final class ClockCallMethods {
@@ -24,7 +24,7 @@ public final class ClockCallMethods {
 
     private static final String CLOCK = "java/time/Clock";
 
-    /** Per index: owner, name, descriptor of the JDK method, and the recorders' method replacing it. */
+    /** Per index: owner, name, descriptor of the JDK method, and the recorder's method replacing it. */
     private static final String[][] TABLE = {
         {"java/lang/System", "nanoTime", "()J", "nanoTime"},
         {"java/lang/System", "currentTimeMillis", "()J", "currentTimeMillis"},
@@ -55,7 +55,7 @@ public final class ClockCallMethods {
         return TABLE[method][2];
     }
 
-    /** The recorders' (and the trampoline's) static method that replaces it. */
+    /** The recorder's (and the trampoline's) static method that replaces it. */
     public static String recorderMethod(int method) {
         return TABLE[method][3];
     }
@@ -65,7 +65,7 @@ public final class ClockCallMethods {
         return CLOCK.equals(owner(method));
     }
 
-    /** The recorders' descriptor: the target's, with the receiver (if any) first and an int site id last. */
+    /** The recorder's descriptor: the target's, with the receiver (if any) first and an int site id last. */
     public static String recorderDescriptor(int method) {
         String returnType = descriptor(method).substring(2);
         return isVirtual(method) ? "(L" + CLOCK + ";I)" + returnType : "(I)" + returnType;

@@ -10,7 +10,10 @@ package io.vdsoagent.bootstrap.clockcall;
  * before the new owner's.
  *
  * <p>Storage is in fixed chunks of 1024 sites that never move once allocated (growing a single array
- * would race with plain increments and lose counts), allocated before a site id is handed out.
+ * would race with plain increments and lose counts), allocated before a site id is handed out. The first
+ * chunk (sites below 1024: all of most applications') is held in {@code static final} fields as well: to
+ * the JIT those arrays and their lengths are constants, so a call site with such a (constant) id loads no
+ * chunk and checks no bounds, and exact counting costs about what approximate counting does.
  */
 final class ClockCallOwnedCounts {
 
@@ -24,6 +27,14 @@ final class ClockCallOwnedCounts {
     private static final long[][] COUNTS = new long[MAX_CHUNKS][];
     private static final Thread[][] OWNERS = new Thread[MAX_CHUNKS][];
     private static final Object LOCK = new Object();
+    /** Chunk 0, allocated with the class (the first site id is assigned right after). */
+    private static final long[] FIRST_COUNTS = new long[SITES_PER_CHUNK << STRIPE_SHIFT];
+    private static final Thread[] FIRST_OWNERS = new Thread[SITES_PER_CHUNK << STRIPE_SHIFT];
+
+    static {
+        COUNTS[0] = FIRST_COUNTS;
+        OWNERS[0] = FIRST_OWNERS;
+    }
 
     private ClockCallOwnedCounts() {
     }
@@ -31,6 +42,13 @@ final class ClockCallOwnedCounts {
     /** Counts one call at {@code site} for the calling thread; returns the count of its stripe or table. */
     static long increment(int site) {
         Thread thread = Thread.currentThread();
+        if (site >= 0 && site < SITES_PER_CHUNK) { // '+', not '|': the JIT sees i's range and drops the bounds check
+            int i = (site << STRIPE_SHIFT) + ((int) thread.getId() & STRIPE_MASK);
+            if (FIRST_OWNERS[i] == thread) {
+                return ++FIRST_COUNTS[i];
+            }
+            return incrementSlow(site, thread);
+        }
         int chunk = site >>> CHUNK_SHIFT;
         if (chunk < MAX_CHUNKS) {
             Thread[] owners = OWNERS[chunk];

@@ -9,12 +9,16 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 
 /**
- * What rewritten call sites call instead of the JDK's clock methods when count-mode=exact (the default).
- * Each method has the target's signature plus a trailing call-site id assigned at transform time (for
- * {@code Clock.instant()}/{@code millis()} the receiver comes first), counts the call exactly in the
- * calling thread's own stripe of the site ({@link ClockCallOwnedCounts}; its own table when the
- * stripe is taken), samples the latency of one call in {@code sample-every} per site and
- * thread, and returns exactly what the original call would have returned.
+ * What rewritten call sites call instead of the JDK's clock methods. Each method has the target's
+ * signature plus a trailing call-site id assigned at transform time (for {@code Clock.instant()}/{@code
+ * millis()} the receiver comes first), counts the call, samples the latency of one call in {@code
+ * sample-every} per site and thread, and returns exactly what the original call would have returned.
+ *
+ * <p>How it counts is the count mode, one per JVM: exact (the default) in the calling thread's own stripe
+ * of the site ({@link ClockCallOwnedCounts}; its own table when the stripe is taken), or approximate in a
+ * per-site counter striped by thread id ({@link ClockCallSharedCounts}: cheaper, may lose increments when
+ * threads of one stripe collide). The mode is a {@code static final} fixed by the first counted call, so
+ * the JIT folds the choice away and each entry point compiles to what a recorder of that mode alone would.
  *
  * <p>In the system class loader (where {@code -javaagent} puts the agent jar): application loaders link
  * to it directly, others through {@link ClockCallTrampoline}; JDK only, no logging, no allocation once a thread's table has room for its sites.
@@ -25,15 +29,43 @@ import java.time.ZonedDateTime;
 public final class ClockCallRecorder {
 
     /** Class of Clock.systemUTC() and Clock.systemDefaultZone(): only those read the system clock. */
-    static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+    private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
 
-    /** Sets the latency sampling rate (a power of two; other values are ignored). */
-    public static void configure(int sampleEvery) {
+    /** The count mode {@link #configure} chose; read once, when the first call counts (see {@link Mode}). */
+    private static boolean approximateChosen; // guarded by ClockCallRecorder.class
+    private static boolean modeFixed; // guarded by ClockCallRecorder.class
+
+    /**
+     * Sets the latency sampling rate (a power of two; other values are ignored) and the count mode. The
+     * mode cannot change once a call has been counted: asking for the other one then throws, so the
+     * rewriter refuses to start rather than count in a mode nobody asked for.
+     */
+    public static synchronized void configure(int sampleEvery, boolean approximate) {
+        if (modeFixed && approximate != approximateChosen) {
+            throw new IllegalStateException("vdso-agent: count-mode is "
+                    + (approximateChosen ? "approximate" : "exact") + " already in this JVM");
+        }
+        approximateChosen = approximate;
         ClockCallSamples.configure(sampleEvery);
     }
 
+    private static synchronized boolean fixMode() {
+        modeFixed = true;
+        return approximateChosen;
+    }
+
+    /** The count mode as a constant: a holder, so reading counts (a scrape) does not fix it too early. */
+    private static final class Mode {
+        static final boolean APPROXIMATE = fixMode();
+    }
+
+    /** Counts a call of {@code site}; returns the new count of the caller's stripe (or table) of the site. */
+    private static long count(int site) {
+        return Mode.APPROXIMATE ? ClockCallSharedCounts.increment(site) : ClockCallOwnedCounts.increment(site);
+    }
+
     /**
-     * Calls counted per site id so far, exact and approximate modes together, into an array of
+     * Calls counted per site id so far (both modes' counters), into an array of
      * {@code siteCapacity} entries (index = site id). Takes a lock; meant for scrapes, not hot paths.
      */
     public static long[] siteCounts(int siteCapacity) {
@@ -54,7 +86,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.nanoTime()}. */
     public static long nanoTime(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return System.nanoTime();
         }
         long before = System.nanoTime();
@@ -65,7 +97,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code System.currentTimeMillis()}. */
     public static long currentTimeMillis(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return System.currentTimeMillis();
         }
         long before = System.nanoTime();
@@ -76,7 +108,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code Instant.now()}. */
     public static Instant instantNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return Instant.now();
         }
         long before = System.nanoTime();
@@ -87,10 +119,10 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code Clock.instant()}. */
     public static Instant clockInstant(Clock clock, int site) {
-        if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
+        if (clock.getClass() != SYSTEM_CLOCK) {
             return clock.instant(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.instant();
         }
         long before = System.nanoTime();
@@ -101,10 +133,10 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code Clock.millis()}. */
     public static long clockMillis(Clock clock, int site) {
-        if (clock.getClass() != ClockCallRecorder.SYSTEM_CLOCK) {
+        if (clock.getClass() != SYSTEM_CLOCK) {
             return clock.millis(); // a fixed or application clock does not read the system clock
         }
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return clock.millis();
         }
         long before = System.nanoTime();
@@ -115,7 +147,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDateTime.now()}. */
     public static LocalDateTime localDateTimeNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDateTime.now();
         }
         long before = System.nanoTime();
@@ -126,7 +158,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalDate.now()}. */
     public static LocalDate localDateNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalDate.now();
         }
         long before = System.nanoTime();
@@ -137,7 +169,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code LocalTime.now()}. */
     public static LocalTime localTimeNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return LocalTime.now();
         }
         long before = System.nanoTime();
@@ -148,7 +180,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code ZonedDateTime.now()}. */
     public static ZonedDateTime zonedDateTimeNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return ZonedDateTime.now();
         }
         long before = System.nanoTime();
@@ -159,7 +191,7 @@ public final class ClockCallRecorder {
 
     /** Replaces {@code OffsetDateTime.now()}. */
     public static OffsetDateTime offsetDateTimeNow(int site) {
-        if ((ClockCallOwnedCounts.increment(site) & ClockCallSamples.sampleMask) != 0) {
+        if ((count(site) & ClockCallSamples.sampleMask) != 0) {
             return OffsetDateTime.now();
         }
         long before = System.nanoTime();

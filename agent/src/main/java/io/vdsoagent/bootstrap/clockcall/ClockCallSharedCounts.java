@@ -21,6 +21,16 @@ public final class ClockCallSharedCounts {
     private ClockCallSharedCounts() {
     }
 
+    /** Counts a call of {@code site}; returns the new count of this thread's stripe of the site. */
+    static long increment(int site) {
+        long[] c = counts;
+        int i = (site << STRIDE_SHIFT) | ((int) Thread.currentThread().getId() & STRIPE_MASK);
+        if (i >= 0 && i < c.length) {
+            return ++c[i];
+        }
+        return 1; // a site id the registry did not size for: do not count, never throw into the app
+    }
+
     /** Makes room for {@code site}; the instrumentation calls this when it assigns the site id. */
     public static synchronized void ensureSite(int site) {
         ClockCallOwnedCounts.ensureSite(site); // exact mode's stripes, allocated at the same moment

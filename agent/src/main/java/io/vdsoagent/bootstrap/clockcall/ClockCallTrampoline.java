@@ -15,8 +15,7 @@ import java.time.ZonedDateTime;
  * The recorder as seen from a class loader that cannot see the system loader (a loader with a null or
  * platform parent): the agent defines a copy of this class in such a loader, and that loader's rewritten
  * call sites call it instead of the recorder. It names nothing outside java.base: its initialiser finds
- * the real recorder through {@link ClassLoader#getSystemClassLoader()} (the recorder of the configured
- * count mode, asked from {@link ClockCallLoadTime}) and keeps one {@code static final} method handle per
+ * the real recorder through {@link ClassLoader#getSystemClassLoader()} and keeps one {@code static final} method handle per
  * method, which the JIT treats as a constant and inlines like a direct call. Its copies cannot read
  * {@link ClockCallMethods} (another loader's class), so the names below repeat that table; the
  * instrumentation's {@code ClockMethod} checks at start-up that this class has each of its methods.
@@ -25,6 +24,8 @@ import java.time.ZonedDateTime;
  */
 public final class ClockCallTrampoline {
 
+    /** A string, not a class literal: a copy must not link to the recorder through its own loader. */
+    private static final String RECORDER_NAME = "io.vdsoagent.bootstrap.clockcall.ClockCallRecorder";
     private static final Class<?> RECORDER = recorder();
 
     private static final MethodHandle NANO_TIME = handle(RECORDER, "nanoTime", long.class, int.class);
@@ -44,10 +45,8 @@ public final class ClockCallTrampoline {
 
     private static Class<?> recorder() {
         try {
-            Class<?> loadTime = Class.forName("io.vdsoagent.bootstrap.clockcall.ClockCallLoadTime", true,
-                    ClassLoader.getSystemClassLoader());
-            return (Class<?>) loadTime.getMethod("recorderClass").invoke(null);
-        } catch (ReflectiveOperationException e) {
+            return Class.forName(RECORDER_NAME, true, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
             throw new IllegalStateException("vdso-agent: the recorder is not in the system class loader", e);
         }
     }

@@ -1,7 +1,7 @@
 package io.vdsoagent.examples.benchmarks;
 
-import io.vdsoagent.bootstrap.clockcall.ClockCallApproximateRecorder;
 import io.vdsoagent.bootstrap.clockcall.ClockCallRecorder;
+import io.vdsoagent.bootstrap.clockcall.ClockCallSamples;
 import io.vdsoagent.bootstrap.clockcall.ClockCallSharedCounts;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,10 +15,13 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One clock call per operation, four ways: bare (what the application wrote), redirect (a static call
  * through a recorder-shaped method that only calls the clock: the cost of rewriting alone), exact
- * (ClockCallRecorder: per-site stripe owned by the calling thread, count-mode=exact) and approximate
- * (ClockCallApproximateRecorder: one shared counter per site, count-mode=approximate). The counted variants
- * call the recorders exactly as rewritten call sites do: the same static method with a constant site id.
- * With several threads all of them hit the same site, the worst case for a shared counter.
+ * (ClockCallRecorder in count-mode=exact: per-site stripe owned by the calling thread) and approximate
+ * (ClockCallRecorder in count-mode=approximate: per-site counter striped by thread id). The counted
+ * variants call the recorder exactly as rewritten call sites do: the same static method with a constant
+ * site id. With several threads all of them hit the same site, the worst case for a shared counter.
+ *
+ * <p>The count mode is fixed per JVM (the first counted call fixes it), so each counted benchmark takes a
+ * state that configures its mode, and the benchmarks must run forked (JMH's default; not {@code -f 0}).
  *
  * <p>Each invocation is a hot loop of {@value #CALLS} calls, timed as one sample (JMH SampleTime), so
  * scores are nanoseconds per {@value #CALLS} calls (not declared as operations per invocation: JMH would
@@ -40,6 +43,24 @@ public class ClockCallBenchmark {
         ClockCallSharedCounts.ensureSite(SITE); // the instrumentation does this when it assigns an id
     }
 
+    /** count-mode=exact for this fork, as the agent's default configures it. */
+    @State(Scope.Benchmark)
+    public static class Exact {
+        @Setup
+        public void configure() {
+            ClockCallRecorder.configure(ClockCallSamples.sampleEvery(), false);
+        }
+    }
+
+    /** count-mode=approximate for this fork. */
+    @State(Scope.Benchmark)
+    public static class Approximate {
+        @Setup
+        public void configure() {
+            ClockCallRecorder.configure(ClockCallSamples.sampleEvery(), true);
+        }
+    }
+
     @Benchmark
     public long nanoTimeBare() {
         long sum = 0;
@@ -59,7 +80,7 @@ public class ClockCallBenchmark {
     }
 
     @Benchmark
-    public long nanoTimeExact() {
+    public long nanoTimeExact(Exact mode) {
         long sum = 0;
         for (int i = 0; i < CALLS; i++) {
             sum += ClockCallRecorder.nanoTime(SITE);
@@ -68,10 +89,10 @@ public class ClockCallBenchmark {
     }
 
     @Benchmark
-    public long nanoTimeApproximate() {
+    public long nanoTimeApproximate(Approximate mode) {
         long sum = 0;
         for (int i = 0; i < CALLS; i++) {
-            sum += ClockCallApproximateRecorder.nanoTime(SITE);
+            sum += ClockCallRecorder.nanoTime(SITE);
         }
         return sum;
     }
@@ -95,7 +116,7 @@ public class ClockCallBenchmark {
     }
 
     @Benchmark
-    public long currentTimeMillisExact() {
+    public long currentTimeMillisExact(Exact mode) {
         long sum = 0;
         for (int i = 0; i < CALLS; i++) {
             sum += ClockCallRecorder.currentTimeMillis(SITE);
@@ -104,10 +125,10 @@ public class ClockCallBenchmark {
     }
 
     @Benchmark
-    public long currentTimeMillisApproximate() {
+    public long currentTimeMillisApproximate(Approximate mode) {
         long sum = 0;
         for (int i = 0; i < CALLS; i++) {
-            sum += ClockCallApproximateRecorder.currentTimeMillis(SITE);
+            sum += ClockCallRecorder.currentTimeMillis(SITE);
         }
         return sum;
     }
