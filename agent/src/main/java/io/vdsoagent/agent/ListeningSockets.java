@@ -1,11 +1,13 @@
 package io.vdsoagent.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -15,17 +17,24 @@ import java.util.Set;
  * links in {@code /proc/self/fd}. A server's first listener is the nearest thing to "the application
  * is up" the agent can read without knowing the application. The descriptors are walked only when the
  * namespace's set of listeners changed since the last call, so a wait that samples every 250 ms reads
- * two small files most of the time.
+ * two small files most of the time. A table longer than {@link #MAX_TABLE_BYTES} (a host's network
+ * namespace with thousands of connections, which the kernel formats anew at every read) is not read
+ * again: the count is unknown from then on.
  */
 final class ListeningSockets {
     /** st of a listening socket in /proc/net/tcp (TCP_LISTEN). */
     private static final String LISTEN = "0A";
+    /** About 3,400 lines of 150 bytes: more is a crowded host namespace, too costly to read every window. */
+    static final int MAX_TABLE_BYTES = 512 * 1024;
 
     private final Path netTcp;
     private final Path netTcp6;
     private final Path fds;
     private Set<Long> lastListening;
     private int lastCount = -1;
+    private boolean tooLarge;
+    /** Reused from window to window (grown as a table needs, up to one byte past the limit). */
+    private byte[] buf = new byte[16 * 1024];
 
     ListeningSockets(Path procSelf) {
         this.netTcp = procSelf.resolve("net").resolve("tcp");
@@ -39,11 +48,18 @@ final class ListeningSockets {
 
     /** This process's listening TCP sockets (IPv4 and IPv6), or -1 when /proc cannot tell. Never throws. */
     int count() {
+        if (tooLarge) {
+            return -1;
+        }
         try {
             Set<Long> listening = new HashSet<Long>();
-            boolean any = addListening(netTcp, listening);
-            any |= addListening(netTcp6, listening);
-            if (!any) {
+            Boolean v4 = addListening(netTcp, listening);
+            Boolean v6 = addListening(netTcp6, listening);
+            if (v4 == null || v6 == null) {
+                tooLarge = true;
+                return -1;
+            }
+            if (!v4 && !v6) {
                 return -1;
             }
             if (!listening.equals(lastListening)) {
@@ -57,12 +73,30 @@ final class ListeningSockets {
         }
     }
 
-    /** Adds the inodes of the LISTEN lines; false when the file is absent (no IPv6, no /proc). */
-    private static boolean addListening(Path table, Set<Long> into) throws IOException {
+    /**
+     * Adds the inodes of the LISTEN lines; false when the file is absent (no IPv6, no /proc), null when it
+     * is longer than {@link #MAX_TABLE_BYTES}.
+     */
+    private Boolean addListening(Path table, Set<Long> into) throws IOException {
         if (!Files.isReadable(table)) {
             return false;
         }
-        listeningInodes(new String(Files.readAllBytes(table), StandardCharsets.US_ASCII), into);
+        int n = 0;
+        try (InputStream in = Files.newInputStream(table)) {
+            for (int r; (r = in.read(buf, n, buf.length - n)) > 0; ) {
+                n += r;
+                if (n == buf.length) {
+                    if (n > MAX_TABLE_BYTES) {
+                        break;
+                    }
+                    buf = Arrays.copyOf(buf, Math.min(2 * n, MAX_TABLE_BYTES + 1));
+                }
+            }
+        }
+        if (n > MAX_TABLE_BYTES) {
+            return null;
+        }
+        listeningInodes(new String(buf, 0, n, StandardCharsets.US_ASCII), into);
         return true;
     }
 

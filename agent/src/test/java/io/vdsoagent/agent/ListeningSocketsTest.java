@@ -63,6 +63,24 @@ class ListeningSocketsTest {
     }
 
     @Test
+    void aCrowdedNamespacesTableIsNotReadAgain(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        Files.createDirectories(proc.resolve("fd"));
+        Files.createSymbolicLink(proc.resolve("fd/3"), Paths.get("socket:[111]"));
+        Files.write(proc.resolve("net/tcp6"), HEADER.getBytes(StandardCharsets.US_ASCII));
+        StringBuilder crowded = new StringBuilder(HEADER).append(line(0, "0A", 111));
+        for (int i = 1; crowded.length() <= ListeningSockets.MAX_TABLE_BYTES; i++) {
+            crowded.append(line(i, "01", 1000 + i));
+        }
+        Files.write(proc.resolve("net/tcp"), crowded.toString().getBytes(StandardCharsets.US_ASCII));
+        ListeningSockets sockets = new ListeningSockets(proc);
+        assertEquals(-1, sockets.count());
+        Files.write(proc.resolve("net/tcp"), (HEADER + line(0, "0A", 111)).getBytes(StandardCharsets.US_ASCII));
+        assertEquals(-1, sockets.count(), "given up for good: a crowded namespace stays crowded");
+        assertEquals(1, new ListeningSockets(proc).count());
+    }
+
+    @Test
     void withoutTheTablesItCannotTell(@TempDir Path proc) {
         assertEquals(-1, new ListeningSockets(proc).count());
     }
