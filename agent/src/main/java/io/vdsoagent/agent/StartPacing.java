@@ -110,6 +110,10 @@ final class StartPacing {
     }
 
     private String settle() throws InterruptedException {
+        // Ours (bound before this wait), a debugger's, another agent's: the application's come later.
+        // Read first: the classes its first reading loads are not the application's.
+        int before = listeners.getAsInt();
+        int listening = before;
         long previousCpu = processCpuNanos.getAsLong();
         long classes = loadedClasses.getAsLong();
         if (previousCpu < 0 && classes < 0) {
@@ -117,9 +121,6 @@ final class StartPacing {
             return "waited " + BLIND_MILLIS + " ms (neither process CPU time nor a class count to watch)";
         }
         long quietCpu = (long) (WINDOW_MILLIS * 1_000_000L * QUIET_SHARE);
-        // Ours (bound before this wait), a debugger's, another agent's: the application's come later.
-        int before = listeners.getAsInt();
-        int listening = before;
         boolean largeStart = false;
         int quiet = 0;
         long waited = 0;
