@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
  * "starting") and before the heavy steps (registry, first probe and its proof JVM, instrumentation
  * metrics), which would otherwise compete with the application's start for the same cores.
  *
- * <p>{@code start-delay=auto}: every {@link #WINDOW_MILLIS} it reads the JVM's count of loaded classes and
- * the process's listening TCP sockets ({@link ListeningSockets}). A window is quiet when it loaded at most
+ * <p>{@code start-delay=auto}: every {@link #WINDOW_MILLIS} it reads the JVM's count of loaded classes, and
+ * in a quiet window the process's listening TCP sockets ({@link ListeningSockets}). A window is quiet when it loaded at most
  * {@link #QUIET_CLASSES} classes: a JVM that is starting loads hundreds a window, even when a loaded host
  * starves it of CPU (so CPU time alone would read a starved start as a quiet one); once it is ready its
  * JIT may keep a core busy for seconds, but class loading stops. The start has settled after
@@ -140,7 +140,10 @@ final class StartPacing {
             }
             classes = classesNow;
             previousCpu = cpuNow;
-            int listeningNow = listeners.getAsInt();
+            // Read in quiet windows only: each read of /proc/net/tcp{,6} walks the kernel's whole
+            // connection hash (4 ms of CPU per table on a 24 GiB host), too dear for every busy window.
+            // A listener bound during a busy stretch shows as a change at the first quiet window.
+            int listeningNow = quietWindow ? listeners.getAsInt() : listening;
             boolean newListener = listeningNow != listening;
             listening = listeningNow;
             quiet = quietWindow && !newListener ? quiet + 1 : 0;

@@ -68,10 +68,11 @@ class StartPacingTest {
     @Test
     void classLoadingThatStoppedIsASettledStartEvenWhileTheJitKeepsACoreBusy() {
         // a full core every window; classes: 500 per window, then 3 (the application is ready and listens)
+        // (the listener, bound in the third window, is read at the first quiet one: two more make it settled)
         StartPacing pacing = new StartPacing(StartDelay.AUTO, cpu(0, 250, 500, 750, 1000, 1250, 1500),
-                counts(0, 500, 1000, 1500, 1503, 1506), listening(1, 1, 1, 2), slept::add);
+                counts(0, 500, 1000, 1500, 1503, 1506), listening(1, 2), slept::add);
         String said = pacing.await();
-        assertEquals(5 * StartPacing.WINDOW_MILLIS, sleptMillis());
+        assertEquals(6 * StartPacing.WINDOW_MILLIS, sleptMillis());
         assertTrue(said.contains("listens"), said);
     }
 
@@ -98,10 +99,25 @@ class StartPacingTest {
     void theSameLullEndsTheWaitOnceTheApplicationListens() {
         // as above, but the application's listener appears with the second burst
         LongSupplier classes = counts(0, 500, 1000, 1500, 1500, 1500, 1500, 1500, 1800, 2100, 2100);
+        // (read at the start and in the lull's four quiet windows: 1; at the first quiet window after it: 2)
         StartPacing pacing = new StartPacing(StartDelay.AUTO, () -> 0, classes,
-                listening(1, 1, 1, 1, 1, 1, 1, 1, 1, 2), slept::add);
+                listening(1, 1, 1, 1, 1, 2), slept::add);
         pacing.await();
-        assertEquals(11 * StartPacing.WINDOW_MILLIS, sleptMillis());
+        assertEquals(12 * StartPacing.WINDOW_MILLIS, sleptMillis());
+    }
+
+    @Test
+    void theListenersAreReadOnlyInQuietWindows() {
+        // ten busy windows, then quiet: /proc/net/tcp is read once at the start and once per quiet window
+        int[] reads = {0};
+        StartPacing pacing = new StartPacing(StartDelay.AUTO, () -> 0,
+                counts(0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000), () -> {
+                    reads[0]++;
+                    return 1;
+                }, slept::add);
+        pacing.await();
+        assertEquals((10 + StartPacing.LULL_WINDOWS) * StartPacing.WINDOW_MILLIS, sleptMillis());
+        assertEquals(1 + StartPacing.LULL_WINDOWS, reads[0]);
     }
 
     @Test
