@@ -3,9 +3,15 @@
 premain that does nothing, built here) and jmx_exporter, variants alternating round by round.
 
   start-up.py trivial ROUNDS          whole-process wall and CPU of a main that returns at once, JDK 17 and 25
-  start-up.py server APP ROUNDS       APP = spring | kafka: launch -> ready line, CPU until ready, then
-                                      SETTLE s later peak RSS (VmHWM), CPU, classes and metaspace (jstat);
-                                      on both cores and under taskset -c 0 (CPUSETS="all 0" to choose)
+  start-up.py server APP ROUNDS       APP = spring | kafka | kafka-connect: launch -> ready line, CPU until
+                                      ready, then SETTLE s later peak RSS (VmHWM), CPU, classes and metaspace
+                                      (jstat); on both cores and under taskset -c 0 (CPUSETS="all 0" to
+                                      choose); VARIANTS (default "none empty ours jmx"; also eager, noinst, before)
+
+kafka-connect is the broker and a standalone Connect worker (Jetty, Jersey, HK2, Jackson) with a file
+source connector in one JVM (startup/KafkaConnect.java), ready at the worker's "Created connector" line.
+For vdso-agent variants the time of its ready line ("metrics on", after the first probe) is kept as
+agent_s: agent_s - ready_s is how long after the application's ready line the agent's heavy start ended.
 
 Environment: VDSO_AGENT_JAR (default agent/target/vdso-agent.jar), BEFORE_JAR (an older jar, optional),
 LIB (jars copied by `mvn -f startup/pom.xml dependency:copy-dependencies -DoutputDirectory=$LIB`),
@@ -66,6 +72,8 @@ def agent_flags(variant, port):
         return ["-javaagent:%s=host=127.0.0.1,port=%d" % (AGENT, port)]
     if variant == "eager":  # the same jar without the deferral: the start as it was
         return ["-javaagent:%s=host=127.0.0.1,port=%d,start-delay=0" % (AGENT, port)]
+    if variant == "noinst":  # the same jar without the load-time rewriting: what the rewriting costs
+        return ["-javaagent:%s=host=127.0.0.1,port=%d,instrument=false" % (AGENT, port)]
     if variant == "before":
         return ["-javaagent:%s=host=127.0.0.1,port=%d" % (BEFORE, port)]
     if variant == "jmx":
@@ -150,6 +158,28 @@ def jstat(jdk_home, pid):
     return out
 
 
+def kafka_connect_setup(broker_port):
+    d = os.path.join(WORK, "kafka")
+    classes = os.path.join(WORK, "kafka-connect-classes")
+    if not os.path.exists(os.path.join(classes, "KafkaConnect.class")):
+        subprocess.check_call([os.path.join(JDKS["17"], "bin", "javac"), "--release", "8", "-nowarn",
+                               "-cp", os.path.join(LIB, "*"), "-d", classes, os.path.join(HERE, "startup", "KafkaConnect.java")])
+    worker, source, data = (os.path.join(d, n) for n in ("worker.properties", "source.properties", "source.txt"))
+    with open(worker, "w") as f:
+        f.write("\n".join([
+            "bootstrap.servers=127.0.0.1:%d" % broker_port,
+            "key.converter=org.apache.kafka.connect.json.JsonConverter",
+            "value.converter=org.apache.kafka.connect.json.JsonConverter",
+            "offset.storage.file.filename=%s" % os.path.join(d, "connect.offsets"),
+            "listeners=http://127.0.0.1:%d" % (broker_port + 2), ""]))
+    with open(source, "w") as f:
+        f.write("\n".join(["name=file-source", "connector.class=FileStreamSource", "tasks.max=1",
+                           "file=%s" % data, "topic=connect-test", ""]))
+    with open(data, "w") as f:
+        f.write("".join("line %d\n" % i for i in range(1000)))
+    return classes, worker, source
+
+
 def kafka_setup(port):
     d = os.path.join(WORK, "kafka")
     pristine = os.path.join(d, "pristine")
@@ -182,15 +212,23 @@ def app_command(app, jdk_home):
         d, props, pristine = kafka_setup(PORT + 20)
         return [java, "-Xmx512m", "-Xms512m", "-Dlog4j.configuration=file:" + os.path.join(HERE, "startup", "log4j.properties")], \
             ["-cp", os.path.join(LIB, "*"), "kafka.Kafka", props], re.compile(r"Kafka Server started")
+    if app == "kafka-connect":
+        d, props, pristine = kafka_setup(PORT + 20)
+        classes, worker, source = kafka_connect_setup(PORT + 20)
+        return [java, "-Xmx512m", "-Xms512m", "-Dlog4j.configuration=file:" + os.path.join(HERE, "startup", "log4j.properties")], \
+            ["-cp", classes + os.pathsep + os.path.join(LIB, "*"), "KafkaConnect", props, worker, source], \
+            re.compile(r"Created connector file-source")
     raise ValueError(app)
 
 
 def one_server(app, jdk_home, variant, cpuset, port):
     java_and_opts, rest, ready_re = app_command(app, jdk_home)
-    if app == "kafka":
+    if app.startswith("kafka"):
         d = os.path.join(WORK, "kafka")
         shutil.rmtree(os.path.join(d, "data"), ignore_errors=True)
         shutil.copytree(os.path.join(d, "pristine"), os.path.join(d, "data"))
+        if os.path.exists(os.path.join(d, "connect.offsets")):
+            os.remove(os.path.join(d, "connect.offsets"))
     cmd = (["taskset", "-c", cpuset] if cpuset != "all" else []) + java_and_opts + agent_flags(variant, port) + rest
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=CHILD_ENV)
@@ -209,6 +247,8 @@ def one_server(app, jdk_home, variant, cpuset, port):
     def read_err():
         for line in p.stderr:
             err.append(line)
+            if "agent" not in ready and "metrics on" in line:
+                ready["agent"] = time.perf_counter() - t0
     threads = [threading.Thread(target=read_out, daemon=True), threading.Thread(target=read_err, daemon=True)]
     for t in threads:
         t.start()
@@ -222,7 +262,9 @@ def one_server(app, jdk_home, variant, cpuset, port):
     row = {"ready_s": ready["t"], "cpu_ready_s": ready.get("cpu", float("nan")) / 1000,
            "cpu_settled_s": proc_cpu_ms(p.pid) / 1000, "hwm_mib": proc_hwm_kib(p.pid) / 1024.0}
     row.update(jstat(jdk_home, p.pid))
-    row["agent_started"] = any("metrics on" in l for l in err) if variant in ("ours", "eager", "before") else None
+    row["agent_started"] = any("metrics on" in l for l in err) if variant in ("ours", "eager", "noinst", "before") else None
+    if "agent" in ready:
+        row["agent_s"] = ready["agent"]
     if os.environ.get("SHOW_STDERR"):
         print("".join(err[-10:]), file=sys.stderr)
     p.send_signal(signal.SIGTERM)
@@ -235,7 +277,7 @@ def one_server(app, jdk_home, variant, cpuset, port):
 
 
 def server(app, rounds):
-    variants = os.environ.get("VARIANTS", "none ours eager jmx").split()
+    variants = os.environ.get("VARIANTS", "none empty ours jmx").split()
     if BEFORE and "before" not in variants:
         variants.append("before")
     cpusets = os.environ.get("CPUSETS", "all 0").split()
@@ -249,7 +291,7 @@ def server(app, rounds):
                 res.setdefault((cpuset, v), []).append(r)
                 print("round %d cpus=%s %-6s %s" % (i, cpuset, v, " ".join("%s=%s" % (k, ("%.3f" % x) if isinstance(x, float) else x) for k, x in r.items())), flush=True)
     l1 = load()
-    keys = ["ready_s", "cpu_ready_s", "cpu_settled_s", "hwm_mib", "classes", "metaspace_kib"]
+    keys = ["ready_s", "cpu_ready_s", "cpu_settled_s", "hwm_mib", "classes", "metaspace_kib", "agent_s"]
     with open(os.path.join(WORK, "%s.tsv" % app), "w") as f:
         f.write("cpus\tvariant\t" + "\t".join(keys) + "\tagent_started\n")
         for (c, v), rs in sorted(res.items()):
@@ -273,6 +315,18 @@ def server(app, rounds):
                 m["ready_s"] / base["ready_s"], m["cpu_ready_s"] / base["cpu_ready_s"], m["hwm_mib"] / base["hwm_mib"]))
         started = [r["agent_started"] for v in variants for r in res[(c, v)] if r["agent_started"] is not None]
         print("vdso-agent ready line seen by ready+%ds in %d of %d runs of its variants" % (SETTLE, sum(started), len(started)))
+        for v in variants:
+            after = [r["agent_s"] - r["ready_s"] for r in res[(c, v)] if "agent_s" in r]
+            if after:
+                print("%s: the agent's ready line %.2f s after the application's (median; %.2f to %.2f; negative = the agent's start ended first)" % (
+                    v, med(after), min(after), max(after)))
+        if "empty" in variants:
+            e = {k: med([r[k] for r in res[(c, "empty")] if k in r]) for k in keys}
+            for v in variants:
+                if v not in ("none", "empty"):
+                    m = {k: med([r[k] for r in res[(c, v)] if k in r]) for k in keys}
+                    print("%s / empty agent: ready %.3fx, CPU until ready %.3fx, peak RSS %.3fx" % (
+                        v, m["ready_s"] / e["ready_s"], m["cpu_ready_s"] / e["cpu_ready_s"], m["hwm_mib"] / e["hwm_mib"]))
 
 
 if __name__ == "__main__":

@@ -44,9 +44,9 @@ public final class BenchMain {
                 c.setConnectTimeout(500);
                 c.setReadTimeout(5000);
                 int code = c.getResponseCode();
-                drain(c);
+                boolean starting = drain(c); // the agent's answer while it defers its start
                 c.disconnect();
-                if (code == 200) {
+                if (code == 200 && !starting) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -56,13 +56,16 @@ public final class BenchMain {
         }
     }
 
-    private static void drain(HttpURLConnection c) throws IOException {
+    /** Reads the body; true when it is the agent's "vdso_agent_starting 1" answer. */
+    private static boolean drain(HttpURLConnection c) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         try (java.io.InputStream in = c.getInputStream()) {
-            while (in.read(buf) >= 0) {
-                // discard
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                body.write(buf, 0, n);
             }
         }
+        return new String(body.toByteArray(), "UTF-8").contains("vdso_agent_starting 1");
     }
 
     private static void report(String file) throws IOException {

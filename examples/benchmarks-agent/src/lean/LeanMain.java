@@ -51,13 +51,15 @@ public final class LeanMain {
                 c.setConnectTimeout(500);
                 c.setReadTimeout(5000);
                 int code = c.getResponseCode();
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
                 try (InputStream in = c.getInputStream()) {
                     byte[] b = new byte[8192];
-                    while (in.read(b) >= 0) {
-                        // drain
+                    for (int n; (n = in.read(b)) >= 0; ) {
+                        body.write(b, 0, n);
                     }
                 }
-                if (code == 200) {
+                // the agent's answer while it defers its start is not the scrape being measured
+                if (code == 200 && !new String(body.toByteArray(), "UTF-8").contains("vdso_agent_starting 1")) {
                     return;
                 }
             } catch (Exception notYet) {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * start-delay in a real JVM, watched from outside through /proc: while the agent defers its start the
- * endpoint answers ("starting", 503), no child process (the seccomp proof JVM) exists and no refresh
- * thread runs; after the delay the proof process appears and the agent is ready.
+ * endpoint answers ("starting"; /metrics 200 with only vdso_agent_starting, so Prometheus' up stays 1;
+ * /report 503), no child process (the seccomp proof JVM) exists and no refresh thread runs; after the
+ * delay the proof process appears and the agent is ready.
  */
 class StartDelayIT {
     private static final long DELAY_MILLIS = 3000;
@@ -44,7 +45,8 @@ class StartDelayIT {
             try {
                 // /-/healthy answers during the deferral
                 long firstStarting = -1;
-                String metricsWhileStarting = null;
+                Answer metricsWhileStarting = null;
+                String reportWhileStarting = null;
                 long lastStarting = -1;
                 long deadline = launched + 20_000_000_000L;
                 while (System.nanoTime() < deadline) {
@@ -52,8 +54,9 @@ class StartDelayIT {
                     if (healthy != null && healthy.status == 200 && healthy.body.equals("starting\n")) {
                         if (firstStarting < 0) {
                             firstStarting = millisSince(launched);
-                            Answer metrics = get(port, "/metrics");
-                            metricsWhileStarting = metrics == null ? "no answer" : metrics.status + " " + metrics.retryAfter;
+                            metricsWhileStarting = get(port, "/metrics");
+                            Answer report = get(port, "/report");
+                            reportWhileStarting = report == null ? "no answer" : report.status + " " + report.retryAfter;
                         }
                         lastStarting = millisSince(launched);
                     } else if (healthy != null && healthy.status == 200) {
@@ -64,9 +67,17 @@ class StartDelayIT {
                 }
                 assertTrue(firstStarting >= 0, "/-/healthy never answered \"starting\"; stderr:\n" + jvm.stderr());
                 assertTrue(firstStarting < DELAY_MILLIS, "first \"starting\" answer only " + firstStarting + " ms after launch");
-                assertEquals("503 5", metricsWhileStarting, "/metrics during the deferral");
+                assertNotNull(metricsWhileStarting, "/metrics did not answer during the deferral");
+                assertEquals(200, metricsWhileStarting.status, "/metrics during the deferral: " + metricsWhileStarting.body);
+                assertEquals(List.of("vdso_agent_starting 1"), samples(metricsWhileStarting.body),
+                        "the only series during the deferral");
+                assertEquals("503 5", reportWhileStarting, "/report during the deferral");
                 int ready = jvm.awaitReadyPort();
                 assertEquals(port, ready);
+                Answer started = get(port, "/metrics");
+                assertNotNull(started, "/metrics after the start");
+                assertTrue(started.body.contains("\nvdso_agent_mode_info{"), started.body);
+                assertTrue(!started.body.contains("vdso_agent_starting"), "vdso_agent_starting after the start:\n" + started.body);
 
                 watcher.interrupt();
                 watcher.join(5000);
@@ -90,6 +101,17 @@ class StartDelayIT {
             }
             assertEquals(0, jvm.awaitExit(30));
         }
+    }
+
+    /** The sample lines of a text exposition (no comments, no blank lines). */
+    private static List<String> samples(String body) {
+        List<String> out = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                out.add(line);
+            }
+        }
+        return out;
     }
 
     private static long millisSince(long nanos) {

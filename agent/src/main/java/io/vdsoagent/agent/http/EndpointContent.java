@@ -21,7 +21,8 @@ public interface EndpointContent {
 
     /**
      * True while the owner defers its own start (start-delay): {@code /-/healthy} answers "starting",
-     * {@code /metrics} and {@code /report} 503 with Retry-After, and neither method above is called.
+     * {@code /metrics} only {@code vdso_agent_starting 1}, {@code /report} 503 with Retry-After, and
+     * neither method above is called.
      */
     default boolean starting() {
         return false;

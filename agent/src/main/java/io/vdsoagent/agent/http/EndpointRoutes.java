@@ -21,6 +21,18 @@ import java.util.zip.GZIPOutputStream;
 final class EndpointRoutes {
     private static final byte[] NONE = new byte[0];
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** The text format every Prometheus accepts whatever it asked for first. */
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String STARTING_FAMILY = "vdso_agent_starting";
+    /**
+     * {@code /metrics} while the agent defers its start: a scrape that succeeds ({@code up} stays 1, so a
+     * generic {@code up == 0} alert does not fire for every JVM that starts) with one series that says
+     * why the rest are missing. Written by hand: the exposition classes load at the first real scrape.
+     */
+    private static final byte[] STARTING_METRICS = ("# HELP " + STARTING_FAMILY + " 1 while the agent lets the JVM's start"
+            + " go first (start-delay): its other series appear once it has started.\n"
+            + "# TYPE " + STARTING_FAMILY + " gauge\n"
+            + STARTING_FAMILY + " 1\n").getBytes(StandardCharsets.UTF_8);
 
     private final EndpointContent content;
     private final EndpointSettings settings;
@@ -67,6 +79,10 @@ final class EndpointRoutes {
         }
         if (starting) {
             // Not an error and not a reason to start now: the application's own start comes first.
+            if ("/metrics".equals(path)) {
+                boolean asked = request.names.isEmpty() || request.names.contains(STARTING_FAMILY);
+                return response(request, 200, PROMETHEUS_TEXT, asked ? STARTING_METRICS : NONE, null, false);
+            }
             return text(request, 503, "starting: the agent waits for the JVM's start to settle (start-delay)\n",
                     "Retry-After: 5\r\n");
         }
