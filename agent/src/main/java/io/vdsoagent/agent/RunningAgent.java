@@ -149,22 +149,32 @@ final class RunningAgent implements Closeable {
         RunningAgent agent = new RunningAgent(config, files, null, startTimes, nativeAccess);
         String endpoint = agent.startHttp();
         long t1 = System.nanoTime();
-        String waited = pacing.await();
-        long t2 = System.nanoTime();
-        PrometheusMeterRegistry registry = newRegistry(config, AgentMode.JVM);
-        agent.endpointFiles.bindTo(registry);
-        Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
-                .description("Time spent inside the agent's premain/agentmain, before the application continued.")
-                .baseUnit("seconds")
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder("vdso.agent.start", startTimes, StartTimes::startSeconds)
-                .description("Time from premain/agentmain to the agent fully started (endpoint, first probe, instrumentation), on its own thread.")
-                .baseUnit("seconds")
-                .strongReference(true)
-                .register(registry);
-        BuildInfo.current().bindTo(registry);
-        agent.registry = registry; // from here on the endpoint serves it
+        String waited;
+        long t2;
+        PrometheusMeterRegistry registry;
+        try {
+            waited = pacing.await();
+            t2 = System.nanoTime();
+            registry = newRegistry(config, AgentMode.JVM);
+            agent.endpointFiles.bindTo(registry);
+            Gauge.builder("vdso.agent.premain", startTimes, StartTimes::premainSeconds)
+                    .description("Time spent inside the agent's premain/agentmain, before the application continued.")
+                    .baseUnit("seconds")
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder("vdso.agent.start", startTimes, StartTimes::startSeconds)
+                    .description("Time from premain/agentmain to the agent fully started (endpoint, first probe, instrumentation), on its own thread.")
+                    .baseUnit("seconds")
+                    .strongReference(true)
+                    .register(registry);
+            BuildInfo.current().bindTo(registry);
+            agent.registry = registry; // from here on the endpoint serves it
+        } catch (RuntimeException | Error e) {
+            // Until the registry is there the endpoint answers "starting" (up stays 1, nothing pages): a
+            // start that fails in that window closes it, so the scrape fails and VdsoAgentDown fires.
+            agent.close();
+            throw e;
+        }
 
         noRoom = Headroom.shortfall(Headroom.Step.FIRST_PROBE);
         if (noRoom != null) {

@@ -1,8 +1,12 @@
 package io.vdsoagent.agent;
 
 import io.vdsoagent.agent.config.AgentArguments;
+import io.vdsoagent.agent.config.EndpointConfig;
+import io.vdsoagent.agent.config.StartDelay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -51,6 +55,42 @@ class RunningAgentTest {
             }
         }
         assertEquals(Collections.emptyList(), agentThreadNames());
+    }
+
+    @Test
+    void aStartThatFailsWhileStartingClosesTheEndpointItBound() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        AgentArguments config = AgentArguments.parse("host=127.0.0.1,port=" + port
+                + ",instrument=false,detectors=clocksource", NONE, NONE);
+        assertEquals(Collections.emptyList(), config.problems());
+        IllegalStateException failure = new IllegalStateException("the start failed while the JVM was starting");
+        StartPacing failing = new StartPacing(StartDelay.parse("1s"), () -> -1, () -> -1, () -> -1, millis -> {
+            // The endpoint is bound and answers "starting" while the agent waits.
+            try {
+                assertEquals(200, status(port, "/-/healthy"));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the endpoint should answer while the agent waits", e);
+            }
+            throw failure;
+        });
+        RunningAgent.StartTimes times = new RunningAgent.StartTimes(() -> 1_000_000, System.nanoTime());
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> RunningAgent.start(config,
+                EndpointConfig.read(config), null, times, null, () -> null, failing));
+        assertSame(failure, thrown);
+        // Left open it would answer "starting" for ever and keep Prometheus' up at 1: nothing listens now.
+        assertThrows(java.net.ConnectException.class, () -> status(port, "/-/healthy"));
+    }
+
+    private static int status(int port, String path) throws java.io.IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
+        try {
+            return c.getResponseCode();
+        } finally {
+            c.disconnect();
+        }
     }
 
     @Test
