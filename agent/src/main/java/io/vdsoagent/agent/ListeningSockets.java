@@ -16,8 +16,8 @@ import java.util.Set;
  * {@code tcp6} (the whole network namespace: on a host, every process's) matched against the socket
  * links in {@code /proc/self/fd}. A server's first listener is the nearest thing to "the application
  * is up" the agent can read without knowing the application. The descriptors are walked only when the
- * namespace's set of listeners changed since the last call, so a wait that samples every 250 ms reads
- * two small files most of the time. A table longer than {@link #MAX_TABLE_BYTES} (a host's network
+ * namespace's set of listeners changed since the last call; {@link StartPacing} calls it in quiet windows
+ * only, because each table read makes the kernel walk its whole connection hash. A table longer than {@link #MAX_TABLE_BYTES} (a host's network
  * namespace with thousands of connections, which the kernel formats anew at every read) is not read
  * again: the count is unknown from then on.
  */
